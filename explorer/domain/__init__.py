@@ -1,0 +1,1 @@
+"""Plain-Python domain: vocabularies and value objects. Imports neither Qt nor SQLAlchemy."""

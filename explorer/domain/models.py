@@ -1,0 +1,198 @@
+"""Value objects the application works with; built by repositories, shown by the UI.
+
+Plain frozen dataclasses: no ORM rows and no Qt types ever leave the data layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from explorer.domain.vocab import (
+    NOT_ESTABLISHED,
+    Approach,
+    Certainty,
+    Direction,
+    Invasiveness,
+    SourceKind,
+)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a number comes from, and what kind of document that is."""
+
+    id: str
+    kind: SourceKind
+    peer_reviewed: bool
+    citation: str
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    industry_link: bool = False
+    note: str | None = None
+
+    @property
+    def needs_caution(self) -> bool:
+        """Flag registry, industry, marketing and second-hand figures, and industry-linked work."""
+        return self.kind.needs_caution or self.industry_link
+
+
+@dataclass(frozen=True)
+class Condition:
+    slug: str
+    name: str
+    plain_name: str
+    description: str
+    plain_description: str
+
+
+@dataclass(frozen=True)
+class Estimate:
+    measure: str
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+    scale: str
+    better: str
+    mcid: float | None = None
+    participants: int | None = None
+    studies: int | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    treatment_slug: str
+    condition: str
+    outcome: str
+    comparison: str
+    certainty: Certainty
+    direction: Direction
+    effect: str
+    plain_effect: str
+    timepoint: str
+    sources: tuple[str, ...]
+    certainty_note: str | None = None
+    timepoint_weeks: float | None = None
+    estimate: Estimate | None = None
+
+
+@dataclass(frozen=True)
+class Harm:
+    description: str
+    plain_description: str
+    frequency: str
+    serious: bool
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GuidelinePosition:
+    body: str
+    stance: str
+    position: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """Weeks to effect and duration of benefit; None where the evidence does not establish it."""
+
+    onset_weeks_min: float | None
+    onset_weeks_max: float | None
+    course: str
+    duration_of_effect: str
+    duration_weeks_min: float | None = None
+    duration_weeks_max: float | None = None
+    note: str | None = None
+
+    @property
+    def onset_text(self) -> str:
+        lo, hi = self.onset_weeks_min, self.onset_weeks_max
+        if lo is None and hi is None:
+            return NOT_ESTABLISHED
+        if lo is None or hi is None or lo == hi:
+            weeks = lo if lo is not None else hi
+            return f"about {weeks:g} weeks"
+        return f"{lo:g}-{hi:g} weeks"
+
+
+@dataclass(frozen=True)
+class TreatmentSummary:
+    """One catalog row."""
+
+    slug: str
+    name: str
+    category: str
+    approach: Approach
+    invasiveness: Invasiveness
+    conditions: tuple[str, ...]
+    synonyms: tuple[str, ...] = ()
+    plain_summary: str = ""
+    best_certainty: dict[str, Certainty] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """Everything the comparison and detail views show about one treatment."""
+
+    slug: str
+    name: str
+    category: str
+    approach: Approach
+    invasiveness: Invasiveness
+    synonyms: tuple[str, ...]
+    mechanism: str
+    plain_mechanism: str
+    plain_summary: str
+    conditions: tuple[str, ...]
+    delivered_by: str
+    patient_commitment: str
+    timeframe: Timeframe
+    harms: tuple[Harm, ...]
+    regulatory_note: str | None
+    guidelines: tuple[GuidelinePosition, ...]
+    findings: tuple[Finding, ...]
+    sources: tuple[SourceRef, ...]
+    last_reviewed: dt.date
+
+    def findings_for(self, condition: str | None) -> tuple[Finding, ...]:
+        """Findings for one condition (all when ``condition`` is None)."""
+        if condition is None:
+            return self.findings
+        return tuple(f for f in self.findings if f.condition == condition)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A prevalence or outcome figure, with its provenance and honest context."""
+
+    id: str
+    label: str
+    value: float
+    unit: str
+    denominator: str
+    population: str
+    timeframe: str
+    source: SourceRef
+    value_low: float | None = None
+    value_high: float | None = None
+    note: str | None = None
+    seed_claim: str | None = None
+    verdict: str | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgeBaseInfo:
+    kb_version: str
+    title: str
+    last_reviewed: dt.date
+    evidence_current_to: str
+    update_policy: str
+    funding: str
+    conflicts_of_interest: str
+    authorship: str
+    reading_level: str
+    disclaimer: str
+    content_origin: str

@@ -1,0 +1,131 @@
+"""Controlled vocabularies of the knowledge base.
+
+Every enum's value is the exact string used in content files, the JSON export and
+the database, so a value can be read anywhere without translation.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Certainty(StrEnum):
+    """GRADE certainty of a body of evidence for one outcome.
+
+    Older Cochrane reviews say "quality"; we store the GRADE word. Where a source
+    gives a range ("low to moderate") the content uses the lower bound and says so
+    in the finding's certainty note.
+    """
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+    VERY_LOW = "very low"
+    NOT_RATED = "not rated"
+
+    @property
+    def rank(self) -> int:
+        """Order for filtering: high 4 … very low 1, not rated 0."""
+        return _CERTAINTY_RANK[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def plain_label(self) -> str:
+        """Wording for patients (after the GRADE working group's plain phrases)."""
+        return _CERTAINTY_PLAIN[self]
+
+
+_CERTAINTY_RANK = {
+    Certainty.HIGH: 4,
+    Certainty.MODERATE: 3,
+    Certainty.LOW: 2,
+    Certainty.VERY_LOW: 1,
+    Certainty.NOT_RATED: 0,
+}
+
+_CERTAINTY_PLAIN = {
+    Certainty.HIGH: "We are confident",
+    Certainty.MODERATE: "We are fairly confident",
+    Certainty.LOW: "We are not very confident",
+    Certainty.VERY_LOW: "We are very unsure",
+    Certainty.NOT_RATED: "No one has rated how sure we can be",
+}
+
+
+class Direction(StrEnum):
+    """What a finding says the treatment does to the outcome."""
+
+    BENEFIT = "benefit"
+    NO_BENEFIT = "no benefit"
+    HARM = "harm"
+    UNCERTAIN = "uncertain"
+
+
+class SourceKind(StrEnum):
+    """The kind of document a number was read in."""
+
+    SYSTEMATIC_REVIEW = "systematic review"
+    RCT = "RCT"
+    GUIDELINE = "guideline"
+    GOVERNMENT = "government"
+    COHORT = "cohort"
+    REGISTRY = "registry or case series"
+    INDUSTRY = "industry"
+    MARKETING = "marketing"
+    SECONDARY = "secondary summary"
+
+    @property
+    def needs_caution(self) -> bool:
+        """Registry, industry, marketing and second-hand figures are flagged everywhere."""
+        return self in CAUTION_KINDS
+
+
+CAUTION_KINDS = frozenset(
+    {SourceKind.REGISTRY, SourceKind.INDUSTRY, SourceKind.MARKETING, SourceKind.SECONDARY}
+)
+
+
+class Approach(StrEnum):
+    """Who drives the treatment: the patient (active), a clinician (passive) or both."""
+
+    ACTIVE = "active"
+    PASSIVE = "passive"
+    HYBRID = "hybrid"
+
+
+class Invasiveness(StrEnum):
+    NON_INVASIVE = "non-invasive"
+    MINIMALLY_INVASIVE = "minimally invasive"
+    SURGICAL = "surgical"
+
+
+class Outcome(StrEnum):
+    """Outcomes a finding can report. Numbers for different outcomes never share an axis."""
+
+    PAIN = "pain"
+    LEG_PAIN = "leg pain"
+    BACK_PAIN = "back pain"
+    FUNCTION = "function"
+    GLOBAL_IMPROVEMENT = "global improvement"
+    RECOVERY = "recovery"
+    RETURN_TO_WORK = "return to work"
+    QUALITY_OF_LIFE = "quality of life"
+    SATISFACTION = "satisfaction"
+    SURGERY_AVOIDED = "surgery avoided"
+    ADVERSE_EVENTS = "adverse events"
+
+
+class GuidelineStance(StrEnum):
+    """A guideline's position on a treatment, reduced to four words."""
+
+    RECOMMENDED = "recommended"
+    CONDITIONAL = "conditional"
+    AGAINST = "against"
+    NOT_ADDRESSED = "not addressed"
+
+
+NOT_ESTABLISHED = "not established"
+"""What the product says wherever the evidence reference is silent."""

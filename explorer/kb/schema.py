@@ -1,0 +1,212 @@
+"""The knowledge-base document: the one format of content files, exports and imports.
+
+The curated files in ``db/knowledge/`` (TOML, reviewed in diffs) and a JSON export
+both describe one :class:`KnowledgeDocument`. Pydantic checks types and
+vocabularies; :mod:`explorer.kb.validate` checks cross-references. Field order here
+is the order of the JSON export, so an export reads like the content files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from explorer.domain.vocab import (
+    Approach,
+    Certainty,
+    Direction,
+    GuidelineStance,
+    Invasiveness,
+    Outcome,
+    SourceKind,
+)
+
+FORMAT_NAME = "spine-treatment-explorer/knowledge-base"
+FORMAT_VERSION = 1
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
+SourceIds = Annotated[list[Slug], Field(min_length=1, max_length=50)]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors: a typo in a content file must not vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Strict):
+    kb_version: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}\.\d{1,3}$")]
+    title: ShortText
+    last_reviewed: dt.date
+    evidence_current_to: ShortText
+    update_policy: Text
+    funding: Text
+    conflicts_of_interest: Text
+    authorship: Text
+    reading_level: Text
+    disclaimer: Text
+
+
+class Condition(_Strict):
+    slug: Slug
+    name: ShortText
+    plain_name: ShortText
+    description: Text
+    plain_description: Text
+
+
+class Source(_Strict):
+    id: Slug
+    kind: SourceKind
+    peer_reviewed: bool
+    industry_link: bool = False
+    citation: Text
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    note: Text | None = None
+
+
+class Estimate(_Strict):
+    """A number behind a finding, on a stated scale.
+
+    ``value`` is the point estimate; ``ci_low``/``ci_high`` the 95 % interval where the
+    source gives one. ``better`` says which direction favours the treatment, so a
+    chart can orient its axis; ``mcid`` is the threshold of clinical importance the
+    source used, on the same scale.
+    """
+
+    measure: Literal["MD", "SMD", "RR", "HR", "OR", "percent", "risk difference"]
+    value: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+    scale: ShortText
+    better: Literal["lower", "higher"]
+    mcid: float | None = None
+    participants: Annotated[int, Field(ge=1)] | None = None
+    studies: Annotated[int, Field(ge=1)] | None = None
+
+
+class Finding(_Strict):
+    condition: Slug
+    outcome: Outcome
+    comparison: ShortText
+    certainty: Certainty
+    certainty_note: ShortText | None = None
+    direction: Direction
+    effect: Text
+    plain_effect: Text
+    timepoint: ShortText
+    timepoint_weeks: Annotated[float, Field(ge=0, le=1040)] | None = None
+    estimate: Estimate | None = None
+    sources: SourceIds
+
+
+class Harm(_Strict):
+    description: Text
+    plain_description: Text
+    frequency: ShortText
+    serious: bool = False
+    sources: SourceIds
+
+
+class GuidelinePosition(_Strict):
+    body: ShortText
+    stance: GuidelineStance
+    position: Text
+    sources: SourceIds
+
+
+class Timeframe(_Strict):
+    """When benefit starts and how long it lasts, in weeks; None means not established."""
+
+    onset_weeks_min: Annotated[float, Field(ge=0, le=520)] | None = None
+    onset_weeks_max: Annotated[float, Field(ge=0, le=520)] | None = None
+    course: Text
+    duration_of_effect: Text
+    duration_weeks_min: Annotated[float, Field(ge=0, le=1040)] | None = None
+    duration_weeks_max: Annotated[float, Field(ge=0, le=1040)] | None = None
+    note: Text | None = None
+
+
+class Treatment(_Strict):
+    slug: Slug
+    name: ShortText
+    category: ShortText
+    approach: Approach
+    invasiveness: Invasiveness
+    synonyms: list[ShortText] = Field(default_factory=list, max_length=40)
+    mechanism: Text
+    plain_mechanism: Text
+    plain_summary: Text
+    conditions: Annotated[list[Slug], Field(min_length=1, max_length=40)]
+    delivered_by: ShortText
+    patient_commitment: Text
+    timeframe: Timeframe
+    harms: Annotated[list[Harm], Field(min_length=1, max_length=40)]
+    regulatory_note: Text | None = None
+    guidelines: list[GuidelinePosition] = Field(default_factory=list, max_length=40)
+    findings: list[Finding] = Field(default_factory=list, max_length=200)
+    last_reviewed: dt.date
+
+
+class Statistic(_Strict):
+    id: Slug
+    label: ShortText
+    value: float
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: ShortText
+    denominator: ShortText
+    population: ShortText
+    timeframe: ShortText
+    source: Slug
+    note: Text | None = None
+    seed_claim: Text | None = None
+    verdict: Literal["confirmed", "overstated", "unsourced", "not verified", "context"] | None = (
+        None
+    )
+
+
+class PathwayStep(_Strict):
+    step: Annotated[int, Field(ge=1, le=20)]
+    title: ShortText
+    plain_title: ShortText
+    description: Text
+    plain_description: Text
+    escalation_criteria: Annotated[list[ShortText], Field(min_length=1, max_length=20)]
+    treatments: list[Slug] = Field(default_factory=list, max_length=40)
+    sources: list[Slug] = Field(default_factory=list, max_length=20)
+
+
+class GlossaryEntry(_Strict):
+    term: ShortText
+    definition: Text
+    plain_definition: Text
+    synonyms: list[ShortText] = Field(default_factory=list, max_length=40)
+    treatments: list[Slug] = Field(default_factory=list, max_length=40)
+
+
+class FaqEntry(_Strict):
+    question: ShortText
+    answer: Text
+    plain_answer: Text
+    sources: list[Slug] = Field(default_factory=list, max_length=20)
+
+
+class KnowledgeDocument(_Strict):
+    format: Literal["spine-treatment-explorer/knowledge-base"] = FORMAT_NAME
+    format_version: Literal[1] = FORMAT_VERSION
+    meta: Meta
+    conditions: Annotated[list[Condition], Field(min_length=1, max_length=1000)]
+    sources: Annotated[list[Source], Field(min_length=1, max_length=100_000)]
+    treatments: Annotated[list[Treatment], Field(min_length=1, max_length=100_000)]
+    statistics: list[Statistic] = Field(default_factory=list, max_length=10_000)
+    pathway: list[PathwayStep] = Field(default_factory=list, max_length=20)
+    glossary: list[GlossaryEntry] = Field(default_factory=list, max_length=5_000)
+    faq: list[FaqEntry] = Field(default_factory=list, max_length=1_000)

@@ -1,0 +1,182 @@
+"""Knowledge-base use cases: open the data directory, build, import, export, validate.
+
+Each use case owns its transaction. The knowledge base and the clinic database are
+separate files with separate engines; nothing here ever writes to the clinic one
+except to create and migrate it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from explorer.errors import UserFacingError
+from explorer.fileio import atomic_write_bytes
+from explorer.kb.files import content_fingerprint
+from explorer.kb.schema import KnowledgeDocument
+from explorer.kb.validate import load_document
+from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, knowledge_content_dir
+from explorer.store import migrate
+from explorer.store.clinic_models import ClinicInfo
+from explorer.store.engine import DatabaseProblem, check_sqlite_file, sqlite_engine
+from explorer.store.kb_io import export_document, replace_content
+from explorer.store.kb_repository import KnowledgeRepository
+from explorer.store.models import KbMeta
+
+log = logging.getLogger(__name__)
+SHIPPED_ORIGIN = "shipped"
+
+
+@dataclass
+class DataStores:
+    """The open databases of one data directory."""
+
+    data_dir: Path
+    knowledge: Engine
+    clinic: Engine
+
+    @contextmanager
+    def knowledge_session(self) -> Iterator[Session]:
+        with Session(self.knowledge) as session:
+            yield session
+
+    def repository(self, session: Session) -> KnowledgeRepository:
+        return KnowledgeRepository(session)
+
+    def close(self) -> None:
+        self.knowledge.dispose()
+        self.clinic.dispose()
+
+
+def _prepare_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserFacingError(
+            f"Cannot create the data folder {data_dir} ({exc.strerror}). Choose another folder "
+            "with --data-dir or EXPLORER_DATA_DIR."
+        ) from exc
+
+
+def open_stores(data_dir: Path, *, refresh_shipped: bool = True) -> DataStores:
+    """Open (creating and migrating as needed) both databases of ``data_dir``.
+
+    On first start the knowledge base is filled from the shipped content; later, a
+    knowledge base built from shipped content is rebuilt when the shipped files change.
+    A knowledge base imported from a file is left alone. Damaged files are reported,
+    never replaced.
+    """
+    _prepare_dir(data_dir)
+    knowledge_path, clinic_path = data_dir / KNOWLEDGE_DB, data_dir / CLINIC_DB
+    check_sqlite_file(knowledge_path)
+    check_sqlite_file(clinic_path)
+    stores = DataStores(data_dir, sqlite_engine(knowledge_path), sqlite_engine(clinic_path))
+    try:
+        _migrate(stores.clinic, "clinic", clinic_path)
+        _migrate(stores.knowledge, "knowledge", knowledge_path)
+        _ensure_clinic_identity(stores.clinic)
+        if refresh_shipped:
+            _refresh_from_shipped(stores)
+    except BaseException:
+        stores.close()
+        raise
+    return stores
+
+
+def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
+    try:
+        if migrate.upgrade(engine, kind):
+            log.info("migrated %s database %s to %s", kind, path, migrate.HEADS[kind])
+    except migrate.SchemaTooNew as exc:
+        raise UserFacingError(str(exc)) from exc
+    except OperationalError as exc:
+        raise _database_problem(path, exc) from exc
+
+
+def _database_problem(path: Path, exc: SQLAlchemyError) -> DatabaseProblem:
+    text = str(getattr(exc, "orig", exc))
+    if "locked" in text or "busy" in text:
+        return DatabaseProblem(f"{path} is in use by another program; close it and try again.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseProblem(f"{path} is read-only; check the folder's permissions.")
+    if "disk" in text and "full" in text:
+        return DatabaseProblem(f"The disk holding {path} is full; free some space and retry.")
+    return DatabaseProblem(f"{path} could not be used ({text}).")
+
+
+def _ensure_clinic_identity(clinic: Engine) -> None:
+    with Session(clinic) as session, session.begin():
+        if session.get(ClinicInfo, "created_at") is None:
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            session.add(ClinicInfo(key="created_at", value=now))
+
+
+def _refresh_from_shipped(stores: DataStores) -> None:
+    content = knowledge_content_dir()
+    fingerprint = content_fingerprint(content)
+    with stores.knowledge_session() as session:
+        meta = session.get(KbMeta, 1)
+        origin, current = (meta.content_origin, meta.content_fingerprint) if meta else (None, None)
+    if meta is None or (origin == SHIPPED_ORIGIN and current != fingerprint):
+        log.info("loading shipped knowledge base from %s", content)
+        _replace(stores, load_document(content), origin=SHIPPED_ORIGIN, fingerprint=fingerprint)
+
+
+def _replace(stores: DataStores, doc: KnowledgeDocument, *, origin: str, fingerprint: str) -> None:
+    path = stores.data_dir / KNOWLEDGE_DB
+    try:
+        with Session(stores.knowledge) as session, session.begin():
+            replace_content(session, doc, origin=origin, fingerprint=fingerprint)
+    except OperationalError as exc:
+        raise _database_problem(path, exc) from exc
+
+
+def build(stores: DataStores, content_dir: Path | None = None) -> KnowledgeDocument:
+    """Rebuild the knowledge base from content files (default: the shipped ``db/knowledge``)."""
+    content = content_dir or knowledge_content_dir()
+    doc = load_document(content)
+    origin = SHIPPED_ORIGIN if content_dir is None else f"built from {content}"
+    _replace(stores, doc, origin=origin, fingerprint=content_fingerprint(content))
+    return doc
+
+
+def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
+    """Replace the knowledge base with a checked file; all or nothing."""
+    doc = load_document(path)  # raises ContentError before anything is touched
+    fingerprint = (
+        content_fingerprint(path)
+        if path.is_dir()
+        else hashlib.sha256(path.read_bytes()).hexdigest()
+    )
+    _replace(stores, doc, origin=f"imported from {path.name}", fingerprint=fingerprint)
+    return doc
+
+
+def export_document_of(stores: DataStores) -> KnowledgeDocument:
+    with stores.knowledge_session() as session:
+        return export_document(session)
+
+
+def document_json(doc: KnowledgeDocument) -> str:
+    """The export format: the document as indented JSON, fields in schema order."""
+    return doc.model_dump_json(indent=2) + "\n"
+
+
+def export_json(stores: DataStores, out: Path) -> KnowledgeDocument:
+    doc = export_document_of(stores)
+    atomic_write_bytes(out, document_json(doc).encode("utf-8"))
+    return doc
+
+
+def knowledge_is_empty(stores: DataStores) -> bool:
+    with stores.knowledge_session() as session:
+        return session.scalar(select(KbMeta.id)) is None

@@ -1,0 +1,232 @@
+"""Read the knowledge base as domain objects. Widgets and commands never see ORM rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from explorer.domain import models as d
+from explorer.domain.vocab import Approach, Certainty, Direction, Invasiveness, SourceKind
+from explorer.store.models import (
+    ConditionRow,
+    FindingRow,
+    GuidelineRow,
+    HarmRow,
+    KbMeta,
+    SourceRow,
+    StatisticRow,
+    TreatmentCondition,
+    TreatmentRow,
+)
+
+
+def _source(row: SourceRow) -> d.SourceRef:
+    return d.SourceRef(
+        id=row.key,
+        kind=SourceKind(row.kind),
+        peer_reviewed=row.peer_reviewed,
+        citation=row.citation,
+        year=row.year,
+        pmid=row.pmid,
+        doi=row.doi,
+        url=row.url,
+        industry_link=row.industry_link,
+        note=row.note,
+    )
+
+
+class KnowledgeRepository:
+    """Queries over one session of the knowledge-base database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def info(self) -> d.KnowledgeBaseInfo | None:
+        row = self._session.get(KbMeta, 1)
+        if row is None:
+            return None
+        return d.KnowledgeBaseInfo(
+            kb_version=row.kb_version,
+            title=row.title,
+            last_reviewed=row.last_reviewed,
+            evidence_current_to=row.evidence_current_to,
+            update_policy=row.update_policy,
+            funding=row.funding,
+            conflicts_of_interest=row.conflicts_of_interest,
+            authorship=row.authorship,
+            reading_level=row.reading_level,
+            disclaimer=row.disclaimer,
+            content_origin=row.content_origin,
+        )
+
+    def conditions(self) -> list[d.Condition]:
+        rows = self._session.scalars(select(ConditionRow).order_by(ConditionRow.position))
+        return [
+            d.Condition(
+                slug=r.slug,
+                name=r.name,
+                plain_name=r.plain_name,
+                description=r.description,
+                plain_description=r.plain_description,
+            )
+            for r in rows
+        ]
+
+    def treatment_summaries(self) -> list[d.TreatmentSummary]:
+        """Catalog rows, with the best certainty of any finding per condition."""
+        best: dict[int, dict[str, Certainty]] = {}
+        rank_to_certainty = {c.rank: c for c in Certainty}
+        query = (
+            select(FindingRow.treatment_id, ConditionRow.slug, func.max(FindingRow.certainty_rank))
+            .join(ConditionRow, FindingRow.condition_id == ConditionRow.id)
+            .group_by(FindingRow.treatment_id, ConditionRow.slug)
+        )
+        for treatment_id, condition_slug, rank in self._session.execute(query):
+            best.setdefault(treatment_id, {})[condition_slug] = rank_to_certainty[rank]
+        rows = self._session.scalars(
+            select(TreatmentRow)
+            .order_by(TreatmentRow.position)
+            .options(
+                selectinload(TreatmentRow.condition_links).selectinload(
+                    TreatmentCondition.condition
+                )
+            )
+        )
+        return [
+            d.TreatmentSummary(
+                slug=r.slug,
+                name=r.name,
+                category=r.category,
+                approach=Approach(r.approach),
+                invasiveness=Invasiveness(r.invasiveness),
+                conditions=tuple(link.condition.slug for link in r.condition_links),
+                synonyms=tuple(r.synonyms),
+                plain_summary=r.plain_summary,
+                best_certainty=best.get(r.id, {}),
+            )
+            for r in rows
+        ]
+
+    def treatment(self, slug: str) -> d.Treatment | None:
+        row = self._session.scalars(
+            select(TreatmentRow)
+            .where(TreatmentRow.slug == slug)
+            .options(
+                selectinload(TreatmentRow.condition_links).selectinload(
+                    TreatmentCondition.condition
+                ),
+                selectinload(TreatmentRow.harms).selectinload(HarmRow.sources),
+                selectinload(TreatmentRow.guidelines).selectinload(GuidelineRow.sources),
+                selectinload(TreatmentRow.findings).selectinload(FindingRow.sources),
+                selectinload(TreatmentRow.findings).selectinload(FindingRow.condition),
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        cited: dict[str, d.SourceRef] = {}
+
+        def keys(sources: list[SourceRow]) -> tuple[str, ...]:
+            for s in sources:
+                cited.setdefault(s.key, _source(s))
+            return tuple(s.key for s in sources)
+
+        findings = tuple(
+            d.Finding(
+                treatment_slug=row.slug,
+                condition=f.condition.slug,
+                outcome=f.outcome,
+                comparison=f.comparison,
+                certainty=Certainty(f.certainty),
+                direction=Direction(f.direction),
+                effect=f.effect,
+                plain_effect=f.plain_effect,
+                timepoint=f.timepoint,
+                sources=keys(f.sources),
+                certainty_note=f.certainty_note,
+                timepoint_weeks=f.timepoint_weeks,
+                estimate=None
+                if f.est_measure is None
+                else d.Estimate(
+                    measure=f.est_measure,
+                    value=f.est_value or 0.0,
+                    ci_low=f.est_ci_low,
+                    ci_high=f.est_ci_high,
+                    scale=f.est_scale or "",
+                    better=f.est_better or "",
+                    mcid=f.est_mcid,
+                    participants=f.est_participants,
+                    studies=f.est_studies,
+                ),
+            )
+            for f in row.findings
+        )
+        harms = tuple(
+            d.Harm(
+                description=h.description,
+                plain_description=h.plain_description,
+                frequency=h.frequency,
+                serious=h.serious,
+                sources=keys(h.sources),
+            )
+            for h in row.harms
+        )
+        guidelines = tuple(
+            d.GuidelinePosition(
+                body=g.body, stance=g.stance, position=g.text, sources=keys(g.sources)
+            )
+            for g in row.guidelines
+        )
+        return d.Treatment(
+            slug=row.slug,
+            name=row.name,
+            category=row.category,
+            approach=Approach(row.approach),
+            invasiveness=Invasiveness(row.invasiveness),
+            synonyms=tuple(row.synonyms),
+            mechanism=row.mechanism,
+            plain_mechanism=row.plain_mechanism,
+            plain_summary=row.plain_summary,
+            conditions=tuple(link.condition.slug for link in row.condition_links),
+            delivered_by=row.delivered_by,
+            patient_commitment=row.patient_commitment,
+            timeframe=d.Timeframe(
+                onset_weeks_min=row.onset_weeks_min,
+                onset_weeks_max=row.onset_weeks_max,
+                course=row.course,
+                duration_of_effect=row.duration_of_effect,
+                duration_weeks_min=row.duration_weeks_min,
+                duration_weeks_max=row.duration_weeks_max,
+                note=row.timeframe_note,
+            ),
+            harms=harms,
+            regulatory_note=row.regulatory_note,
+            guidelines=guidelines,
+            findings=findings,
+            sources=tuple(cited.values()),
+            last_reviewed=row.last_reviewed,
+        )
+
+    def statistics(self) -> list[d.Statistic]:
+        rows = self._session.scalars(
+            select(StatisticRow)
+            .order_by(StatisticRow.position)
+            .options(selectinload(StatisticRow.source))
+        )
+        return [
+            d.Statistic(
+                id=r.key,
+                label=r.label,
+                value=r.value,
+                unit=r.unit,
+                denominator=r.denominator,
+                population=r.population,
+                timeframe=r.timeframe,
+                source=_source(r.source),
+                value_low=r.value_low,
+                value_high=r.value_high,
+                note=r.note,
+                seed_claim=r.seed_claim,
+                verdict=r.verdict,
+            )
+            for r in rows
+        ]

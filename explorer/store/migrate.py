@@ -1,0 +1,66 @@
+"""Bring a database to the schema this version of the application expects (Alembic).
+
+Alembic is imported only when a migration is needed; a database already at head
+is recognised with one query, so start-up pays nothing for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import Engine, inspect, text
+
+from explorer.paths import migrations_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+Kind = Literal["knowledge", "clinic"]
+HEADS: dict[Kind, str] = {"knowledge": "0002", "clinic": "c0001"}
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer version of the application."""
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _config(kind: Kind) -> Config:
+    # alembic is imported here, not at module level: start-up never needs it at head
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir(kind)))
+    return config
+
+
+def known_revisions(kind: Kind) -> list[str]:
+    """All revision ids of ``kind``, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_config(kind))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
+    """Upgrade to ``target``; return True if anything ran. Refuses a schema newer than ours."""
+    current = current_revision(engine)
+    if target == "head" and current == HEADS[kind]:
+        return False
+    from alembic import command
+
+    if current is not None and current not in known_revisions(kind):
+        raise SchemaTooNew(
+            f"The {kind} database has schema revision {current}, newer than this version of "
+            "the application understands. Update the application on this PC."
+        )
+    config = _config(kind)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, target)
+    return True
