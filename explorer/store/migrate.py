@@ -19,6 +19,10 @@ Kind = Literal["knowledge", "clinic"]
 HEADS: dict[Kind, str] = {"knowledge": "0002", "clinic": "c0001"}
 
 
+class MigrationFailed(Exception):
+    """A migration ran into inconsistent data; its transaction was rolled back."""
+
+
 class SchemaTooNew(Exception):
     """The database was written by a newer version of the application."""
 
@@ -60,7 +64,26 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
             "the application understands. Update the application on this PC."
         )
     config = _config(kind)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, target)
+    with engine.connect() as connection:
+        # SQLite's batch mode rebuilds tables (copy, drop, rename), which foreign keys
+        # would block; switch them off for the migration (only possible outside a
+        # transaction) and check every reference before the commit instead.
+        dbapi = connection.connection.dbapi_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            dbapi.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationFailed(
+                            f"the {kind} migration left {len(broken)} broken reference(s); "
+                            "nothing was changed"
+                        )
+        finally:
+            if sqlite:
+                dbapi.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     return True

@@ -1,0 +1,107 @@
+"""Start the window: paint the shell first, then open the data on a worker thread."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from explorer.paths import log_dir, resolve_data_dir
+from explorer.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeLoader(QObject):
+    """Opens the databases off the GUI thread and hands back domain objects by signal."""
+
+    sig_loaded = Signal(object, object)
+    sig_failed = Signal(str)
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self._data_dir = data_dir
+        self.stores = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._load, name="knowledge-loader", daemon=True).start()
+
+    def _load(self) -> None:
+        from explorer.errors import UserFacingError
+        from explorer.kb.errors import ContentError
+        from explorer.services.knowledge import open_stores
+
+        try:
+            self.stores = open_stores(self._data_dir)
+            with self.stores.knowledge_session() as session:
+                repo = self.stores.repository(session)
+                info, treatments = repo.info(), repo.treatment_summaries()
+        except (UserFacingError, ContentError) as exc:
+            log.exception("could not open the data directory")
+            self.sig_failed.emit(str(exc))
+            return
+        except Exception as exc:  # reported to the user; the traceback goes to the log
+            log.exception("unexpected error while opening the data directory")
+            self.sig_failed.emit(
+                f"Unexpected error: {exc}. Details are in the log file in "
+                f"{log_dir(self._data_dir)}."
+            )
+            return
+        self.sig_loaded.emit(info, treatments)
+
+
+def _configure_logging(data_dir: Path) -> None:
+    folder = log_dir(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            folder / "explorer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+    """Qt's own messages go to the log file, not to a console the user never sees."""
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def create_window(data_dir: Path) -> tuple[MainWindow, KnowledgeLoader]:
+    """Build the window and a loader that starts once the window has been shown."""
+    window = MainWindow()
+    loader = KnowledgeLoader(data_dir)
+    loader.setParent(window)
+    loader.sig_loaded.connect(window.show_knowledge)
+    loader.sig_failed.connect(window.show_error)
+    return window, loader
+
+
+def run(data_dir_arg: str | None) -> int:
+    data_dir = resolve_data_dir(data_dir_arg)
+    _configure_logging(data_dir)
+    qInstallMessageHandler(_qt_message)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Spine Treatment Explorer")
+    app.setOrganizationName("SpineTreatmentExplorer")
+    window, loader = create_window(data_dir)
+    window.show()
+    QTimer.singleShot(0, loader.start)  # after the first paint
+    return app.exec()

@@ -1,0 +1,147 @@
+"""Opening a data directory: first start, refresh of shipped content, separation of data."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from explorer.errors import UserFacingError
+from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
+from explorer.services import knowledge
+from explorer.store.engine import DatabaseProblem
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_first_start_creates_migrates_and_fills_both_databases(tmp_path: Path) -> None:
+    folder = tmp_path / "fresh" / "nested"
+    stores = knowledge.open_stores(folder)
+    try:
+        with stores.knowledge_session() as session:
+            repo = stores.repository(session)
+            assert repo.info() is not None
+            assert len(repo.treatment_summaries()) >= 14
+    finally:
+        stores.close()
+    for name in (KNOWLEDGE_DB, CLINIC_DB):
+        con = sqlite3.connect(folder / name)
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() is not None
+        con.close()
+
+
+def _clinic_fingerprint(folder: Path) -> tuple[str, list[tuple[str, str]]]:
+    con = sqlite3.connect(folder / CLINIC_DB)
+    rows = con.execute("SELECT key, value FROM clinic_info ORDER BY key").fetchall()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return hashlib.sha256((folder / CLINIC_DB).read_bytes()).hexdigest(), rows
+
+
+def test_rebuilding_or_importing_the_knowledge_base_never_touches_clinic_data(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    con = sqlite3.connect(data_dir / CLINIC_DB)
+    with con:
+        con.execute("INSERT INTO clinic_info VALUES ('note', 'a consult note that must survive')")
+    con.close()
+    before = _clinic_fingerprint(data_dir)
+    stores = knowledge.open_stores(data_dir)
+    try:
+        knowledge.build(stores)
+        export = tmp_path / "kb.json"
+        knowledge.export_json(stores, export)
+        knowledge.import_file(stores, export)
+    finally:
+        stores.close()
+    after = _clinic_fingerprint(data_dir)
+    assert after == before
+    assert ("note", "a consult note that must survive") in after[1]
+
+
+def test_shipped_content_change_is_picked_up_at_next_start(
+    data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "db" / "knowledge", content)
+    monkeypatch.setattr(knowledge, "knowledge_content_dir", lambda: content)
+    knowledge.open_stores(data_dir).close()
+    meta = content / "meta.toml"
+    meta.write_text(meta.read_text().replace('title = "', 'title = "Updated: '), encoding="utf-8")
+    stores = knowledge.open_stores(data_dir)
+    try:
+        with stores.knowledge_session() as session:
+            assert stores.repository(session).info().title.startswith("Updated: ")
+    finally:
+        stores.close()
+
+
+def test_imported_knowledge_base_is_not_overwritten_by_shipped_content(
+    data_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    stores = knowledge.open_stores(data_dir)
+    export = tmp_path / "kb.json"
+    knowledge.export_json(stores, export)
+    export.write_text(export.read_text().replace('"title": "', '"title": "Clinic edition: ', 1))
+    knowledge.import_file(stores, export)
+    stores.close()
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "db" / "knowledge", content)
+    (content / "faq.toml").write_text((content / "faq.toml").read_text() + "\n# changed\n")
+    monkeypatch.setattr(knowledge, "knowledge_content_dir", lambda: content)
+    stores = knowledge.open_stores(data_dir)
+    try:
+        with stores.knowledge_session() as session:
+            info = stores.repository(session).info()
+        assert info.title.startswith("Clinic edition: ")
+        assert info.content_origin == "imported from kb.json"
+    finally:
+        stores.close()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: p.write_bytes(os.urandom(4096)), "not a SQLite database"),
+        (lambda p: p.write_bytes(p.read_bytes()[:3000]), "damaged"),
+        (lambda p: p.write_bytes(b"\0" * 100 + p.read_bytes()[100:]), "not a SQLite database"),
+    ],
+)
+def test_damaged_knowledge_base_is_reported_and_left_in_place(
+    data_dir: Path, damage, message: str
+) -> None:
+    path = data_dir / KNOWLEDGE_DB
+    for leftover in (data_dir / f"{KNOWLEDGE_DB}-wal", data_dir / f"{KNOWLEDGE_DB}-shm"):
+        leftover.unlink(missing_ok=True)
+    damage(path)
+    damaged = path.read_bytes()
+    with pytest.raises(DatabaseProblem, match=message) as caught:
+        knowledge.open_stores(data_dir)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == damaged
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root ignores directory permissions"
+)
+def test_unwritable_data_folder_gives_a_clear_message(tmp_path: Path) -> None:
+    parent = tmp_path / "locked"
+    parent.mkdir()
+    parent.chmod(0o500)
+    try:
+        with pytest.raises(UserFacingError, match="Cannot create the data folder"):
+            knowledge.open_stores(parent / "data")
+    finally:
+        parent.chmod(0o700)
+
+
+def test_data_folder_that_is_a_file_gives_a_clear_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    with pytest.raises(UserFacingError, match="Cannot create the data folder"):
+        knowledge.open_stores(blocker)

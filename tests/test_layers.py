@@ -1,0 +1,31 @@
+"""The lower layers never import Qt: checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_domain_data_and_services_import_without_qt() -> None:
+    code = (
+        "import sys\n"
+        "import explorer.domain.models, explorer.kb.validate, explorer.store.kb_repository\n"
+        "import explorer.services.knowledge, explorer.cli\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6', 'pyqtgraph'})\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_package_init_stays_empty_for_fast_start() -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import explorer"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines()[1:]]
+    assert not [m for m in imported if m.startswith(("sqlalchemy", "PySide6", "pydantic"))]

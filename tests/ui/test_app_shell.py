@@ -1,0 +1,70 @@
+"""The window shell: paints first, then loads the knowledge base off the GUI thread."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from explorer.ui.app import create_window
+from explorer.ui.catalog_model import CatalogTableModel
+
+
+def test_window_loads_the_catalog_after_it_is_shown(qtbot, data_dir) -> None:
+    window, loader = create_window(data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(loader.sig_loaded, timeout=20_000):
+        loader.start()
+    model = window.catalog_model
+    names = {model.index(r, 0).data() for r in range(model.rowCount())}
+    assert "Exercise therapy / physical therapy" in names
+    slugs = {model.index(r, 0).data(CatalogTableModel.SlugRole) for r in range(model.rowCount())}
+    assert "watchful-waiting" in slugs and len(slugs) == model.rowCount() >= 14
+    assert window.catalog_view.accessibleName() == "Treatment catalog"
+    loader.stores.close()
+
+
+def test_catalog_model_passes_qt_model_tester(qtmodeltester, stores) -> None:
+    with stores.knowledge_session() as session:
+        rows = stores.repository(session).treatment_summaries()
+    model = CatalogTableModel()
+    model.set_treatments(rows)
+    qtmodeltester.check(model)
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Treatment"
+
+
+def test_damaged_data_shows_a_message_not_a_traceback(qtbot, data_dir, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    (data_dir / "knowledge.sqlite-wal").unlink(missing_ok=True)
+    (data_dir / "knowledge.sqlite").write_bytes(b"garbage" * 100)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    window, loader = create_window(data_dir)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(loader.sig_failed, timeout=20_000):
+        loader.start()
+    assert shown and "not a SQLite database" in shown[0]
+
+
+@pytest.mark.slow
+def test_launching_offscreen_on_a_fresh_data_dir_keeps_running_quietly(tmp_path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXPLORER_DATA_DIR=str(tmp_path / "d"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "explorer"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+    still_running = process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+    assert still_running, err.decode()
+    assert err.decode() == ""
+    assert (tmp_path / "d" / "knowledge.sqlite").exists()
