@@ -138,7 +138,8 @@ def _read_json_file(path: Path) -> RawContent:
     except _DuplicateKeyError as exc:
         raise ContentError([Problem(name, "", "", f"duplicate key {exc.key!r}")]) from exc
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        ends_open = not text.rstrip().endswith(("}", "]"))
+        hint = " (the file looks truncated)" if ends_open else ""
         raise ContentError(
             [
                 Problem(
