@@ -27,7 +27,8 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def say(message: str) -> None:
-    print(f"[bootstrap] {message}", flush=True)
+    # stderr, so that `bootstrap.py run kb list --json | …` pipes clean JSON
+    print(f"[bootstrap] {message}", file=sys.stderr, flush=True)
 
 
 def ensure_environment(extras: str) -> None:
@@ -38,15 +39,17 @@ def ensure_environment(extras: str) -> None:
         venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
     spec = f".[{extras}]" if extras else "."
     stamp = VENV / ".explorer-installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     installed = stamp.read_text().split() if stamp.exists() else []
-    if wanted in installed:
+    # "project-hash:extras" per install; the test extras include everything `run` needs.
+    if f"{project}:{extras}" in installed or f"{project}:test" in installed:
         return
     say(f"installing {spec} into {VENV} (first run, or pyproject.toml changed)")
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
+    if subprocess.call([*pip, "install", "--upgrade", "pip"]) != 0:
+        say("could not upgrade pip; continuing with the one in the environment")
     subprocess.run([*pip, "install", "--editable", spec], cwd=ROOT, check=True)
-    stamp.write_text("\n".join([*installed, wanted]) + "\n")
+    stamp.write_text("\n".join([*installed, f"{project}:{extras}"]) + "\n")
 
 
 def run_app(args: list[str]) -> int:
@@ -56,11 +59,12 @@ def run_app(args: list[str]) -> int:
         env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
     )
     if headless and "QT_QPA_PLATFORM" not in env:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    if headless and "kb" not in args and "QT_QPA_PLATFORM" not in os.environ:
         say(
             "no display found: starting on Qt's offscreen platform (nothing will be visible; "
             "press Ctrl+C to stop)"
         )
-        env["QT_QPA_PLATFORM"] = "offscreen"
     return subprocess.call([str(PYTHON), "-m", "explorer", *args], cwd=ROOT, env=env)
 
 

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._version_label.setText(
             f"Knowledge base {info.kb_version} · reviewed {info.last_reviewed:%d %b %Y}"
         )
+        self._version_label.setMinimumWidth(self._version_label.sizeHint().width())
         self.statusBar().showMessage(f"{len(treatments)} treatments", 5000)
 
     def show_error(self, message: str) -> None:
