@@ -132,11 +132,12 @@ def _print_json(value: Any) -> None:
 
 
 def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
-    from explorer.kb.validate import load_document
     from explorer.paths import resolve_data_dir
     from explorer.services import knowledge
 
     if args.kb_command == "validate":
+        from explorer.kb.validate import load_document
+
         doc = load_document(args.path)
         findings = sum(len(t.findings) for t in doc.treatments)
         print(

@@ -118,6 +118,12 @@ def cross_check(doc: KnowledgeDocument, raw: RawContent | None = None) -> list[P
     def check_refs(
         section: str, index: int, field: str, refs: list[str], known: set[str], what: str
     ) -> None:
+        seen_refs: set[str] = set()
+        for ref in refs:
+            if ref in seen_refs:
+                file, entry = where(section, index)
+                problems.append(Problem(file, entry, field, f"{what} {ref!r} is listed twice"))
+            seen_refs.add(ref)
         for ref in refs:
             if ref not in known:
                 file, entry = where(section, index)

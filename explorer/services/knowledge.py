@@ -14,23 +14,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 from explorer.kb.files import content_fingerprint
-from explorer.kb.schema import KnowledgeDocument
-from explorer.kb.validate import load_document
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, knowledge_content_dir
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicInfo
 from explorer.store.engine import DatabaseProblem, check_sqlite_file, sqlite_engine
-from explorer.store.kb_io import export_document, replace_content
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
+
+if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
+    from explorer.kb.schema import KnowledgeDocument
 
 log = logging.getLogger(__name__)
 SHIPPED_ORIGIN = "shipped"
@@ -127,21 +128,33 @@ def _refresh_from_shipped(stores: DataStores) -> None:
         meta = session.get(KbMeta, 1)
         origin, current = (meta.content_origin, meta.content_fingerprint) if meta else (None, None)
     if meta is None or (origin == SHIPPED_ORIGIN and current != fingerprint):
+        from explorer.kb.validate import load_document
+
         log.info("loading shipped knowledge base from %s", content)
         _replace(stores, load_document(content), origin=SHIPPED_ORIGIN, fingerprint=fingerprint)
 
 
 def _replace(stores: DataStores, doc: KnowledgeDocument, *, origin: str, fingerprint: str) -> None:
+    from explorer.store.kb_io import replace_content
+
     path = stores.data_dir / KNOWLEDGE_DB
     try:
         with Session(stores.knowledge) as session, session.begin():
             replace_content(session, doc, origin=origin, fingerprint=fingerprint)
     except OperationalError as exc:
         raise _database_problem(path, exc) from exc
+    except IntegrityError as exc:  # validation should catch this first; never a traceback
+        log.exception("knowledge base content violated a database constraint")
+        raise UserFacingError(
+            f"The content could not be stored ({exc.orig}); nothing was changed. "
+            "Run `explorer kb validate` on the file and report this problem."
+        ) from exc
 
 
 def build(stores: DataStores, content_dir: Path | None = None) -> KnowledgeDocument:
     """Rebuild the knowledge base from content files (default: the shipped ``db/knowledge``)."""
+    from explorer.kb.validate import load_document
+
     content = content_dir or knowledge_content_dir()
     doc = load_document(content)
     origin = SHIPPED_ORIGIN if content_dir is None else f"built from {content}"
@@ -151,6 +164,8 @@ def build(stores: DataStores, content_dir: Path | None = None) -> KnowledgeDocum
 
 def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
     """Replace the knowledge base with a checked file; all or nothing."""
+    from explorer.kb.validate import load_document
+
     doc = load_document(path)  # raises ContentError before anything is touched
     fingerprint = (
         content_fingerprint(path)
@@ -162,6 +177,8 @@ def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
 
 
 def export_document_of(stores: DataStores) -> KnowledgeDocument:
+    from explorer.store.kb_io import export_document
+
     with stores.knowledge_session() as session:
         return export_document(session)
 

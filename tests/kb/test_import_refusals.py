@@ -20,8 +20,8 @@ def _export(data_dir: Path, out: Path) -> str:
 
 
 def _digest(data_dir: Path) -> str:
-    """What the knowledge base holds, as the hash of its export."""
-    stores = knowledge.open_stores(data_dir, refresh_shipped=False)
+    """What the knowledge base holds, as the hash of its export (after any start-up refresh)."""
+    stores = knowledge.open_stores(data_dir)
     try:
         return hashlib.sha256(
             knowledge.document_json(knowledge.export_document_of(stores)).encode()
@@ -104,6 +104,20 @@ CASES: list[tuple[str, Any, list[str]]] = [
         "unknown field",
         lambda d: _set(d, ["treatments", 0, "efficacy"], "great"),
         ["treatments[0]", "efficacy", "unknown field"],
+    ),
+    (
+        "source listed twice",
+        lambda d: _set(
+            d,
+            ["treatments", 0, "findings", 0, "sources"],
+            d["treatments"][0]["findings"][0]["sources"] * 2,
+        ),
+        ["treatments[0]", "findings[0].sources", "listed twice"],
+    ),
+    (
+        "condition listed twice",
+        lambda d: _set(d, ["treatments", 0, "conditions"], d["treatments"][0]["conditions"] * 2),
+        ["treatments[0]", "conditions", "listed twice"],
     ),
     (
         "statistic without a known source",
