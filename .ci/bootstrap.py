@@ -85,6 +85,7 @@ def run_tests(args: list[str]) -> int:
             [str(BIN / "ruff"), "format", "--check", "explorer", "tests", "db", ".ci"],
         ),
         ("import contracts", [str(BIN / "lint-imports")]),
+        ("mypy (domain, data, services)", [str(BIN / "mypy")]),
     ]
     for name, command in checks:
         say(name)

@@ -111,5 +111,7 @@ def statistic_json(s: d.Statistic) -> dict[str, Any]:
         "note": s.note,
         "seed_claim": s.seed_claim,
         "verdict": s.verdict,
+        "caution": s.needs_caution,
         "source": source,
+        "read_in": source_json(s.read_in) if s.read_in else None,
     }

@@ -128,6 +128,10 @@ def test_kb_stats_json_every_statistic_has_a_source_and_its_kind(data_dir, capsy
             "note",
             "source",
         }
+        assert "read_in" in st and "caution" in st
+        if st["read_in"] is not None:
+            assert st["read_in"]["kind"] == "secondary summary", st["id"]
+            assert st["caution"] is True, st["id"]
         source = st["source"]
         assert set(source) >= {"kind", "peer_reviewed", "citation", "year", "pmid", "doi", "url"}
         assert source["kind"] and source["citation"]

@@ -181,6 +181,14 @@ class Statistic:
     note: str | None = None
     seed_claim: str | None = None
     verdict: str | None = None
+    read_in: SourceRef | None = None
+
+    @property
+    def needs_caution(self) -> bool:
+        """Flagged when its source, or the summary it was read in, needs caution."""
+        return self.source.needs_caution or (
+            self.read_in is not None and self.read_in.needs_caution
+        )
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,10 @@ class Treatment(_Strict):
 
 
 class Statistic(_Strict):
+    """A prevalence or outcome figure. ``source`` is where it comes from; ``read_in`` names
+    the secondary summary the figure was actually read in, when it was not read in ``source``.
+    """
+
     id: Slug
     label: ShortText
     value: float
@@ -166,6 +170,7 @@ class Statistic(_Strict):
     population: ShortText
     timeframe: ShortText
     source: Slug
+    read_in: Slug | None = None
     note: Text | None = None
     seed_claim: Text | None = None
     verdict: Literal["confirmed", "overstated", "unsourced", "not verified", "context"] | None = (
@@ -200,8 +205,10 @@ class FaqEntry(_Strict):
 
 
 class KnowledgeDocument(_Strict):
-    format: Literal["spine-treatment-explorer/knowledge-base"] = FORMAT_NAME
-    format_version: Literal[1] = FORMAT_VERSION
+    format: Literal["spine-treatment-explorer/knowledge-base"] = (
+        "spine-treatment-explorer/knowledge-base"
+    )
+    format_version: Literal[1] = 1
     meta: Meta
     conditions: Annotated[list[Condition], Field(min_length=1, max_length=1000)]
     sources: Annotated[list[Source], Field(min_length=1, max_length=100_000)]

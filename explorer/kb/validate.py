@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from explorer.kb.errors import ContentError, Problem
 from explorer.kb.files import RawContent, read_content
@@ -56,7 +56,7 @@ def _format_path(parts: tuple[int | str, ...]) -> str:
     return text
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     message = str(error.get("msg", "invalid value"))
     value = error.get("input")
     if error.get("type") == "missing":
@@ -189,6 +189,8 @@ def cross_check(doc: KnowledgeDocument, raw: RawContent | None = None) -> list[P
 
     for i, s in enumerate(doc.statistics):
         check_refs("statistics", i, "source", [s.source], sources, "source")
+        if s.read_in is not None:
+            check_refs("statistics", i, "read_in", [s.read_in], sources, "source")
         if (
             s.value_low is not None
             and s.value_high is not None

@@ -9,6 +9,7 @@ the identity.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
@@ -212,6 +213,7 @@ def replace_content(
                 population=st.population,
                 timeframe=st.timeframe,
                 source_id=sources[st.source].id,
+                read_in_source_id=sources[st.read_in].id if st.read_in else None,
                 note=st.note,
                 seed_claim=st.seed_claim,
                 verdict=st.verdict,
@@ -230,15 +232,15 @@ def replace_content(
         session.add(step)
         session.flush()
         link(PathwaySource, step.id, p.sources)
-    for i, g in enumerate(doc.glossary):
+    for i, entry in enumerate(doc.glossary):
         session.add(
             GlossaryRow(
                 position=i,
-                term=g.term,
-                definition=g.definition,
-                plain_definition=g.plain_definition,
-                synonyms=list(g.synonyms),
-                treatment_slugs=list(g.treatments),
+                term=entry.term,
+                definition=entry.definition,
+                plain_definition=entry.plain_definition,
+                synonyms=list(entry.synonyms),
+                treatment_slugs=list(entry.treatments),
             )
         )
     for i, q in enumerate(doc.faq):
@@ -254,7 +256,7 @@ def _keys(rows: list[SourceRow]) -> list[str]:
 
 
 def export_document(session: Session) -> s.KnowledgeDocument:
-    """The knowledge base as a document, in its original order."""
+    """The knowledge base as a document, in its original order (validated on the way out)."""
     meta = session.get(KbMeta, 1)
     if meta is None:
         raise LookupError("the knowledge base is empty")
@@ -269,168 +271,169 @@ def export_document(session: Session) -> s.KnowledgeDocument:
             selectinload(TreatmentRow.findings).selectinload(FindingRow.condition),
         )
     ).all()
-    return s.KnowledgeDocument(
-        meta=s.Meta(
-            kb_version=meta.kb_version,
-            title=meta.title,
-            last_reviewed=meta.last_reviewed,
-            evidence_current_to=meta.evidence_current_to,
-            update_policy=meta.update_policy,
-            funding=meta.funding,
-            conflicts_of_interest=meta.conflicts_of_interest,
-            authorship=meta.authorship,
-            reading_level=meta.reading_level,
-            disclaimer=meta.disclaimer,
-        ),
-        conditions=[
-            s.Condition(
-                slug=c.slug,
-                name=c.name,
-                plain_name=c.plain_name,
-                description=c.description,
-                plain_description=c.plain_description,
-            )
+    meta_fields = (
+        "kb_version",
+        "title",
+        "last_reviewed",
+        "evidence_current_to",
+        "update_policy",
+        "funding",
+        "conflicts_of_interest",
+        "authorship",
+        "reading_level",
+        "disclaimer",
+    )
+    data: dict[str, Any] = {
+        "meta": {name: getattr(meta, name) for name in meta_fields},
+        "conditions": [
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "plain_name": c.plain_name,
+                "description": c.description,
+                "plain_description": c.plain_description,
+            }
             for c in session.scalars(select(ConditionRow).order_by(ConditionRow.position))
         ],
-        sources=[
-            s.Source(
-                id=r.key,
-                kind=r.kind,
-                peer_reviewed=r.peer_reviewed,
-                industry_link=r.industry_link,
-                citation=r.citation,
-                year=r.year,
-                pmid=r.pmid,
-                doi=r.doi,
-                url=r.url,
-                note=r.note,
-            )
+        "sources": [
+            {
+                "id": r.key,
+                "kind": r.kind,
+                "peer_reviewed": r.peer_reviewed,
+                "industry_link": r.industry_link,
+                "citation": r.citation,
+                "year": r.year,
+                "pmid": r.pmid,
+                "doi": r.doi,
+                "url": r.url,
+                "note": r.note,
+            }
             for r in session.scalars(select(SourceRow).order_by(SourceRow.position))
         ],
-        treatments=[_treatment(t) for t in treatments],
-        statistics=[
-            s.Statistic(
-                id=r.key,
-                label=r.label,
-                value=r.value,
-                value_low=r.value_low,
-                value_high=r.value_high,
-                unit=r.unit,
-                denominator=r.denominator,
-                population=r.population,
-                timeframe=r.timeframe,
-                source=r.source.key,
-                note=r.note,
-                seed_claim=r.seed_claim,
-                verdict=r.verdict,
-            )
+        "treatments": [_treatment(t) for t in treatments],
+        "statistics": [
+            {
+                "id": r.key,
+                "label": r.label,
+                "value": r.value,
+                "value_low": r.value_low,
+                "value_high": r.value_high,
+                "unit": r.unit,
+                "denominator": r.denominator,
+                "population": r.population,
+                "timeframe": r.timeframe,
+                "source": r.source.key,
+                "read_in": r.read_in.key if r.read_in else None,
+                "note": r.note,
+                "seed_claim": r.seed_claim,
+                "verdict": r.verdict,
+            }
             for r in session.scalars(select(StatisticRow).order_by(StatisticRow.position))
         ],
-        pathway=[
-            s.PathwayStep(
-                step=r.step,
-                title=r.title,
-                plain_title=r.plain_title,
-                description=r.description,
-                plain_description=r.plain_description,
-                escalation_criteria=r.escalation_criteria,
-                treatments=r.treatment_slugs,
-                sources=_keys(r.sources),
-            )
+        "pathway": [
+            {
+                "step": r.step,
+                "title": r.title,
+                "plain_title": r.plain_title,
+                "description": r.description,
+                "plain_description": r.plain_description,
+                "escalation_criteria": r.escalation_criteria,
+                "treatments": r.treatment_slugs,
+                "sources": _keys(r.sources),
+            }
             for r in session.scalars(select(PathwayStepRow).order_by(PathwayStepRow.step))
         ],
-        glossary=[
-            s.GlossaryEntry(
-                term=r.term,
-                definition=r.definition,
-                plain_definition=r.plain_definition,
-                synonyms=r.synonyms,
-                treatments=r.treatment_slugs,
-            )
+        "glossary": [
+            {
+                "term": r.term,
+                "definition": r.definition,
+                "plain_definition": r.plain_definition,
+                "synonyms": r.synonyms,
+                "treatments": r.treatment_slugs,
+            }
             for r in session.scalars(select(GlossaryRow).order_by(GlossaryRow.position))
         ],
-        faq=[
-            s.FaqEntry(
-                question=r.question,
-                answer=r.answer,
-                plain_answer=r.plain_answer,
-                sources=_keys(r.sources),
-            )
+        "faq": [
+            {
+                "question": r.question,
+                "answer": r.answer,
+                "plain_answer": r.plain_answer,
+                "sources": _keys(r.sources),
+            }
             for r in session.scalars(select(FaqRow).order_by(FaqRow.position))
         ],
-    )
+    }
+    return s.KnowledgeDocument.model_validate(data)
 
 
-def _treatment(t: TreatmentRow) -> s.Treatment:
-    return s.Treatment(
-        slug=t.slug,
-        name=t.name,
-        category=t.category,
-        approach=t.approach,
-        invasiveness=t.invasiveness,
-        synonyms=t.synonyms,
-        mechanism=t.mechanism,
-        plain_mechanism=t.plain_mechanism,
-        plain_summary=t.plain_summary,
-        conditions=[link.condition.slug for link in t.condition_links],
-        delivered_by=t.delivered_by,
-        patient_commitment=t.patient_commitment,
-        timeframe=s.Timeframe(
-            onset_weeks_min=t.onset_weeks_min,
-            onset_weeks_max=t.onset_weeks_max,
-            course=t.course,
-            duration_of_effect=t.duration_of_effect,
-            duration_weeks_min=t.duration_weeks_min,
-            duration_weeks_max=t.duration_weeks_max,
-            note=t.timeframe_note,
-        ),
-        harms=[
-            s.Harm(
-                description=h.description,
-                plain_description=h.plain_description,
-                frequency=h.frequency,
-                serious=h.serious,
-                sources=_keys(h.sources),
-            )
+def _treatment(t: TreatmentRow) -> dict[str, Any]:
+    return {
+        "slug": t.slug,
+        "name": t.name,
+        "category": t.category,
+        "approach": t.approach,
+        "invasiveness": t.invasiveness,
+        "synonyms": t.synonyms,
+        "mechanism": t.mechanism,
+        "plain_mechanism": t.plain_mechanism,
+        "plain_summary": t.plain_summary,
+        "conditions": [link.condition.slug for link in t.condition_links],
+        "delivered_by": t.delivered_by,
+        "patient_commitment": t.patient_commitment,
+        "timeframe": {
+            "onset_weeks_min": t.onset_weeks_min,
+            "onset_weeks_max": t.onset_weeks_max,
+            "course": t.course,
+            "duration_of_effect": t.duration_of_effect,
+            "duration_weeks_min": t.duration_weeks_min,
+            "duration_weeks_max": t.duration_weeks_max,
+            "note": t.timeframe_note,
+        },
+        "harms": [
+            {
+                "description": h.description,
+                "plain_description": h.plain_description,
+                "frequency": h.frequency,
+                "serious": h.serious,
+                "sources": _keys(h.sources),
+            }
             for h in t.harms
         ],
-        regulatory_note=t.regulatory_note,
-        guidelines=[
-            s.GuidelinePosition(
-                body=g.body, stance=g.stance, position=g.text, sources=_keys(g.sources)
-            )
+        "regulatory_note": t.regulatory_note,
+        "guidelines": [
+            {"body": g.body, "stance": g.stance, "position": g.text, "sources": _keys(g.sources)}
             for g in t.guidelines
         ],
-        findings=[_finding(f) for f in t.findings],
-        last_reviewed=t.last_reviewed,
-    )
+        "findings": [_finding(f) for f in t.findings],
+        "last_reviewed": t.last_reviewed,
+    }
 
 
-def _finding(f: FindingRow) -> s.Finding:
+def _finding(f: FindingRow) -> dict[str, Any]:
     estimate = None
     if f.est_measure is not None:
-        estimate = s.Estimate(
-            measure=f.est_measure,
-            value=f.est_value,
-            ci_low=f.est_ci_low,
-            ci_high=f.est_ci_high,
-            scale=f.est_scale,
-            better=f.est_better,
-            mcid=f.est_mcid,
-            participants=f.est_participants,
-            studies=f.est_studies,
-        )
-    return s.Finding(
-        condition=f.condition.slug,
-        outcome=f.outcome,
-        comparison=f.comparison,
-        certainty=f.certainty,
-        certainty_note=f.certainty_note,
-        direction=f.direction,
-        effect=f.effect,
-        plain_effect=f.plain_effect,
-        timepoint=f.timepoint,
-        timepoint_weeks=f.timepoint_weeks,
-        estimate=estimate,
-        sources=_keys(f.sources),
-    )
+        estimate = {
+            "measure": f.est_measure,
+            "value": f.est_value,
+            "ci_low": f.est_ci_low,
+            "ci_high": f.est_ci_high,
+            "scale": f.est_scale,
+            "better": f.est_better,
+            "mcid": f.est_mcid,
+            "participants": f.est_participants,
+            "studies": f.est_studies,
+        }
+    return {
+        "condition": f.condition.slug,
+        "outcome": f.outcome,
+        "comparison": f.comparison,
+        "certainty": f.certainty,
+        "certainty_note": f.certainty_note,
+        "direction": f.direction,
+        "effect": f.effect,
+        "plain_effect": f.plain_effect,
+        "timepoint": f.timepoint,
+        "timepoint_weeks": f.timepoint_weeks,
+        "estimate": estimate,
+        "sources": _keys(f.sources),
+    }

@@ -210,7 +210,7 @@ class KnowledgeRepository:
         rows = self._session.scalars(
             select(StatisticRow)
             .order_by(StatisticRow.position)
-            .options(selectinload(StatisticRow.source))
+            .options(selectinload(StatisticRow.source), selectinload(StatisticRow.read_in))
         )
         return [
             d.Statistic(
@@ -227,6 +227,7 @@ class KnowledgeRepository:
                 note=r.note,
                 seed_claim=r.seed_claim,
                 verdict=r.verdict,
+                read_in=_source(r.read_in) if r.read_in else None,
             )
             for r in rows
         ]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 Kind = Literal["knowledge", "clinic"]
-HEADS: dict[Kind, str] = {"knowledge": "0002", "clinic": "c0001"}
+HEADS: dict[Kind, str] = {"knowledge": "0003", "clinic": "c0001"}
 
 
 class MigrationFailed(Exception):

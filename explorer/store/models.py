@@ -248,10 +248,14 @@ class StatisticRow(KnowledgeBase):
     population: Mapped[str] = mapped_column(Text)
     timeframe: Mapped[str] = mapped_column(Text)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"))
+    read_in_source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source.id", ondelete="RESTRICT")
+    )
     note: Mapped[str | None] = mapped_column(Text)
     seed_claim: Mapped[str | None] = mapped_column(Text)
     verdict: Mapped[str | None] = mapped_column(String(20))
-    source: Mapped[SourceRow] = relationship()
+    source: Mapped[SourceRow] = relationship(foreign_keys=[source_id])
+    read_in: Mapped[SourceRow | None] = relationship(foreign_keys=[read_in_source_id])
 
 
 class PathwayStepRow(KnowledgeBase):

@@ -208,3 +208,21 @@ def test_faq_answers_every_question_of_the_seed(shipped_document) -> None:
         "beyond injections",
     ):
         assert fragment in questions, fragment
+
+
+def test_figures_read_second_hand_name_the_summary_they_were_read_in(shipped_document) -> None:
+    sources = _sources(shipped_document)
+    gbd = [
+        s
+        for s in shipped_document.statistics
+        if s.id in {"lbp-cases-2020", "lbp-cases-2050-projected"}
+    ]
+    assert len(gbd) == 2
+    for stat in shipped_document.statistics:
+        if stat.read_in is not None:
+            assert sources[stat.read_in].kind == SourceKind.SECONDARY, stat.id
+        second_hand = r"read (via a secondary summary|in news summaries)"
+        mentions = re.search(second_hand, stat.note or "", re.I)
+        if mentions:
+            assert stat.read_in is not None, f"{stat.id}: note says second-hand, read_in unset"
+    assert all(s.read_in is not None for s in gbd)

@@ -32,49 +32,47 @@ def test_heads_constant_matches_the_revision_files() -> None:
         assert migrate.known_revisions(kind)[-1] == migrate.HEADS[kind]
 
 
-def test_first_revision_database_upgrades_to_head_with_data_intact(tmp_path: Path) -> None:
+_ROWS_AT_FIRST_REVISION = [
+    "INSERT INTO kb_meta (id, kb_version, title, last_reviewed, evidence_current_to, "
+    "update_policy, funding, conflicts_of_interest, disclaimer, content_origin, "
+    "content_fingerprint, loaded_at) VALUES (1, '2025.1.0', 'Old KB', '2025-01-01', 'x', "
+    "'policy', 'funding', 'coi', 'Disclaimer text', 'shipped', 'abc', '2025-01-01 00:00:00')",
+    "INSERT INTO condition (id, slug, position, name, plain_name, description, "
+    "plain_description) VALUES (1, 'sciatica', 0, 'Sciatica', 'Leg pain', 'd', 'pd')",
+    "INSERT INTO source (id, key, position, kind, peer_reviewed, citation, year, pmid) "
+    "VALUES (1, 'trial', 0, 'RCT', 1, 'A trial.', 2020, '123')",
+    "INSERT INTO treatment (id, slug, position, name, category, approach, invasiveness, "
+    "mechanism, plain_mechanism, plain_summary, delivered_by, patient_commitment, course, "
+    "duration_of_effect, last_reviewed) VALUES (1, 'tens', 0, 'TENS', 'Devices', 'passive', "
+    "'non-invasive', 'm', 'pm', 'ps', 'PT', 'pc', 'c', 'd', '2025-01-01')",
+    "INSERT INTO treatment_condition (treatment_id, condition_id, position) VALUES (1, 1, 0)",
+    "INSERT INTO harm (id, treatment_id, position, description, plain_description, frequency) "
+    "VALUES (1, 1, 0, 'skin irritation', 'sore skin', 'not quantified')",
+    "INSERT INTO harm_source (owner_id, source_id, position) VALUES (1, 1, 0)",
+    "INSERT INTO finding (id, treatment_id, condition_id, position, outcome, comparison, "
+    "certainty, certainty_rank, direction, effect, plain_effect, timepoint) VALUES (1, 1, 1, 0, "
+    "'pain', 'sham', 'low', 2, 'uncertain', 'e', 'pe', '2 wk')",
+    "INSERT INTO finding_source (owner_id, source_id, position) VALUES (1, 1, 0)",
+    "INSERT INTO statistic (id, key, position, label, value, unit, denominator, population, "
+    "timeframe, source_id) VALUES (1, 's', 0, 'Label', 26.4, '%', 'adults', 'US', '3 months', 1)",
+]
+
+
+@pytest.mark.parametrize("start", migrate.known_revisions("knowledge"))
+def test_every_revision_upgrades_to_head_with_its_data_intact(tmp_path: Path, start: str) -> None:
+    """A database written at any earlier revision (rows of the first revision's tables)."""
     path = tmp_path / "knowledge.sqlite"
     engine = sqlite_engine(path)
-    first = migrate.known_revisions("knowledge")[0]
-    migrate.upgrade(engine, "knowledge", first)
+    migrate.upgrade(engine, "knowledge", start)
     engine.dispose()
     con = sqlite3.connect(path)
     with con:
-        con.execute(
-            "INSERT INTO kb_meta VALUES (1, '2025.1.0', 'Old KB', '2025-01-01', 'x', "
-            "'policy', 'funding', 'coi', 'Disclaimer text', 'shipped', 'abc', "
-            "'2025-01-01 00:00:00')"
-        )
-        con.execute(
-            "INSERT INTO condition VALUES (1, 'sciatica', 0, 'Sciatica', 'Leg pain', 'd', 'pd')"
-        )
-        con.execute(
-            "INSERT INTO source VALUES (1, 'trial', 0, 'RCT', 1, 'A trial.', 2020, "
-            "'123', NULL, NULL, NULL)"
-        )
-        con.execute(
-            "INSERT INTO treatment (id, slug, position, name, category, approach, "
-            "invasiveness, mechanism, plain_mechanism, plain_summary, delivered_by, "
-            "patient_commitment, course, duration_of_effect, last_reviewed) VALUES "
-            "(1, 'tens', 0, 'TENS', 'Devices', 'passive', 'non-invasive', 'm', 'pm', "
-            "'ps', 'PT', 'pc', 'c', 'd', '2025-01-01')"
-        )
-        con.execute(
-            "INSERT INTO finding (id, treatment_id, condition_id, position, outcome, "
-            "comparison, certainty, certainty_rank, direction, effect, plain_effect, "
-            "timepoint) VALUES (1, 1, 1, 0, 'pain', 'sham', 'low', 2, 'uncertain', "
-            "'e', 'pe', '2 wk')"
-        )
-        con.execute("INSERT INTO finding_source VALUES (1, 1, 0)")
-        con.execute(
-            "INSERT INTO statistic (id, key, position, label, value, unit, denominator, "
-            "population, timeframe, source_id) VALUES (1, 's', 0, 'Label', 26.4, '%', "
-            "'adults', 'US', '3 months', 1)"
-        )
+        for statement in _ROWS_AT_FIRST_REVISION:
+            con.execute(statement)
     con.close()
 
     engine = sqlite_engine(path)
-    assert migrate.upgrade(engine, "knowledge") is True
+    assert migrate.upgrade(engine, "knowledge") is (start != migrate.HEADS["knowledge"])
     assert migrate.current_revision(engine) == migrate.HEADS["knowledge"]
     engine.dispose()
     con = sqlite3.connect(path)
@@ -82,14 +80,42 @@ def test_first_revision_database_upgrades_to_head_with_data_intact(tmp_path: Pat
         ("tens", "TENS", "[]")
     ]
     assert con.execute("SELECT effect, certainty FROM finding").fetchall() == [("e", "low")]
-    assert con.execute("SELECT value, seed_claim, verdict FROM statistic").fetchall() == [
-        (26.4, None, None)
+    assert con.execute("SELECT description, serious FROM harm").fetchall() == [
+        ("skin irritation", 0)
     ]
+    assert con.execute(
+        "SELECT value, seed_claim, verdict, read_in_source_id FROM statistic"
+    ).fetchall() == [(26.4, None, None, None)]
     assert con.execute("SELECT peer_reviewed, industry_link FROM source").fetchall() == [(1, 0)]
     assert con.execute("SELECT title, authorship FROM kb_meta").fetchall() == [("Old KB", "")]
+    assert con.execute("SELECT count(*) FROM finding_source").fetchone() == (1,)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     con.close()
+
+
+def test_upgraded_old_database_then_takes_the_shipped_content(tmp_path: Path) -> None:
+    """After an upgrade from the first revision, the application loads content normally."""
+    from explorer.services import knowledge
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    engine = sqlite_engine(data_dir / "knowledge.sqlite")
+    migrate.upgrade(engine, "knowledge", migrate.known_revisions("knowledge")[0])
+    engine.dispose()
+    con = sqlite3.connect(data_dir / "knowledge.sqlite")
+    with con:
+        for statement in _ROWS_AT_FIRST_REVISION:
+            con.execute(statement)
+    con.close()
+    stores = knowledge.open_stores(data_dir)
+    try:
+        with stores.knowledge_session() as session:
+            repo = stores.repository(session)
+            assert repo.info().title != "Old KB"  # was shipped content, so it is refreshed
+            assert len(repo.treatment_summaries()) >= 14
+    finally:
+        stores.close()
 
 
 def test_database_from_a_newer_application_is_refused(tmp_path: Path) -> None:
