@@ -236,3 +236,49 @@ def test_python_dash_m_explorer_works_in_a_fresh_process(tmp_path) -> None:
         check=False,
     )
     assert missing.returncode == 2 and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_locked_knowledge_base_is_reported_and_left_unchanged(
+    data_dir, tmp_path, capsys, monkeypatch
+) -> None:
+    import sqlite3
+
+    import explorer.store.engine as engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    export = tmp_path / "kb.json"
+    assert main(["kb", "export", "--format", "json", str(export)]) == 0
+    holder = sqlite3.connect(data_dir / "knowledge.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        assert main(["kb", "import", str(export)]) == 3
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert "in use by another program" in err and "knowledge.sqlite" in err
+    assert "Traceback" not in err
+    again = tmp_path / "again.json"
+    assert main(["kb", "export", "--format", "json", str(again)]) == 0
+    assert again.read_bytes() == export.read_bytes()
+
+
+def test_damaged_knowledge_base_makes_commands_exit_3_with_its_path(data_dir, capsys) -> None:
+    for leftover in ("knowledge.sqlite-wal", "knowledge.sqlite-shm"):
+        (data_dir / leftover).unlink(missing_ok=True)
+    (data_dir / "knowledge.sqlite").write_bytes(b"this is not a database" * 50)
+    assert main(["kb", "list", "--json"]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "knowledge.sqlite" in captured.err and "not a SQLite database" in captured.err
+
+
+def test_default_data_dir_is_the_per_user_folder(monkeypatch, tmp_path) -> None:
+    from explorer.paths import resolve_data_dir
+
+    monkeypatch.delenv("EXPLORER_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert resolve_data_dir(None) == tmp_path / "xdg" / "SpineTreatmentExplorer"
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(None) == tmp_path / "env"
+    assert resolve_data_dir(str(tmp_path / "arg")) == tmp_path / "arg"
