@@ -130,7 +130,28 @@ class TreatmentSummary:
     conditions: tuple[str, ...]
     synonyms: tuple[str, ...] = ()
     plain_summary: str = ""
+    mechanism: str = ""
     best_certainty: dict[str, Certainty] = field(default_factory=dict)
+    best_directions: dict[str, frozenset[Direction]] = field(default_factory=dict)
+
+    def certainty_for(self, condition: str | None) -> Certainty | None:
+        """Best certainty of any finding for ``condition`` (any condition when None)."""
+        if condition is not None:
+            return self.best_certainty.get(condition)
+        return max(self.best_certainty.values(), key=lambda c: c.rank, default=None)
+
+    def directions_for(self, condition: str | None) -> frozenset[Direction]:
+        """What the findings at the best certainty say (benefit, no benefit…)."""
+        best = self.certainty_for(condition)
+        if best is None:
+            return frozenset()
+        if condition is not None:
+            return self.best_directions.get(condition, frozenset())
+        found: set[Direction] = set()
+        for slug, certainty in self.best_certainty.items():
+            if certainty == best:
+                found |= self.best_directions.get(slug, frozenset())
+        return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -204,3 +225,32 @@ class KnowledgeBaseInfo:
     reading_level: str
     disclaimer: str
     content_origin: str
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition: str
+    plain_definition: str
+    synonyms: tuple[str, ...] = ()
+    treatments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    question: str
+    answer: str
+    plain_answer: str
+    sources: tuple[SourceRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class PathwayStep:
+    step: int
+    title: str
+    plain_title: str
+    description: str
+    plain_description: str
+    escalation_criteria: tuple[str, ...]
+    treatments: tuple[str, ...]
+    sources: tuple[SourceRef, ...] = ()

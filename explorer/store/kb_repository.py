@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from explorer.domain import models as d
 from explorer.domain.vocab import Approach, Certainty, Direction, Invasiveness, SourceKind
 from explorer.store.models import (
     ConditionRow,
+    FaqRow,
     FindingRow,
+    GlossaryRow,
     GuidelineRow,
     HarmRow,
     KbMeta,
+    PathwayStepRow,
     SourceRow,
     StatisticRow,
     TreatmentCondition,
@@ -73,16 +76,30 @@ class KnowledgeRepository:
         ]
 
     def treatment_summaries(self) -> list[d.TreatmentSummary]:
-        """Catalog rows, with the best certainty of any finding per condition."""
+        """Catalog rows, with the best certainty of any finding per condition and the
+        directions (benefit, no benefit…) of the findings at that certainty."""
         best: dict[int, dict[str, Certainty]] = {}
+        directions: dict[int, dict[str, set[Direction]]] = {}
         rank_to_certainty = {c.rank: c for c in Certainty}
         query = (
-            select(FindingRow.treatment_id, ConditionRow.slug, func.max(FindingRow.certainty_rank))
+            select(
+                FindingRow.treatment_id,
+                ConditionRow.slug,
+                FindingRow.certainty_rank,
+                FindingRow.direction,
+            )
             .join(ConditionRow, FindingRow.condition_id == ConditionRow.id)
-            .group_by(FindingRow.treatment_id, ConditionRow.slug)
+            .distinct()
         )
-        for treatment_id, condition_slug, rank in self._session.execute(query):
-            best.setdefault(treatment_id, {})[condition_slug] = rank_to_certainty[rank]
+        for treatment_id, condition_slug, rank, direction in self._session.execute(query):
+            per_condition = best.setdefault(treatment_id, {})
+            current = per_condition.get(condition_slug)
+            found = directions.setdefault(treatment_id, {})
+            if current is None or rank > current.rank:
+                per_condition[condition_slug] = rank_to_certainty[rank]
+                found[condition_slug] = {Direction(direction)}
+            elif rank == current.rank:
+                found[condition_slug].add(Direction(direction))
         rows = self._session.scalars(
             select(TreatmentRow)
             .order_by(TreatmentRow.position)
@@ -102,7 +119,9 @@ class KnowledgeRepository:
                 conditions=tuple(link.condition.slug for link in r.condition_links),
                 synonyms=tuple(r.synonyms),
                 plain_summary=r.plain_summary,
+                mechanism=r.mechanism,
                 best_certainty=best.get(r.id, {}),
+                best_directions={c: frozenset(ds) for c, ds in directions.get(r.id, {}).items()},
             )
             for r in rows
         ]
@@ -228,6 +247,53 @@ class KnowledgeRepository:
                 seed_claim=r.seed_claim,
                 verdict=r.verdict,
                 read_in=_source(r.read_in) if r.read_in else None,
+            )
+            for r in rows
+        ]
+
+    def glossary(self) -> list[d.GlossaryEntry]:
+        rows = self._session.scalars(select(GlossaryRow).order_by(GlossaryRow.position))
+        return [
+            d.GlossaryEntry(
+                term=r.term,
+                definition=r.definition,
+                plain_definition=r.plain_definition,
+                synonyms=tuple(r.synonyms),
+                treatments=tuple(r.treatment_slugs),
+            )
+            for r in rows
+        ]
+
+    def faq(self) -> list[d.FaqEntry]:
+        rows = self._session.scalars(
+            select(FaqRow).order_by(FaqRow.position).options(selectinload(FaqRow.sources))
+        )
+        return [
+            d.FaqEntry(
+                question=r.question,
+                answer=r.answer,
+                plain_answer=r.plain_answer,
+                sources=tuple(_source(s) for s in r.sources),
+            )
+            for r in rows
+        ]
+
+    def pathway(self) -> list[d.PathwayStep]:
+        rows = self._session.scalars(
+            select(PathwayStepRow)
+            .order_by(PathwayStepRow.step)
+            .options(selectinload(PathwayStepRow.sources))
+        )
+        return [
+            d.PathwayStep(
+                step=r.step,
+                title=r.title,
+                plain_title=r.plain_title,
+                description=r.description,
+                plain_description=r.plain_description,
+                escalation_criteria=tuple(r.escalation_criteria),
+                treatments=tuple(r.treatment_slugs),
+                sources=tuple(_source(s) for s in r.sources),
             )
             for r in rows
         ]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from explorer.paths import log_dir, resolve_data_dir
 from explorer.ui.main_window import MainWindow
+from explorer.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,11 @@ class KnowledgeLoader(QObject):
     sig_loaded = Signal(object, object)
     sig_failed = Signal(str)
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, prefetch: list[str] | None = None) -> None:
         super().__init__()
         self._data_dir = data_dir
-        self.stores = None
+        self._prefetch = list(prefetch or [])
+        self.service = None
 
     def start(self) -> None:
         threading.Thread(target=self._load, name="knowledge-loader", daemon=True).start()
@@ -34,13 +36,13 @@ class KnowledgeLoader(QObject):
     def _load(self) -> None:
         from explorer.errors import UserFacingError
         from explorer.kb.errors import ContentError
+        from explorer.services.explorer_data import KnowledgeService
         from explorer.services.knowledge import open_stores
 
         try:
-            self.stores = open_stores(self._data_dir)
-            with self.stores.knowledge_session() as session:
-                repo = self.stores.repository(session)
-                info, treatments = repo.info(), repo.treatment_summaries()
+            self.service = KnowledgeService(open_stores(self._data_dir))
+            snapshot = self.service.snapshot()
+            self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
         except (UserFacingError, ContentError) as exc:
             log.exception("could not open the data directory")
             self.sig_failed.emit(str(exc))
@@ -52,7 +54,7 @@ class KnowledgeLoader(QObject):
                 f"{log_dir(self._data_dir)}."
             )
             return
-        self.sig_loaded.emit(info, treatments)
+        self.sig_loaded.emit(self.service, snapshot)
 
 
 def _configure_logging(data_dir: Path) -> None:
@@ -84,10 +86,12 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
     logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
-def create_window(data_dir: Path) -> tuple[MainWindow, KnowledgeLoader]:
+def create_window(
+    data_dir: Path, settings: UiSettings | None = None
+) -> tuple[MainWindow, KnowledgeLoader]:
     """Build the window and a loader that starts once the window has been shown."""
-    window = MainWindow()
-    loader = KnowledgeLoader(data_dir)
+    window = MainWindow(settings)
+    loader = KnowledgeLoader(data_dir, prefetch=window.settings.comparison)
     loader.setParent(window)
     loader.sig_loaded.connect(window.show_knowledge)
     loader.sig_failed.connect(window.show_error)

@@ -1,51 +1,195 @@
-"""The main window shell: paints at once, then shows the knowledge base when it has loaded.
+"""The explorer window: condition first, catalog with filters, side-by-side comparison.
 
-The full explorer (filters, comparison, provenance, charts) builds on this shell.
+The shell paints at once; :meth:`MainWindow.show_knowledge` fills it when the
+knowledge base has loaded on a worker thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import itertools
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QStackedWidget,
-    QTableView,
+    QTabWidget,
+    QToolBar,
+    QWidget,
 )
 
-from explorer.domain.models import KnowledgeBaseInfo, TreatmentSummary
-from explorer.ui.catalog_model import CatalogTableModel
+from explorer.domain.comparison import BASELINE_SLUG
+from explorer.services.explorer_data import ExplorerSnapshot, KnowledgeService
+from explorer.ui.catalog_panel import CatalogPanel
+from explorer.ui.cell_html import parse_anchor
+from explorer.ui.comparison_model import ComparisonTableModel
+from explorer.ui.comparison_panel import ComparisonPanel
+from explorer.ui.provenance import ProvenanceDialog, provenance_html
+from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
+from explorer.ui.settings import UiSettings
+
+ALL_CONDITIONS = "All conditions"
 
 
 class MainWindow(QMainWindow):
-    """Top-level window; ``show_knowledge`` fills it once the data has loaded."""
+    """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored."""
 
-    sig_closing = Signal()
+    sig_ready = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, settings: UiSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Spine Treatment Explorer")
-        self.resize(1280, 720)
-        self._info: KnowledgeBaseInfo | None = None
-        self._stack = QStackedWidget(self)
+        self.setObjectName("MainWindow")
+        self.settings = settings or UiSettings()
+        self.service: KnowledgeService | None = None
+        self.snapshot: ExplorerSnapshot | None = None
+        self._names: dict[str, str] = {}
+        self._dialog: QWidget | None = None
+
+        self.comparison_model = ComparisonTableModel(parent=self)
+        self.catalog = CatalogPanel(self)
+        self.comparison = ComparisonPanel(self.comparison_model, self)
+        self.pathway = PathwayView(self)
+        self.glossary = GlossaryView(self)
+        self.faq = FaqView(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Views")
+        self.tabs.addTab(self.comparison, "&Comparison")
+        self.tabs.addTab(self.pathway, "Care &pathway")
+        self.tabs.addTab(self.glossary, "&Glossary")
+        self.tabs.addTab(self.faq, "&FAQ")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("MainSplitter")
+        self.splitter.addWidget(self.catalog)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([440, 840])
+        self.catalog.setMinimumWidth(300)
+
         self._loading = QLabel("Loading the knowledge base…", self)
         self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._loading.setWordWrap(True)
-        self.catalog_model = CatalogTableModel(self)
-        self.catalog_view = QTableView(self)
-        self.catalog_view.setModel(self.catalog_model)
-        self.catalog_view.setAccessibleName("Treatment catalog")
-        self.catalog_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.catalog_view.setAlternatingRowColors(True)
-        self.catalog_view.horizontalHeader().setStretchLastSection(True)
-        self.catalog_view.verticalHeader().hide()
+        self._stack = QStackedWidget(self)
         self._stack.addWidget(self._loading)
-        self._stack.addWidget(self.catalog_view)
+        self._stack.addWidget(self.splitter)
         self.setCentralWidget(self._stack)
+
+        self.condition = QComboBox(self)
+        self.condition.setAccessibleName("Condition")
+        self.condition.setMinimumContentsLength(28)
+        self.condition.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.condition.addItem(ALL_CONDITIONS, None)
+        self.condition.setEnabled(False)
+        self._build_actions()
+        self._build_toolbar()
         self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._set_tab_order()
+        self.resize(1280, 720)
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
+        if self.settings.window_state is not None:
+            self.restoreState(self.settings.window_state)
+
+    # --- construction --------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.print_action = self._action("&Print comparison…", self.print_comparison, K.Print)
+        self.preview_action = self._action("Print pre&view…", self.preview_comparison)
+        self.quit_action = self._action("&Quit", self.close, K.Quit)
+        self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
+        self.plain_action = self._action(
+            "&Plain language", self._on_plain_toggled, "Ctrl+Shift+L", checkable=True
+        )
+        self.plain_action.setToolTip("Switch between clinician and plain-language wording")
+        self.highlight_action = self._action(
+            "&Highlight differences", self.comparison.highlight.setChecked, checkable=True
+        )
+        self.highlight_action.setChecked(True)
+        self.add_action = self._action("&Add to comparison", self._on_add_selected, "Ctrl+Return")
+        self.remove_action = self._action(
+            "&Remove from comparison", self.comparison.remove_current, "Ctrl+Backspace"
+        )
+        self.left_action = self._action(
+            "Move &left", lambda: self.comparison.move_current(-1), "Ctrl+Shift+Left"
+        )
+        self.right_action = self._action(
+            "Move &right", lambda: self.comparison.move_current(1), "Ctrl+Shift+Right"
+        )
+        self.details_action = self._action(
+            "Treatment &details…", self._on_details_current, "Ctrl+I"
+        )
+        self.baseline_action = self._action(
+            "Add &watchful waiting (baseline)", self.add_baseline, "Ctrl+B"
+        )
+        self.clear_action = self._action("&Clear comparison", self.comparison_model.clear)
+        self.help_action = self._action("&Help", self.show_help, K.HelpContents)
+        self.disclaimer_action = self._action("&Disclaimer", self.show_disclaimer)
+        self.about_action = self._action("&About this knowledge base", self.show_about)
+        self.tab_actions = [
+            self._action(name, lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            for i, name in enumerate(("&Comparison", "Care &pathway", "&Glossary", "&FAQ"))
+        ]
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("MainToolbar")
+        toolbar.setMovable(False)
+        label = QLabel("C&ondition:", self)
+        label.setContentsMargins(8, 0, 6, 0)
+        label.setBuddy(self.condition)
+        toolbar.addWidget(label)
+        toolbar.addWidget(self.condition)
+        toolbar.addSeparator()
+        toolbar.addAction(self.plain_action)
+        toolbar.addAction(self.baseline_action)
+        toolbar.addAction(self.print_action)
+        self.addToolBar(toolbar)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus = {
+            "&File": [self.print_action, self.preview_action, None, self.quit_action],
+            "&Edit": [self.find_action],
+            "&View": [self.plain_action, self.highlight_action, None, *self.tab_actions],
+            "Co&mparison": [
+                self.add_action,
+                self.remove_action,
+                self.left_action,
+                self.right_action,
+                None,
+                self.details_action,
+                self.baseline_action,
+                self.clear_action,
+            ],
+            "&Help": [self.help_action, self.disclaimer_action, self.about_action],
+        }
+        for title, actions in menus.items():
+            menu = bar.addMenu(title)
+            for action in actions:
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
+
+    def _build_status_bar(self) -> None:
         self._version_label = QLabel("", self)
         disclaimer = QPushButton("Disclaimer", self)
         disclaimer.setFlat(True)
@@ -54,51 +198,260 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._version_label)
         self.statusBar().addPermanentWidget(disclaimer)
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.disclaimer_action = QAction("&Disclaimer", self)
-        self.disclaimer_action.triggered.connect(self.show_disclaimer)
-        help_menu.addAction(self.disclaimer_action)
-        about = QAction("&About this knowledge base", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+    def _connect(self) -> None:
+        self.condition.currentIndexChanged.connect(self._on_condition_changed)
+        self.catalog.sig_add_requested.connect(self.add_to_comparison)
+        self.comparison.sig_link_activated.connect(self._on_link_activated)
+        self.comparison.sig_cell_activated.connect(self._on_cell_activated)
+        self.comparison.sig_details_requested.connect(self.show_details)
+        self.comparison.sig_baseline_requested.connect(self.add_baseline)
+        self.comparison.highlight.toggled.connect(self.highlight_action.setChecked)
+        self.comparison_model.sig_comparison_changed.connect(self._on_comparison_changed)
+        self.comparison_model.sig_refused.connect(
+            lambda message: self.statusBar().showMessage(message, 6000)
+        )
+        self.splitter.splitterMoved.connect(self._save_splitter)
 
-    def show_knowledge(self, info: KnowledgeBaseInfo, treatments: list[TreatmentSummary]) -> None:
-        self._info = info
-        self.catalog_model.set_treatments(treatments)
-        self.catalog_view.resizeColumnsToContents()
-        self._stack.setCurrentWidget(self.catalog_view)
+    def _set_tab_order(self) -> None:
+        chain = [
+            self.condition,
+            self.catalog.search,
+            self.catalog.min_certainty,
+            self.catalog.approach,
+            self.catalog.invasiveness,
+            self.catalog.view,
+            self.catalog.add_button,
+            self.tabs,
+            self.comparison.remove_button,
+            self.comparison.left_button,
+            self.comparison.right_button,
+            self.comparison.details_button,
+            self.comparison.highlight,
+            self.comparison.baseline_button,
+            self.comparison.view,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # --- loading ---------------------------------------------------------------------------
+    def show_knowledge(self, service: KnowledgeService, snapshot: ExplorerSnapshot) -> None:
+        """Fill the window from a loaded knowledge base and restore the last session."""
+        self.service, self.snapshot = service, snapshot
+        self._names = {t.slug: t.name for t in snapshot.treatments}
+        condition_names = {c.slug: c.name for c in snapshot.conditions}
+        self.comparison_model.set_resolver(service.treatment)
+        self.comparison_model.set_condition_names(condition_names)
+        self.catalog.model.set_treatments(list(snapshot.treatments), snapshot.glossary)
+        self.pathway.set_steps(snapshot.pathway, self._names)
+        self.glossary.set_entries(snapshot.glossary, self._names)
+        self.faq.set_entries(snapshot.faq)
+        self.condition.blockSignals(True)
+        for c in snapshot.conditions:
+            self.condition.addItem(c.name, c.slug)
+        saved = self.settings.condition
+        self.condition.setCurrentIndex(max(0, self.condition.findData(saved)) if saved else 0)
+        self.condition.blockSignals(False)
+        self.condition.setEnabled(True)
+        self._apply_condition()
+        plain = self.settings.plain
+        self.plain_action.setChecked(plain)
+        self._apply_plain(plain)
+        self.comparison_model.set_slugs(self.settings.comparison)
+        if self.settings.splitter is not None:
+            self.splitter.restoreState(self.settings.splitter)
+        self._stack.setCurrentWidget(self.splitter)
+        info = snapshot.info
         self._version_label.setText(
             f"Knowledge base {info.kb_version} · reviewed {info.last_reviewed:%d %b %Y}"
         )
         self._version_label.setMinimumWidth(self._version_label.sizeHint().width())
-        self.statusBar().showMessage(f"{len(treatments)} treatments", 5000)
+        self.catalog.search.setFocus()
+        QTimer.singleShot(0, self.sig_ready.emit)
 
     def show_error(self, message: str) -> None:
         self._loading.setText(f"The knowledge base could not be opened.\n\n{message}")
         QMessageBox.critical(self, "Spine Treatment Explorer", message)
 
+    # --- actions -----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.catalog.search.setFocus()
+        self.catalog.search.selectAll()
+
+    def add_to_comparison(self, slugs: list[str]) -> None:
+        added = self.comparison_model.add_slugs(slugs)
+        if added:
+            self.comparison.select_column(self.comparison_model.columnCount() - 1)
+            self.tabs.setCurrentWidget(self.comparison)
+
+    def add_baseline(self) -> None:
+        self.add_to_comparison([BASELINE_SLUG])
+
+    def _on_add_selected(self) -> None:
+        self.add_to_comparison(self.catalog.selected_slugs())
+
+    def _on_details_current(self) -> None:
+        column = self.comparison.current_column()
+        if column >= 0:
+            self.show_details(self.comparison_model.treatment(column).slug)
+
+    def show_details(self, slug: str) -> None:
+        from explorer.ui.detail_dialog import TreatmentDetailDialog
+
+        if self.service is None or (treatment := self.service.treatment(slug)) is None:
+            return
+        names = {c.slug: c.name for c in self.snapshot.conditions} if self.snapshot else {}
+        dialog = TreatmentDetailDialog(
+            treatment,
+            names,
+            plain=self.plain_action.isChecked(),
+            kb_version=self._kb_version(),
+            parent=self,
+        )
+        self._open(dialog)
+
+    def _kb_version(self) -> str | None:
+        return self.snapshot.info.kb_version if self.snapshot else None
+
+    def _open(self, dialog: QWidget) -> None:
+        self._dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
+        """Show where the content of one cell (or one piece of it) comes from."""
+        model = self.comparison_model
+        if not (0 <= column < model.columnCount()):
+            return
+        treatment = model.treatment(column)
+        cell = model.cell(row, column)
+        ids = cell.pieces[piece].sources if piece is not None else cell.sources
+        by_id = {s.id: s for s in treatment.sources}
+        label = model.headerData(row, Qt.Orientation.Vertical).lstrip("◆ ")
+        context = f"{treatment.name} — {label}"
+        if piece is not None and cell.pieces[piece].kind == "certainty":
+            context += f": {cell.pieces[piece].text}"
+        body = provenance_html(
+            [by_id[i] for i in ids if i in by_id],
+            context=context,
+            last_reviewed=treatment.last_reviewed,
+            kb_version=self._kb_version(),
+        )
+        self._open(ProvenanceDialog("Where this comes from", body, self))
+
+    def _on_link_activated(self, _index: QModelIndex, href: str) -> None:
+        parsed = parse_anchor(href)
+        if parsed is not None:
+            self.open_provenance(*parsed)
+
+    def _on_cell_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_provenance(index.row(), index.column())
+
+    def _on_condition_changed(self, _index: int) -> None:
+        self._apply_condition()
+        self.settings.condition = self.condition.currentData()
+
+    def _apply_condition(self) -> None:
+        slug = self.condition.currentData()
+        self.catalog.set_condition(slug, None if slug is None else self.condition.currentText())
+        self.comparison_model.set_condition(slug)
+        self.comparison.set_caption(None if slug is None else self.condition.currentText())
+        self.comparison.fit_columns()
+
+    def _on_plain_toggled(self, plain: bool) -> None:
+        self._apply_plain(plain)
+        self.settings.plain = plain
+
+    def _apply_plain(self, plain: bool) -> None:
+        self.catalog.model.set_plain(plain)
+        self.comparison_model.set_plain(plain)
+        self.pathway.set_plain(plain)
+        self.glossary.set_plain(plain)
+        self.faq.set_plain(plain)
+        self.comparison.view.resizeRowsToContents()
+
+    def _on_comparison_changed(self, slugs: list[str]) -> None:
+        self.settings.comparison = slugs
+        self.pathway.set_compared(slugs)
+        count = len(slugs)
+        self.statusBar().showMessage(
+            f"{count} treatment{'s' if count != 1 else ''} in the comparison", 3000
+        )
+
+    def _save_splitter(self, *_args) -> None:
+        self.settings.splitter = self.splitter.saveState()
+
+    # --- print -------------------------------------------------------------------------------
+    def _comparison_document(self):
+        from PySide6.QtGui import QTextDocument
+
+        from explorer.ui.print_comparison import comparison_html
+
+        document = QTextDocument(self)
+        condition = None if self.condition.currentData() is None else self.condition.currentText()
+        document.setHtml(
+            comparison_html(
+                self.comparison_model, condition, self.snapshot.info if self.snapshot else None
+            )
+        )
+        return document
+
+    def print_comparison(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self._comparison_document().print_(printer)
+
+    def preview_comparison(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.paintRequested.connect(lambda p: self._comparison_document().print_(p))
+        self._open(dialog)
+
+    # --- help --------------------------------------------------------------------------------
+    def show_help(self) -> None:
+        QMessageBox.information(
+            self,
+            "Help",
+            "1. Choose the patient's condition in the toolbar.\n"
+            "2. Find treatments in the catalog: type to search, or narrow by minimum "
+            "certainty, approach and invasiveness.\n"
+            "3. Add 2 to 6 treatments: double-click, press Enter, drag, or Ctrl+Return. "
+            "Ctrl+B adds watchful waiting as a baseline.\n"
+            "4. Click a certainty badge or any cited text, or press Enter on a cell, to see "
+            "its sources.\n"
+            "5. Ctrl+Shift+L switches to plain language for the patient.\n\n"
+            "Rows marked ◆ are where the treatments differ most.",
+        )
+
     def show_disclaimer(self) -> None:
-        text = self._info.disclaimer if self._info else "The knowledge base is still loading."
+        text = (
+            self.snapshot.info.disclaimer
+            if self.snapshot
+            else "The knowledge base is still loading."
+        )
         QMessageBox.information(self, "Disclaimer", text)
 
     def show_about(self) -> None:
-        if self._info is None:
+        if self.snapshot is None:
             return
-        i = self._info
+        i = self.snapshot.info
         QMessageBox.information(
             self,
             "About this knowledge base",
             f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"
-            f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}\n\n"
-            f"Funding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}",
+            f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
+            f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
+            f"Reading level: {i.reading_level}",
         )
 
     def closeEvent(self, event) -> None:
-        self.sig_closing.emit()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.splitter = self.splitter.saveState()
+        self.settings.sync()
         super().closeEvent(event)

@@ -21,13 +21,13 @@ def test_window_loads_the_catalog_after_it_is_shown(qtbot, data_dir) -> None:
     window.show()
     with qtbot.waitSignal(loader.sig_loaded, timeout=20_000):
         loader.start()
-    model = window.catalog_model
+    model = window.catalog.model
     names = {model.index(r, 0).data() for r in range(model.rowCount())}
     assert "Exercise therapy / physical therapy" in names
     slugs = {model.index(r, 0).data(CatalogTableModel.SlugRole) for r in range(model.rowCount())}
     assert "watchful-waiting" in slugs and len(slugs) == model.rowCount() >= 14
-    assert window.catalog_view.accessibleName() == "Treatment catalog"
-    loader.stores.close()
+    assert window.catalog.view.accessibleName() == "Treatment catalog"
+    loader.service.close()
 
 
 def test_catalog_model_passes_qt_model_tester(qtmodeltester, stores) -> None:
@@ -37,6 +37,11 @@ def test_catalog_model_passes_qt_model_tester(qtmodeltester, stores) -> None:
     model.set_treatments(rows)
     qtmodeltester.check(model)
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Treatment"
+    from explorer.domain.catalog import CatalogQuery
+
+    model.set_query(CatalogQuery(text="chiropractic"))
+    qtmodeltester.check(model)
+    assert model.slugs() == ["spinal-manipulation"]
 
 
 def test_damaged_data_shows_a_message_not_a_traceback(qtbot, data_dir, monkeypatch) -> None:

@@ -1,0 +1,289 @@
+"""The side-by-side comparison: a fixed set of rows, one cell per treatment and row.
+
+A cell is a list of :class:`Piece` s (text, a certainty badge, a caution flag), each
+carrying the source ids behind it, so any number or badge can open its provenance.
+Cells exist in two wordings: clinician (default) and plain language (patients).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from explorer.domain.models import Finding, SourceRef, Treatment
+from explorer.domain.vocab import NOT_ESTABLISHED, Certainty, Direction
+
+MAX_COLUMNS = 6
+BASELINE_SLUG = "watchful-waiting"
+
+
+class Row(StrEnum):
+    WHAT = "what"
+    HOW = "how"
+    ADDRESSES = "addresses"
+    EVIDENCE = "evidence"
+    GUIDELINES = "guidelines"
+    ONSET = "onset"
+    COURSE = "course"
+    DURATION = "duration"
+    ASKS = "asks"
+    HARMS = "harms"
+    DELIVERED_BY = "delivered_by"
+    REGULATORY = "regulatory"
+    SOURCES = "sources"
+
+
+ROWS: tuple[Row, ...] = tuple(Row)
+
+_LABELS: dict[Row, tuple[str, str]] = {
+    Row.WHAT: ("What it is", "What it is"),
+    Row.HOW: ("How it works", "How it works"),
+    Row.ADDRESSES: ("What it addresses", "What it is used for"),
+    Row.EVIDENCE: ("Evidence", "What the studies found"),
+    Row.GUIDELINES: ("Guidelines", "What expert groups advise"),
+    Row.ONSET: ("Time to effect", "When it may start to help"),
+    Row.COURSE: ("Typical course", "What a course looks like"),
+    Row.DURATION: ("How long benefit lasts", "How long any help lasts"),
+    Row.ASKS: ("What it asks of the patient", "What you need to do"),
+    Row.HARMS: ("Harms", "Risks and side effects"),
+    Row.DELIVERED_BY: ("Who delivers it", "Who gives it"),
+    Row.REGULATORY: ("Regulatory note", "Approval and rules"),
+    Row.SOURCES: ("Sources", "Where this comes from"),
+}
+
+
+def row_label(row: Row, *, plain: bool = False) -> str:
+    return _LABELS[row][1 if plain else 0]
+
+
+PieceKind = Literal["text", "heading", "certainty", "flag", "harm", "missing"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One run of a cell. ``sources`` are the ids whose provenance this piece opens."""
+
+    text: str
+    kind: PieceKind = "text"
+    sources: tuple[str, ...] = ()
+    certainty: Certainty | None = None
+    caution: bool = False
+    new_paragraph: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    pieces: tuple[Piece, ...]
+    key: Hashable | None = None
+    """What makes two cells of a row the same; None means the row is not compared."""
+
+    @property
+    def text(self) -> str:
+        """The cell as plain text (screen readers, copy, tests)."""
+        out = ""
+        for piece in self.pieces:
+            if out and piece.new_paragraph:
+                out += "\n"
+            elif out:
+                out += " "
+            out += piece.text
+        return out
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for piece in self.pieces:
+            for source in piece.sources:
+                seen.setdefault(source)
+        return tuple(seen)
+
+
+def _missing(plain: bool) -> Piece:
+    return Piece("Not established" if not plain else "No one knows yet", kind="missing")
+
+
+def certainty_text(certainty: Certainty, *, plain: bool) -> str:
+    if plain:
+        return certainty.plain_label
+    if certainty is Certainty.NOT_RATED:
+        return "Not rated"
+    return f"{certainty.label} certainty"
+
+
+def _finding_pieces(
+    finding: Finding, sources: Mapping[str, SourceRef], *, plain: bool, with_condition: str | None
+) -> list[Piece]:
+    caution = any(sources[s].needs_caution for s in finding.sources if s in sources)
+    heading = finding.outcome.capitalize()
+    if with_condition:
+        heading = f"{with_condition} · {heading}"
+    if not plain:
+        heading = f"{heading} vs {finding.comparison}"
+    pieces = [
+        Piece(heading + ":", kind="heading", new_paragraph=True),
+        Piece(
+            certainty_text(finding.certainty, plain=plain),
+            kind="certainty",
+            certainty=finding.certainty,
+            sources=finding.sources,
+            caution=caution,
+        ),
+        Piece(
+            (finding.plain_effect if plain else finding.effect).rstrip(". ") + ".",
+            sources=finding.sources,
+        ),
+        Piece(f"({'when' if plain else 'at'}: {finding.timepoint})"),
+    ]
+    if caution:
+        kinds = sorted(
+            {
+                sources[s].kind.value
+                for s in finding.sources
+                if s in sources and sources[s].needs_caution
+            }
+        )
+        pieces.append(
+            Piece("⚠ " + ", ".join(kinds), kind="flag", sources=finding.sources, caution=True)
+        )
+    return pieces
+
+
+def _evidence_key(findings: Sequence[Finding]) -> Hashable:
+    if not findings:
+        return ("none",)
+    best = max(f.certainty.rank for f in findings)
+    directions = frozenset(f.direction for f in findings if f.certainty.rank == best)
+    return (best, directions)
+
+
+def build_cell(
+    treatment: Treatment,
+    row: Row,
+    *,
+    condition: str | None,
+    plain: bool,
+    condition_names: Mapping[str, str],
+) -> Cell:
+    """The content of one comparison cell."""
+    sources = {s.id: s for s in treatment.sources}
+    tf = treatment.timeframe
+    if row is Row.WHAT:
+        if plain:
+            return Cell((Piece(treatment.plain_summary),), key=None)
+        kind = f"{treatment.category} · {treatment.approach.value} · {treatment.invasiveness.value}"
+        return Cell(
+            (Piece(kind, kind="heading"), Piece(treatment.plain_summary, new_paragraph=True)),
+            key=(treatment.approach, treatment.invasiveness),
+        )
+    if row is Row.HOW:
+        return Cell((Piece(treatment.plain_mechanism if plain else treatment.mechanism),))
+    if row is Row.ADDRESSES:
+        names = [condition_names.get(c, c) for c in treatment.conditions]
+        return Cell((Piece("; ".join(names)),), key=frozenset(treatment.conditions))
+    if row is Row.EVIDENCE:
+        findings = treatment.findings_for(condition)
+        if not findings:
+            return Cell((_missing(plain),), key=_evidence_key(()))
+        pieces: list[Piece] = []
+        for f in findings:
+            label = condition_names.get(f.condition, f.condition) if condition is None else None
+            pieces.extend(_finding_pieces(f, sources, plain=plain, with_condition=label))
+        return Cell(tuple(pieces), key=_evidence_key(findings))
+    if row is Row.GUIDELINES:
+        if not treatment.guidelines:
+            return Cell((_missing(plain),), key=())
+        pieces = []
+        for g in treatment.guidelines:
+            pieces.append(
+                Piece(
+                    f"{g.body}: {g.stance}", kind="heading", sources=g.sources, new_paragraph=True
+                )
+            )
+            if not plain:
+                pieces.append(Piece(g.position, sources=g.sources))
+        return Cell(
+            tuple(pieces),
+            key=tuple(sorted(Counter(g.stance for g in treatment.guidelines).items())),
+        )
+    if row is Row.ONSET:
+        text = tf.onset_text
+        if text == NOT_ESTABLISHED:
+            return Cell((_missing(plain),), key=None)
+        return Cell((Piece(text),), key=(tf.onset_weeks_min, tf.onset_weeks_max))
+    if row is Row.COURSE:
+        return Cell((Piece(tf.course),))
+    if row is Row.DURATION:
+        if tf.duration_of_effect.strip().lower().startswith(NOT_ESTABLISHED):
+            return Cell((_missing(plain),), key=("none",))
+        return Cell(
+            (Piece(tf.duration_of_effect),), key=(tf.duration_weeks_min, tf.duration_weeks_max)
+        )
+    if row is Row.ASKS:
+        return Cell((Piece(treatment.patient_commitment),))
+    if row is Row.HARMS:
+        pieces = []
+        for h in treatment.harms:
+            prefix = "Serious: " if h.serious else ""
+            text = h.plain_description if plain else h.description
+            pieces.append(Piece(prefix + text, kind="harm", sources=h.sources, new_paragraph=True))
+            pieces.append(
+                Piece(
+                    f"({'how often' if plain else 'frequency'}: {h.frequency})", sources=h.sources
+                )
+            )
+        return Cell(tuple(pieces), key=any(h.serious for h in treatment.harms))
+    if row is Row.DELIVERED_BY:
+        return Cell((Piece(treatment.delivered_by),), key=treatment.delivered_by.casefold())
+    if row is Row.REGULATORY:
+        if not treatment.regulatory_note:
+            return Cell((Piece("None noted in the sources reviewed"),), key=False)
+        return Cell((Piece(treatment.regulatory_note),), key=True)
+    # Row.SOURCES
+    pieces = []
+    for number, source in enumerate(treatment.sources, start=1):
+        flag = f" ⚠ {source.kind.value}" if source.needs_caution else f" · {source.kind.value}"
+        review = "" if source.peer_reviewed else " · not peer-reviewed"
+        pieces.append(
+            Piece(
+                f"[{number}] {source.citation}{flag}{review}",
+                sources=(source.id,),
+                caution=source.needs_caution,
+                new_paragraph=True,
+            )
+        )
+    caution = sum(1 for s in treatment.sources if s.needs_caution)
+    return Cell(tuple(pieces), key=caution > 0)
+
+
+def difference(cells: Sequence[Cell]) -> float:
+    """How much a row's cells differ: 0 all alike … 1 all different; 0 when not compared."""
+    keys = [c.key for c in cells]
+    if len(keys) < 2 or any(k is None for k in keys):
+        return 0.0
+    distinct = len(set(keys))
+    return (distinct - 1) / (len(keys) - 1)
+
+
+def evidence_summary(
+    certainty: Certainty | None, directions: frozenset[Direction], *, plain: bool
+) -> str:
+    """Short catalog wording: best certainty and what those findings say."""
+    if certainty is None:
+        return "No one knows yet" if plain else "Not established"
+    if len(directions) == 1:
+        (direction,) = directions
+        said = _DIRECTION_WORDS[direction][1 if plain else 0]
+    else:
+        said = "mixed results" if plain else "mixed"
+    return f"{certainty_text(certainty, plain=plain)}: {said}"
+
+
+_DIRECTION_WORDS: dict[Direction, tuple[str, str]] = {
+    Direction.BENEFIT: ("benefit", "it may help"),
+    Direction.NO_BENEFIT: ("no benefit", "it did not help"),
+    Direction.HARM: ("harm", "it may harm"),
+    Direction.UNCERTAIN: ("unclear", "unclear"),
+}

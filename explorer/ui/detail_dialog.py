@@ -1,0 +1,209 @@
+"""One treatment in full: evidence by condition, harms, guidelines, time frame and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from explorer.domain.comparison import certainty_text
+from explorer.domain.models import Finding, SourceRef, Treatment
+from explorer.domain.vocab import NOT_ESTABLISHED
+from explorer.ui.provenance import ProvenanceDialog
+from explorer.ui.reference_views import make_browser, show_source, source_caution_flag
+from explorer.ui.style import HARM_COLOUR, caution_flag, certainty_badge, esc
+
+log = logging.getLogger(__name__)
+STALE_AFTER = dt.timedelta(days=5 * 365)  # the knowledge base's update policy: five years
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class TreatmentDetailDialog(QDialog):
+    """Everything the knowledge base holds about one treatment, every claim with its sources.
+
+    Source numbers such as [2] are links: clicking one opens a ProvenanceDialog for that
+    source. Findings are grouped by condition; a listed condition without any finding says
+    "Not established". Harms get the same heading and layout as benefits.
+    """
+
+    def __init__(
+        self,
+        treatment: Treatment,
+        condition_names: Mapping[str, str],
+        *,
+        plain: bool = False,
+        kb_version: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.treatment = treatment
+        self._conditions = dict(condition_names)
+        self._plain = plain
+        self._kb_version = kb_version
+        self._sources = {s.id: s for s in treatment.sources}
+        self._numbers = {s.id: n for n, s in enumerate(treatment.sources, 1)}
+        self.setWindowTitle(treatment.name)
+        self.resize(760, 640)
+        self.browser = make_browser(self, "Treatment detail")
+        self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self._html = self._build()
+        self.browser.setHtml(self._html)
+
+    def html(self) -> str:
+        return self._html
+
+    def open_source(self, source_id: str) -> ProvenanceDialog | None:
+        """Show the provenance of one source (modal); None when the id is unknown."""
+        source = self._sources.get(source_id)
+        if source is None:
+            log.warning("Source %r is not listed for %s", source_id, self.treatment.slug)
+            return None
+        return show_source(
+            self,
+            source,
+            title=f"Source [{self._numbers[source_id]}] · {self.treatment.name}",
+            last_reviewed=self.treatment.last_reviewed,
+            kb_version=self._kb_version,
+        )
+
+    def _on_browser_anchor_clicked(self, url: QUrl) -> None:
+        scheme, _, key = url.toString().partition(":")
+        if scheme == "source":
+            self.open_source(key)
+
+    # --- HTML ----------------------------------------------------------------------------
+    def _refs(self, source_ids: tuple[str, ...]) -> str:
+        refs = []
+        for sid in source_ids:
+            if sid in self._numbers:
+                refs.append(f'<a href="source:{esc(sid)}">[{self._numbers[sid]}]</a>')
+            else:
+                refs.append(f"[{esc(sid)}]")  # not listed: shown, but nothing to open
+        return " " + "".join(refs) if refs else ""
+
+    def _caution(self, source_ids: tuple[str, ...]) -> str:
+        flagged = [self._sources[s] for s in source_ids if s in self._sources]
+        kinds = sorted(
+            {
+                s.kind.value if s.kind.needs_caution else f"industry-linked {s.kind.value}"
+                for s in flagged
+                if s.needs_caution
+            }
+        )
+        return " " + caution_flag("⚠ includes " + ", ".join(kinds)) if kinds else ""
+
+    def _finding(self, f: Finding) -> str:
+        plain = self._plain
+        badge = certainty_badge(f.certainty, certainty_text(f.certainty, plain=plain))
+        versus = "compared with" if plain else "vs"
+        meta = [f"{'When' if plain else 'At'}: {esc(f.timepoint)}", esc(f.direction.value)]
+        if f.certainty_note and not plain:
+            meta.append(esc(f.certainty_note))
+        return (
+            f"<p><b>{esc(_cap(f.outcome))}</b> {versus} {esc(f.comparison)}<br>"
+            f"{badge}{self._caution(f.sources)}<br>"
+            f"{esc(f.plain_effect if plain else f.effect)}{self._refs(f.sources)}<br>"
+            f"<small>{' · '.join(meta)}</small></p>"
+        )
+
+    def _source(self, number: int, s: SourceRef) -> str:
+        facts = [esc(s.kind.value), "peer-reviewed" if s.peer_reviewed else "not peer-reviewed"]
+        facts += [str(s.year)] if s.year else []
+        facts += [f"PMID {esc(s.pmid)}"] if s.pmid else []
+        facts += [f"DOI {esc(s.doi)}"] if s.doi else []
+        facts += [esc(s.url)] if s.url else []
+        flag = source_caution_flag(s)
+        return (
+            f'<p><a href="source:{esc(s.id)}">[{number}]</a> {esc(s.citation)}<br>'
+            f"<small>{' · '.join(facts)}</small>{' ' + flag if flag else ''}</p>"
+        )
+
+    def _build(self) -> str:
+        t, plain = self.treatment, self._plain
+        name_of = self._conditions.get
+        h = []
+        h.append(f"<h2>{esc(t.name)}</h2>")
+        h.append(
+            f"<p>{esc(t.category)} · {esc(t.approach.value)} · {esc(t.invasiveness.value)}</p>"
+        )
+        h.append(f"<h3>What it is</h3><p>{esc(t.plain_summary) or 'Not described.'}</p>")
+        how = (t.plain_mechanism if plain else t.mechanism) or t.mechanism
+        h.append(f"<h3>How it works</h3><p>{esc(how) or 'Not described.'}</p>")
+        used = "".join(f"<li>{esc(name_of(c, c))}</li>" for c in t.conditions)
+        h.append(f"<h3>{'What it is used for' if plain else 'Conditions'}</h3><ul>{used}</ul>")
+
+        h.append(f"<h3>{'What studies found' if plain else 'Benefits: evidence by condition'}</h3>")
+        order = list(t.conditions) + [
+            c for c in dict.fromkeys(f.condition for f in t.findings) if c not in t.conditions
+        ]
+        for condition in order:
+            h.append(f"<h4>{esc(name_of(condition, condition))}</h4>")
+            findings = t.findings_for(condition)
+            h.extend(self._finding(f) for f in findings)
+            if not findings:
+                h.append(
+                    f"<p><b>{_cap(NOT_ESTABLISHED)}</b>: no study result for this condition"
+                    " in the evidence reviewed.</p>"
+                )
+
+        h.append(f"<h3>{'Possible harms' if plain else 'Harms'}</h3>")
+        for harm in t.harms:
+            serious = f'<b style="color:{HARM_COLOUR}">Serious</b> · ' if harm.serious else ""
+            text = (plain and harm.plain_description) or harm.description
+            h.append(
+                f"<p>{serious}{esc(text)}{self._refs(harm.sources)}{self._caution(harm.sources)}"
+                f"<br><small>How often: {esc(harm.frequency)}</small></p>"
+            )
+        if not t.harms:
+            h.append("<p>No harms are recorded for this treatment in the knowledge base.</p>")
+
+        h.append(f"<h3>{'What guidelines say' if plain else 'Guideline positions'}</h3>")
+        for g in t.guidelines:
+            h.append(
+                f"<p><b>{esc(g.body)}</b> · {esc(g.stance)}<br>"
+                f"{esc(g.position)}{self._refs(g.sources)}</p>"
+            )
+        if not t.guidelines:
+            h.append("<p>No guideline position is recorded.</p>")
+
+        tf = t.timeframe
+        rows = [
+            ("Time to effect" if plain else "Onset", _cap(tf.onset_text)),
+            ("What happens" if plain else "Course", tf.course),
+            ("How long it lasts" if plain else "Duration of effect", tf.duration_of_effect),
+        ] + ([("Note", tf.note)] if tf.note else [])
+        cells = "".join(
+            f"<tr><td><b>{esc(k)}</b></td><td>{esc(v) or 'Not established'}</td></tr>"
+            for k, v in rows
+        )
+        h.append(
+            f"<h3>{'How long it takes' if plain else 'Time frame'}</h3>"
+            f'<table cellspacing="0" cellpadding="3">{cells}</table>'
+        )
+        h.append(f"<h3>What it asks of {'you' if plain else 'the patient'}</h3>")
+        h.append(f"<p>{esc(t.patient_commitment) or 'Not described.'}</p>")
+        h.append(f"<h3>{'Who gives it' if plain else 'Delivered by'}</h3>")
+        h.append(f"<p>{esc(t.delivered_by) or 'Not described.'}</p>")
+        if t.regulatory_note:
+            h.append(f"<h3>Regulatory note</h3><p>{esc(t.regulatory_note)}</p>")
+
+        h.append("<h3>Sources</h3><p><small>Click a number for full details.</small></p>")
+        h.extend(self._source(n, s) for n, s in enumerate(t.sources, 1))
+        footer = f"Last reviewed {t.last_reviewed:%d %B %Y}"
+        if self._kb_version:
+            footer += f" · knowledge base {esc(self._kb_version)}"
+        if dt.date.today() - t.last_reviewed > STALE_AFTER:
+            footer += " " + caution_flag("⚠ out of date: not reviewed for over five years")
+        h.append(f"<p><small>{footer}</small></p>")
+        return "".join(h)

@@ -1,0 +1,77 @@
+"""Typed access to the window's memory (QSettings): geometry, splitter, condition, comparison.
+
+Only UI memory lives here; anything clinically meaningful lives in the database.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+class UiSettings:
+    """Wraps one QSettings; tests pass their own INI-format instance."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._s = settings if settings is not None else QSettings()
+
+    @property
+    def qsettings(self) -> QSettings:
+        return self._s
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._s.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._s.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._s.setValue("window/state", value)
+
+    @property
+    def splitter(self) -> QByteArray | None:
+        return self._bytes("window/splitter")
+
+    @splitter.setter
+    def splitter(self, value: QByteArray) -> None:
+        self._s.setValue("window/splitter", value)
+
+    @property
+    def condition(self) -> str | None:
+        value = self._s.value("explorer/condition", "")
+        return str(value) or None
+
+    @condition.setter
+    def condition(self, slug: str | None) -> None:
+        self._s.setValue("explorer/condition", slug or "")
+
+    @property
+    def comparison(self) -> list[str]:
+        value = self._s.value("explorer/comparison", "")
+        text = value if isinstance(value, str) else ",".join(value or [])
+        return [slug for slug in text.split(",") if slug]
+
+    @comparison.setter
+    def comparison(self, slugs: list[str]) -> None:
+        self._s.setValue("explorer/comparison", ",".join(slugs))
+
+    @property
+    def plain(self) -> bool:
+        return bool(self._s.value("explorer/plain", False, type=bool))
+
+    @plain.setter
+    def plain(self, value: bool) -> None:
+        self._s.setValue("explorer/plain", value)
+
+    def sync(self) -> None:
+        self._s.sync()

@@ -1,0 +1,51 @@
+"""Colours and small HTML helpers shared by the views.
+
+Certainty badges use a colour-blind-safe sequential scale (dark blue → light) with the
+word always written inside, so colour is never the only signal; caution flags are an
+orange outline with a ⚠ sign. Text colours come from the palette, so light and dark
+themes both work.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from explorer.domain.vocab import Certainty
+
+# (background, text) per certainty: readable on light and dark window backgrounds.
+CERTAINTY_COLOURS: dict[Certainty, tuple[str, str]] = {
+    Certainty.HIGH: ("#08519c", "#ffffff"),
+    Certainty.MODERATE: ("#3182bd", "#ffffff"),
+    Certainty.LOW: ("#9ecae1", "#08306b"),
+    Certainty.VERY_LOW: ("#deebf7", "#08306b"),
+    Certainty.NOT_RATED: ("#e0e0e0", "#303030"),
+}
+CAUTION_COLOUR = "#d55e00"  # Okabe-Ito vermillion
+HARM_COLOUR = "#b2182b"
+
+
+def is_dark() -> bool:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return False
+    palette = app.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def certainty_badge(certainty: Certainty, text: str) -> str:
+    background, foreground = CERTAINTY_COLOURS[certainty]
+    return (
+        f'<span style="background-color:{background}; color:{foreground};'
+        f' font-weight:600;">&nbsp;{esc(text)}&nbsp;</span>'
+    )
+
+
+def caution_flag(text: str) -> str:
+    return f'<span style="color:{CAUTION_COLOUR}; font-weight:600;">{esc(text)}</span>'
