@@ -29,3 +29,18 @@ def test_package_init_stays_empty_for_fast_start() -> None:
     )
     imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines()[1:]]
     assert not [m for m in imported if m.startswith(("sqlalchemy", "PySide6", "pydantic"))]
+
+
+def test_window_module_imports_nothing_heavy_before_the_first_paint() -> None:
+    """The shell must paint before SQLAlchemy, pydantic and pyqtgraph are imported."""
+    code = (
+        "import sys\n"
+        "import explorer.ui.app\n"
+        "heavy = {'sqlalchemy', 'pydantic', 'pyqtgraph', 'alembic', 'numpy'}\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.strip() == ""

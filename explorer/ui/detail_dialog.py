@@ -12,8 +12,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from explorer.domain.comparison import certainty_text
 from explorer.domain.models import Finding, SourceRef, Treatment
 from explorer.domain.vocab import NOT_ESTABLISHED
-from explorer.ui.provenance import ProvenanceDialog
-from explorer.ui.reference_views import make_browser, show_source, source_caution_flag
+from explorer.ui.provenance import (
+    ProvenanceDialog,
+    make_browser,
+    show_source,
+    source_caution_flag,
+)
 from explorer.ui.style import HARM_COLOUR, caution_flag, certainty_badge, esc
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ knowledge base has loaded on a worker thread.
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.comparison import BASELINE_SLUG
-from explorer.services.explorer_data import ExplorerSnapshot, KnowledgeService
 from explorer.ui.catalog_panel import CatalogPanel
 from explorer.ui.cell_html import parse_anchor
 from explorer.ui.comparison_model import ComparisonTableModel
@@ -32,6 +32,9 @@ from explorer.ui.comparison_panel import ComparisonPanel
 from explorer.ui.provenance import ProvenanceDialog, provenance_html
 from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
 from explorer.ui.settings import UiSettings
+
+if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
+    from explorer.services.explorer_data import ExplorerSnapshot, KnowledgeService
 
 ALL_CONDITIONS = "All conditions"
 
@@ -211,6 +214,8 @@ class MainWindow(QMainWindow):
             lambda message: self.statusBar().showMessage(message, 6000)
         )
         self.splitter.splitterMoved.connect(self._save_splitter)
+        self.pathway.sig_treatment_clicked.connect(self.show_details)
+        self.glossary.sig_treatment_clicked.connect(self.show_details)
 
     def _set_tab_order(self) -> None:
         chain = [

@@ -10,12 +10,52 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from explorer.domain.models import SourceRef
 from explorer.ui.style import caution_flag, esc
 
-_CAUTION_WORDS = {
-    "registry or case series": "Registry or case series: no comparison group.",
-    "industry": "Industry: produced or paid for by a maker or seller.",
-    "marketing": "Marketing: a claim made to sell a treatment, not a study.",
-    "secondary summary": "Secondary summary: the figure was read in a digest, not the study.",
+# Why a kind of source needs caution: (short flag text, full sentence).
+_CAUTION = {
+    "registry or case series": (
+        "no comparison group",
+        "Registry or case series: no comparison group.",
+    ),
+    "industry": (
+        "made or paid for by a seller",
+        "Industry: produced or paid for by a maker or seller.",
+    ),
+    "marketing": (
+        "a sales claim, not a study",
+        "Marketing: a claim made to sell a treatment, not a study.",
+    ),
+    "secondary summary": (
+        "figure read second-hand",
+        "Secondary summary: the figure was read in a digest, not the study.",
+    ),
 }
+_INDUSTRY_LINK = (
+    "industry-linked",
+    "Industry-linked: sponsored or written by the maker or developer.",
+)
+_STYLESHEET = "h2 { margin-bottom: 6px; } h3 { margin-top: 18px; margin-bottom: 4px; }"
+
+
+def _caution(source: SourceRef) -> tuple[str, str]:
+    return _CAUTION.get(source.kind.value, _INDUSTRY_LINK)
+
+
+def source_caution_flag(source: SourceRef) -> str:
+    """An inline ⚠ flag saying why a source needs caution; empty for sources that do not."""
+    if not source.needs_caution:
+        return ""
+    return caution_flag(f"⚠ {_caution(source)[0]}")
+
+
+def make_browser(parent: QWidget, accessible_name: str) -> QTextBrowser:
+    """A read-only rich-text browser that never follows a link by itself (no network)."""
+    browser = QTextBrowser(parent)
+    browser.setOpenLinks(False)
+    browser.setOpenExternalLinks(False)
+    browser.setAccessibleName(accessible_name)
+    browser.document().setDefaultStyleSheet(_STYLESHEET)
+    browser.document().setDocumentMargin(8)
+    return browser
 
 
 def provenance_html(
@@ -35,10 +75,7 @@ def provenance_html(
         kind = esc(source.kind.value)
         flag = ""
         if source.needs_caution:
-            reason = _CAUTION_WORDS.get(source.kind.value, "Industry-linked work.")
-            if source.industry_link and not source.kind.needs_caution:
-                reason = "Industry-linked: sponsored or written by the maker or developer."
-            flag = "<br>" + caution_flag("⚠ " + reason)
+            flag = "<br>" + caution_flag("⚠ " + _caution(source)[1])
         ids = []
         if source.pmid:
             ids.append(f"PMID {esc(source.pmid)}")
@@ -84,3 +121,18 @@ class ProvenanceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
+
+
+def show_source(
+    parent: QWidget,
+    source: SourceRef,
+    *,
+    title: str | None = None,
+    last_reviewed: dt.date | None = None,
+    kb_version: str | None = None,
+) -> ProvenanceDialog:
+    """Open (modally) the provenance of one source and return the dialog."""
+    body = provenance_html([source], last_reviewed=last_reviewed, kb_version=kb_version)
+    dialog = ProvenanceDialog(title or f"Source: {source.kind.value}", body, parent)
+    dialog.exec()
+    return dialog

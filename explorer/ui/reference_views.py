@@ -7,7 +7,6 @@ numbers open a ProvenanceDialog, and ``#`` links scroll within the page.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
@@ -24,57 +23,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from explorer.domain.models import FaqEntry, GlossaryEntry, PathwayStep, SourceRef
-from explorer.ui.provenance import ProvenanceDialog, provenance_html
+from explorer.ui.provenance import make_browser, show_source, source_caution_flag
 from explorer.ui.style import caution_flag, esc
 
 _Index = QModelIndex | QPersistentModelIndex
-_STYLESHEET = "h2 { margin-bottom: 6px; } h3 { margin-top: 18px; margin-bottom: 4px; }"
-_CAUTION_REASONS = {
-    "registry or case series": "no comparison group",
-    "industry": "made or paid for by a seller",
-    "marketing": "a sales claim, not a study",
-    "secondary summary": "figure read second-hand",
-}
-
-
-def source_caution_flag(source: SourceRef) -> str:
-    """An inline ⚠ flag saying why a source needs caution; empty for sources that do not."""
-    if not source.needs_caution:
-        return ""
-    reason = _CAUTION_REASONS.get(source.kind.value, "industry-linked")
-    return caution_flag(f"⚠ {reason}")
-
-
-def make_browser(parent: QWidget, accessible_name: str) -> QTextBrowser:
-    """A read-only rich-text browser that never follows a link by itself."""
-    browser = QTextBrowser(parent)
-    browser.setOpenLinks(False)
-    browser.setOpenExternalLinks(False)
-    browser.setAccessibleName(accessible_name)
-    browser.document().setDefaultStyleSheet(_STYLESHEET)
-    browser.document().setDocumentMargin(8)
-    return browser
-
-
-def show_source(
-    parent: QWidget,
-    source: SourceRef,
-    *,
-    title: str | None = None,
-    last_reviewed: dt.date | None = None,
-    kb_version: str | None = None,
-) -> ProvenanceDialog:
-    """Open (modally) the provenance of one source and return the dialog."""
-    body = provenance_html([source], last_reviewed=last_reviewed, kb_version=kb_version)
-    dialog = ProvenanceDialog(title or f"Source: {source.kind.value}", body, parent)
-    dialog.exec()
-    return dialog
 
 
 def _paragraphs(text: str) -> str:
