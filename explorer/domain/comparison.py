@@ -166,9 +166,11 @@ def build_cell(
     condition: str | None,
     plain: bool,
     condition_names: Mapping[str, str],
+    plain_condition_names: Mapping[str, str] | None = None,
 ) -> Cell:
     """The content of one comparison cell."""
     sources = {s.id: s for s in treatment.sources}
+    plain_condition_names = plain_condition_names or {}
     tf = treatment.timeframe
     if row is Row.WHAT:
         if plain:
@@ -182,14 +184,20 @@ def build_cell(
         return Cell((Piece(treatment.plain_mechanism if plain else treatment.mechanism),))
     if row is Row.ADDRESSES:
         names = [condition_names.get(c, c) for c in treatment.conditions]
+        if plain:
+            names = [
+                plain_condition_names.get(c, n)
+                for c, n in zip(treatment.conditions, names, strict=True)
+            ]
         return Cell((Piece("; ".join(names)),), key=frozenset(treatment.conditions))
     if row is Row.EVIDENCE:
         findings = treatment.findings_for(condition)
         if not findings:
             return Cell((_missing(plain),), key=_evidence_key(()))
         pieces: list[Piece] = []
+        labels = {**condition_names, **plain_condition_names} if plain else condition_names
         for f in findings:
-            label = condition_names.get(f.condition, f.condition) if condition is None else None
+            label = labels.get(f.condition, f.condition) if condition is None else None
             pieces.extend(_finding_pieces(f, sources, plain=plain, with_condition=label))
         return Cell(tuple(pieces), key=_evidence_key(findings))
     if row is Row.GUIDELINES:
@@ -278,7 +286,17 @@ def evidence_summary(
         said = _DIRECTION_WORDS[direction][1 if plain else 0]
     else:
         said = "mixed results" if plain else "mixed"
-    return f"{certainty_text(certainty, plain=plain)}: {said}"
+    sure = _SHORT_PLAIN[certainty] if plain else certainty_text(certainty, plain=False)
+    return f"{sure}: {said}"
+
+
+_SHORT_PLAIN: dict[Certainty, str] = {
+    Certainty.HIGH: "Sure",
+    Certainty.MODERATE: "Fairly sure",
+    Certainty.LOW: "Not very sure",
+    Certainty.VERY_LOW: "Very unsure",
+    Certainty.NOT_RATED: "Not rated",
+}
 
 
 _DIRECTION_WORDS: dict[Direction, tuple[str, str]] = {

@@ -104,6 +104,7 @@ class CatalogPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(max(180, 16 * self.fontMetrics().averageCharWidth()))
         # Approach and invasiveness are filters above and in each row's tooltip; the
         # narrow pane keeps its width for treatment names.
         self.view.setColumnHidden(2, True)

@@ -54,6 +54,7 @@ class ComparisonTableModel(QAbstractTableModel):
         self._treatments: list[Treatment] = []
         self._condition: str | None = None
         self._condition_names: Mapping[str, str] = {}
+        self._plain_condition_names: Mapping[str, str] = {}
         self._plain = False
         self._cells: list[list[Cell]] = []
         self._differences: list[float] = []
@@ -62,8 +63,11 @@ class ComparisonTableModel(QAbstractTableModel):
     def set_resolver(self, resolve: Callable[[str], Treatment | None]) -> None:
         self._resolve = resolve
 
-    def set_condition_names(self, names: Mapping[str, str]) -> None:
+    def set_condition_names(
+        self, names: Mapping[str, str], plain_names: Mapping[str, str] | None = None
+    ) -> None:
         self._condition_names = dict(names)
+        self._plain_condition_names = dict(plain_names or {})
         self._rebuild()
 
     def set_condition(self, condition: str | None) -> None:
@@ -188,6 +192,7 @@ class ComparisonTableModel(QAbstractTableModel):
             condition=self._condition,
             plain=self._plain,
             condition_names=self._condition_names,
+            plain_condition_names=self._plain_condition_names,
         )
 
     def _cells_insert(self, column: int) -> None:

@@ -106,6 +106,12 @@ class ComparisonPanel(QWidget):
         self.delegate = _DifferenceTint(model, self.view)
         self.view.setItemDelegate(self.delegate)
         header = self.view.horizontalHeader()
+        # Treatment names wrap onto two lines instead of being cut at both ends.
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+        )
+        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 10)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(COLUMN_WIDTH)
         header.setMinimumSectionSize(160)

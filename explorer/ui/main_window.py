@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.catalog)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([440, 840])
+        self.splitter.setSizes([380, 900])
         self.catalog.setMinimumWidth(300)
 
         self._loading = QLabel("Loading the knowledge base…", self)
@@ -245,7 +245,9 @@ class MainWindow(QMainWindow):
         self._names = {t.slug: t.name for t in snapshot.treatments}
         condition_names = {c.slug: c.name for c in snapshot.conditions}
         self.comparison_model.set_resolver(service.treatment)
-        self.comparison_model.set_condition_names(condition_names)
+        self.comparison_model.set_condition_names(
+            condition_names, {c.slug: c.plain_name for c in snapshot.conditions}
+        )
         self.catalog.model.set_treatments(list(snapshot.treatments), snapshot.glossary)
         self.pathway.set_steps(snapshot.pathway, self._names)
         self.glossary.set_entries(snapshot.glossary, self._names)

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Regenerate the README screenshots: python3 .ci/screenshots.py [OUT_DIR]
+
+Runs the real window offscreen on a fresh data folder and private settings, drives it
+as a physician would, and saves PNGs (default: resources/screenshots/). Run it inside
+the project's environment: `.venv/bin/python .ci/screenshots.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QFont, QPalette  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from explorer.ui.app import create_window  # noqa: E402
+from explorer.ui.settings import UiSettings  # noqa: E402
+
+COMPARISON = ["exercise-therapy", "epidural-steroid-injection", "intra-annular-fibrin",
+              "watchful-waiting"]
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.WindowText, "#e8e8e8"),
+        (QPalette.ColorRole.Base, "#1f1f1f"), (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
+        (QPalette.ColorRole.Text, "#e8e8e8"), (QPalette.ColorRole.Button, "#353535"),
+        (QPalette.ColorRole.ButtonText, "#e8e8e8"), (QPalette.ColorRole.Highlight, "#2f65ca"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#333"),
+        (QPalette.ColorRole.ToolTipText, "#eee"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+class Shooter:
+    def __init__(self, app: QApplication, out: Path, data_dir: Path) -> None:
+        self.app, self.out = app, out
+        ini = data_dir / "screens.ini"
+        settings = QSettings(str(ini), QSettings.Format.IniFormat)
+        settings.setValue("explorer/condition", "sciatica")
+        settings.setValue("explorer/comparison", ",".join(COMPARISON))
+        self.window, self.loader = create_window(data_dir, UiSettings(settings))
+        self.window.resize(1280, 720)
+        self.window.sig_ready.connect(lambda: QTimer.singleShot(300, self.shoot))
+        self.loader.sig_failed.connect(lambda message: sys.exit(f"failed: {message}"))
+        self.window.show()
+        self.loader.start()
+
+    def save(self, widget: QWidget, name: str) -> None:
+        self.app.processEvents()
+        path = self.out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+    def shoot(self) -> None:
+        w = self.window
+        self.save(w, "comparison")
+        w.catalog.search.setText("chiropractic")
+        self.save(w, "search")
+        w.catalog.search.setText("zzz")
+        self.save(w, "empty-catalog")
+        w.catalog.clear_filters()
+        w.plain_action.trigger()
+        self.save(w, "plain-language")
+        w.plain_action.trigger()
+        w.tabs.setCurrentWidget(w.pathway)
+        self.save(w, "care-pathway")
+        w.tabs.setCurrentWidget(w.glossary)
+        w.glossary.show_term("Regenerative spine care")
+        self.save(w, "glossary")
+        w.tabs.setCurrentWidget(w.faq)
+        self.save(w, "faq")
+        w.tabs.setCurrentWidget(w.comparison)
+        w.open_provenance(3, 1)  # evidence row, epidural steroid injection
+        self.save(self.dialog(), "provenance")
+        self.dialog().close()
+        w.show_details("intra-annular-fibrin")
+        self.save(self.dialog(), "treatment-detail")
+        self.dialog().close()
+        self.app.quit()
+
+    def dialog(self) -> QDialog:
+        dialogs = [d for d in self.window.findChildren(QDialog) if d.isVisible()]
+        return dialogs[-1]
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    variant = os.environ.get("SCREENSHOT_VARIANT", "")
+    if variant == "dark":
+        app.setPalette(dark_palette())
+    if variant == "large":
+        font = QFont(app.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        app.setFont(font)
+    with tempfile.TemporaryDirectory() as folder:
+        Shooter(app, out, Path(folder))
+        return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
