@@ -23,7 +23,7 @@ from explorer.ui.comparison_model import DIFFERENCE_THRESHOLD, ComparisonTableMo
 from explorer.ui.rich_delegate import RichTextDelegate
 
 COLUMN_WIDTH = 300
-MIN_COLUMN_WIDTH = 200
+MIN_COLUMN_CHARS = 28  # narrowest readable column, in average characters
 
 
 class ComparisonTableView(QTableView):
@@ -73,8 +73,9 @@ class _DifferenceTint(RichTextDelegate):
         difference = index.data(ComparisonTableModel.DifferenceRole) or 0.0
         if self.highlight and difference >= DIFFERENCE_THRESHOLD:
             base = option.palette.color(QPalette.ColorRole.Base)
-            tint = QColor(255, 200, 60) if base.lightness() > 128 else QColor(120, 90, 10)
-            tint.setAlpha(60)
+            light = base.lightness() > 128
+            tint = QColor(255, 200, 60) if light else QColor(150, 110, 20)
+            tint.setAlpha(60 if light else 110)
             option.backgroundBrush = QBrush(tint)
 
 
@@ -110,7 +111,6 @@ class ComparisonPanel(QWidget):
         header.setDefaultAlignment(
             Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
         )
-        header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 10)
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(COLUMN_WIDTH)
@@ -120,7 +120,8 @@ class ComparisonPanel(QWidget):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         )
 
-        self.remove_button = QPushButton("&Remove from comparison", self)
+        self.remove_button = QPushButton("&Remove", self)
+        self.remove_button.setToolTip("Remove the selected treatment from the comparison")
         self.remove_button.setAccessibleName("Remove from comparison")
         self.left_button = QPushButton("Move &left", self)
         self.left_button.setAccessibleName("Move left")
@@ -128,7 +129,10 @@ class ComparisonPanel(QWidget):
         self.right_button.setAccessibleName("Move right")
         self.details_button = QPushButton("&Details…", self)
         self.details_button.setAccessibleName("Treatment details")
-        self.baseline_button = QPushButton("Add &watchful waiting (baseline)", self)
+        self.baseline_button = QPushButton("Add &watchful waiting", self)
+        self.baseline_button.setToolTip(
+            "Add watchful waiting / staying active as a baseline column"
+        )
         self.baseline_button.setAccessibleName("Add watchful waiting as baseline")
         self.highlight = QCheckBox("&Highlight differences", self)
         self.highlight.setChecked(True)
@@ -139,11 +143,10 @@ class ComparisonPanel(QWidget):
             self.left_button,
             self.right_button,
             self.details_button,
+            self.baseline_button,
         ):
             controls.addWidget(widget)
         controls.addStretch()
-        controls.addWidget(self.highlight)
-        controls.addWidget(self.baseline_button)
 
         self.hint = QLabel(
             f"Add 2 to {MAX_COLUMNS} treatments from the catalog to compare them side by side: "
@@ -156,10 +159,15 @@ class ComparisonPanel(QWidget):
 
         self.caption = QLabel(self)
         self.caption.setAccessibleName("Comparison scope")
+        self.caption.setWordWrap(True)
+
+        scope = QHBoxLayout()
+        scope.addWidget(self.caption, 1)
+        scope.addWidget(self.highlight)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
-        layout.addWidget(self.caption)
+        layout.addLayout(scope)
         layout.addWidget(self.hint)
         layout.addWidget(self.view, 1)
 
@@ -194,10 +202,17 @@ class ComparisonPanel(QWidget):
         if not count:
             return
         available = self.view.viewport().width()
-        width = max(MIN_COLUMN_WIDTH, available // count)
+        chars = self.fontMetrics().averageCharWidth()
+        width = max(MIN_COLUMN_CHARS * chars, available // count)
         header = self.view.horizontalHeader()
+        metrics = header.fontMetrics()
+        lines = 1
         for column in range(count):
             header.resizeSection(column, width)
+            name = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            lines = max(lines, -(-metrics.horizontalAdvance(name) // max(1, width - 16)))
+        # Tall enough for the longest wrapped name (at most three lines, then elided).
+        header.setFixedHeight(min(3, lines + 1) * metrics.lineSpacing() + 10)
         self.view.resizeRowsToContents()
 
     def resizeEvent(self, event) -> None:

@@ -71,8 +71,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.catalog)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([380, 900])
-        self.catalog.setMinimumWidth(300)
+        self.splitter.setChildrenCollapsible(False)
+        chars = self.fontMetrics().averageCharWidth()
+        self.splitter.setSizes([48 * chars, 120 * chars])
 
         self._loading = QLabel("Loading the knowledge base…", self)
         self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)

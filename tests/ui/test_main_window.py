@@ -374,3 +374,31 @@ def test_catalog_rows_say_certainty_and_direction(window) -> None:
     text = model.index(row, 1).data()
     assert "no benefit" in text or "mixed" in text
     assert isinstance(model.index(row, 0).data(CatalogTableModel.SlugRole), str)
+
+
+def test_window_fits_1280_by_720_even_at_150_percent_font(qtbot, data_dir, settings_file) -> None:
+    from PySide6.QtGui import QFont
+
+    app = QApplication.instance()
+    original = QFont(app.font())
+    large = QFont(original)
+    large.setPointSizeF(original.pointSizeF() * 1.5)
+    app.setFont(large)
+    try:
+        window = open_window(qtbot, data_dir, settings_file)
+        window.add_to_comparison(["exercise-therapy", "tens", "watchful-waiting"])
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 720, hint
+        window.resize(1280, 720)
+        qtbot.wait(50)
+        # Buttons are wide enough for their text: nothing is clipped at 150 %.
+        from PySide6.QtWidgets import QPushButton
+
+        for button in window.findChildren(QPushButton):
+            if button.isVisible():
+                needed = button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+                assert button.width() >= needed, button.text()
+        window.close()
+        window.service.close()
+    finally:
+        app.setFont(original)
