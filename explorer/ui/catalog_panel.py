@@ -103,8 +103,10 @@ class CatalogPanel(QWidget):
         self.view.setAlternatingRowColors(True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMaximumSectionSize(max(180, 16 * self.fontMetrics().averageCharWidth()))
+        # A fixed evidence column: sizing it to its contents would measure hundreds of rows
+        # on every keystroke; its text wraps onto the row's two lines instead.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 18 * self.fontMetrics().averageCharWidth())
         # Approach and invasiveness are filters above and in each row's tooltip; the
         # narrow pane keeps its width for treatment names.
         self.view.setColumnHidden(2, True)

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
         chars = self.fontMetrics().averageCharWidth()
-        self.splitter.setSizes([48 * chars, 120 * chars])
+        self.splitter.setSizes([56 * chars, 120 * chars])
 
         self._loading = QLabel("Loading the knowledge base…", self)
         self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -363,8 +363,16 @@ class MainWindow(QMainWindow):
         slug = self.condition.currentData()
         self.catalog.set_condition(slug, None if slug is None else self.condition.currentText())
         self.comparison_model.set_condition(slug)
-        self.comparison.set_caption(None if slug is None else self.condition.currentText())
+        self._update_caption()
         self.comparison.fit_columns()
+
+    def _update_caption(self) -> None:
+        slug = self.condition.currentData()
+        name = None if slug is None else self.condition.currentText()
+        if slug is not None and self.plain_action.isChecked() and self.snapshot is not None:
+            plain = {c.slug: c.plain_name for c in self.snapshot.conditions}
+            name = plain.get(slug, name)
+        self.comparison.set_caption(name)
 
     def _on_plain_toggled(self, plain: bool) -> None:
         self._apply_plain(plain)
@@ -376,6 +384,7 @@ class MainWindow(QMainWindow):
         self.pathway.set_plain(plain)
         self.glossary.set_plain(plain)
         self.faq.set_plain(plain)
+        self._update_caption()
         self.comparison.view.resizeRowsToContents()
 
     def _on_comparison_changed(self, slugs: list[str]) -> None:
