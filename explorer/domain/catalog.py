@@ -55,13 +55,44 @@ class CatalogIndex:
             {condition: c.rank for condition, c in e.best_certainty.items()} for e in self.entries
         ]
         self._best_rank = [max(r.values(), default=-1) for r in self._ranks]
+        self._base_cache: dict[tuple[object, ...], list[int]] = {}
+        self._last: tuple[tuple[object, ...], list[str], list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def filter(self, query: CatalogQuery) -> list[int]:
-        """Indexes of the entries that match ``query``, in catalog order."""
+        """Indexes of the entries that match ``query``, in catalog order.
+
+        Runs on every keystroke, so it reuses work: the rows passing the non-text
+        filters are cached per filter combination, and a text that extends the
+        previous one (typing on) only narrows the previous result.
+        """
         words = search_words(query.text)
+        key = (query.condition, query.min_certainty, query.approaches, query.invasiveness)
+        base = self._base_cache.get(key)
+        if base is None:
+            base = self._structural(query)
+            if len(self._base_cache) > 16:
+                self._base_cache.clear()
+            self._base_cache[key] = base
+        candidates = base
+        previous = self._last
+        if (
+            previous is not None
+            and previous[0] == key
+            and previous[1]
+            and all(any(old in new for new in words) for old in previous[1])
+        ):
+            candidates = previous[2]  # every old word is still required: narrow the old result
+        haystacks = self._haystacks
+        for word in words:
+            candidates = [i for i in candidates if word in haystacks[i]]
+        self._last = (key, words, candidates)
+        return list(candidates)
+
+    def _structural(self, query: CatalogQuery) -> list[int]:
+        """Rows passing the condition, certainty, approach and invasiveness filters."""
         condition = query.condition
         min_rank = query.min_certainty.rank if query.min_certainty is not None else None
         result = []
@@ -79,10 +110,6 @@ class CatalogIndex:
                     else self._best_rank[i]
                 )
                 if rank < min_rank:
-                    continue
-            if words:
-                hay = self._haystacks[i]
-                if not all(word in hay for word in words):
                     continue
             result.append(i)
         return result

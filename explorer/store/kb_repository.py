@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from explorer.domain import models as d
@@ -77,53 +77,78 @@ class KnowledgeRepository:
 
     def treatment_summaries(self) -> list[d.TreatmentSummary]:
         """Catalog rows, with the best certainty of any finding per condition and the
-        directions (benefit, no benefit…) of the findings at that certainty."""
-        best: dict[int, dict[str, Certainty]] = {}
-        directions: dict[int, dict[str, set[Direction]]] = {}
+        directions (benefit, no benefit…) of the findings at that certainty.
+
+        Read with Core queries, not ORM objects: a clinic catalog is small, but the
+        window must also open a 10,000-treatment, 500,000-finding knowledge base quickly.
+        """
         rank_to_certainty = {c.rank: c for c in Certainty}
-        query = (
+        best_rank = (
             select(
                 FindingRow.treatment_id,
-                ConditionRow.slug,
-                FindingRow.certainty_rank,
-                FindingRow.direction,
+                FindingRow.condition_id,
+                func.max(FindingRow.certainty_rank).label("rank"),
+            )
+            .group_by(FindingRow.treatment_id, FindingRow.condition_id)
+            .subquery()
+        )
+        at_best = (
+            select(
+                FindingRow.treatment_id, ConditionRow.slug, best_rank.c.rank, FindingRow.direction
+            )
+            .join(
+                best_rank,
+                (FindingRow.treatment_id == best_rank.c.treatment_id)
+                & (FindingRow.condition_id == best_rank.c.condition_id)
+                & (FindingRow.certainty_rank == best_rank.c.rank),
             )
             .join(ConditionRow, FindingRow.condition_id == ConditionRow.id)
             .distinct()
         )
-        for treatment_id, condition_slug, rank, direction in self._session.execute(query):
-            per_condition = best.setdefault(treatment_id, {})
-            current = per_condition.get(condition_slug)
-            found = directions.setdefault(treatment_id, {})
-            if current is None or rank > current.rank:
-                per_condition[condition_slug] = rank_to_certainty[rank]
-                found[condition_slug] = {Direction(direction)}
-            elif rank == current.rank:
-                found[condition_slug].add(Direction(direction))
-        rows = self._session.scalars(
-            select(TreatmentRow)
-            .order_by(TreatmentRow.position)
-            .options(
-                selectinload(TreatmentRow.condition_links).selectinload(
-                    TreatmentCondition.condition
-                )
+        best: dict[int, dict[str, Certainty]] = {}
+        directions: dict[int, dict[str, set[Direction]]] = {}
+        for treatment_id, condition_slug, rank, direction in self._session.execute(at_best):
+            best.setdefault(treatment_id, {})[condition_slug] = rank_to_certainty[rank]
+            directions.setdefault(treatment_id, {}).setdefault(condition_slug, set()).add(
+                Direction(direction)
             )
+        conditions: dict[int, list[str]] = {}
+        links = (
+            select(TreatmentCondition.treatment_id, ConditionRow.slug)
+            .join(ConditionRow, TreatmentCondition.condition_id == ConditionRow.id)
+            .order_by(TreatmentCondition.treatment_id, TreatmentCondition.position)
+        )
+        for treatment_id, slug in self._session.execute(links):
+            conditions.setdefault(treatment_id, []).append(slug)
+        t = TreatmentRow
+        rows = self._session.execute(
+            select(
+                t.id,
+                t.slug,
+                t.name,
+                t.category,
+                t.approach,
+                t.invasiveness,
+                t.synonyms,
+                t.plain_summary,
+                t.mechanism,
+            ).order_by(t.position)
         )
         return [
             d.TreatmentSummary(
-                slug=r.slug,
-                name=r.name,
-                category=r.category,
-                approach=Approach(r.approach),
-                invasiveness=Invasiveness(r.invasiveness),
-                conditions=tuple(link.condition.slug for link in r.condition_links),
-                synonyms=tuple(r.synonyms),
-                plain_summary=r.plain_summary,
-                mechanism=r.mechanism,
-                best_certainty=best.get(r.id, {}),
-                best_directions={c: frozenset(ds) for c, ds in directions.get(r.id, {}).items()},
+                slug=row.slug,
+                name=row.name,
+                category=row.category,
+                approach=Approach(row.approach),
+                invasiveness=Invasiveness(row.invasiveness),
+                conditions=tuple(conditions.get(row.id, ())),
+                synonyms=tuple(row.synonyms),
+                plain_summary=row.plain_summary,
+                mechanism=row.mechanism,
+                best_certainty=best.get(row.id, {}),
+                best_directions={c: frozenset(ds) for c, ds in directions.get(row.id, {}).items()},
             )
-            for r in rows
+            for row in rows
         ]
 
     def treatment(self, slug: str) -> d.Treatment | None:

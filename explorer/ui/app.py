@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.paths import log_dir, resolve_data_dir
 from explorer.ui.main_window import MainWindow
@@ -58,6 +58,8 @@ class KnowledgeLoader(QObject):
 
 
 def _configure_logging(data_dir: Path) -> None:
+    import logging.handlers
+
     folder = log_dir(data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -87,10 +89,10 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
 
 
 def create_window(
-    data_dir: Path, settings: UiSettings | None = None
+    data_dir: Path, settings: UiSettings | None = None, *, build: bool = True
 ) -> tuple[MainWindow, KnowledgeLoader]:
-    """Build the window and a loader that starts once the window has been shown."""
-    window = MainWindow(settings)
+    """Build the window and a loader that the caller starts once the window has been shown."""
+    window = MainWindow(settings, build=build)
     loader = KnowledgeLoader(data_dir, prefetch=window.settings.comparison)
     loader.setParent(window)
     loader.sig_loaded.connect(window.show_knowledge)
@@ -98,14 +100,38 @@ def create_window(
     return window, loader
 
 
+class _FirstPaint(QObject):
+    """Runs ``then`` once, on the event loop turn after ``widget`` first painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, then)
+        return False
+
+
 def run(data_dir_arg: str | None) -> int:
-    data_dir = resolve_data_dir(data_dir_arg)
-    _configure_logging(data_dir)
+    # Until the log file is set up (after the first paint), Qt's messages go nowhere
+    # rather than to a console the user never sees.
+    logging.getLogger("qt").addHandler(logging.NullHandler())
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Spine Treatment Explorer")
     app.setOrganizationName("SpineTreatmentExplorer")
-    window, loader = create_window(data_dir)
+    data_dir = resolve_data_dir(data_dir_arg)
+    window, loader = create_window(data_dir, build=False)
+
+    def after_first_paint() -> None:
+        _configure_logging(data_dir)
+        loader.start()  # the worker opens the data while the GUI thread builds the panels
+        window.build()
+
+    _FirstPaint(window.loading_label, after_first_paint)
     window.show()
-    QTimer.singleShot(0, loader.start)  # after the first paint
     return app.exec()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -90,6 +90,10 @@ class ComparisonPanel(QWidget):
     def __init__(self, model: ComparisonTableModel, parent=None) -> None:
         super().__init__(parent)
         self.model = model
+        self._row_heights_timer = QTimer(self)
+        self._row_heights_timer.setSingleShot(True)
+        self._row_heights_timer.setInterval(0)
+        self._row_heights_timer.timeout.connect(self._measure_row_heights)
         self.view = ComparisonTableView(self)
         self.view.setModel(model)
         self.view.setAccessibleName("Treatment comparison")
@@ -188,7 +192,7 @@ class ComparisonPanel(QWidget):
             model.headerDataChanged,
         ):
             signal.connect(self._update_state)
-        header.sectionResized.connect(lambda *_: self.view.resizeRowsToContents())
+        header.sectionResized.connect(self.schedule_row_heights)
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         self._update_state()
 
@@ -213,6 +217,17 @@ class ComparisonPanel(QWidget):
             lines = max(lines, -(-metrics.horizontalAdvance(name) // max(1, width - 16)))
         # Tall enough for the longest wrapped name (at most three lines, then elided).
         header.setFixedHeight(min(3, lines + 1) * metrics.lineSpacing() + 10)
+        self.schedule_row_heights()
+
+    def schedule_row_heights(self, *_args) -> None:
+        """Re-measure row heights once, after the current burst of changes.
+
+        Measuring lays out every cell's rich text; column resizes, condition and wording
+        changes arrive in bursts, so they share one measurement on the next event loop turn.
+        """
+        self._row_heights_timer.start()
+
+    def _measure_row_heights(self) -> None:
         self.view.resizeRowsToContents()
 
     def resizeEvent(self, event) -> None:
@@ -255,7 +270,7 @@ class ComparisonPanel(QWidget):
         self.baseline_button.setEnabled(
             BASELINE_SLUG not in self.model.slugs() and self.model.can_add()
         )
-        self.view.resizeRowsToContents()
+        self.fit_columns()
         self._update_buttons()
 
     def _update_buttons(self, *_args) -> None:

@@ -1,7 +1,9 @@
 """The explorer window: condition first, catalog with filters, side-by-side comparison.
 
-The shell paints at once; :meth:`MainWindow.show_knowledge` fills it when the
-knowledge base has loaded on a worker thread.
+The shell (title, size, "Loading…") paints at once; :meth:`MainWindow.build` adds the
+panels, menus and toolbar right after the first paint, and
+:meth:`MainWindow.show_knowledge` fills them when the knowledge base has loaded on a
+worker thread. The panel modules are imported inside :meth:`build` for the same reason.
 """
 
 from __future__ import annotations
@@ -24,13 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.comparison import BASELINE_SLUG
-from explorer.ui.catalog_panel import CatalogPanel
-from explorer.ui.cell_html import parse_anchor
-from explorer.ui.comparison_model import ComparisonTableModel
-from explorer.ui.comparison_panel import ComparisonPanel
-from explorer.ui.provenance import ProvenanceDialog, provenance_html
-from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
 from explorer.ui.settings import UiSettings
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
@@ -44,7 +39,7 @@ class MainWindow(QMainWindow):
 
     sig_ready = Signal()
 
-    def __init__(self, settings: UiSettings | None = None) -> None:
+    def __init__(self, settings: UiSettings | None = None, *, build: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("Spine Treatment Explorer")
         self.setObjectName("MainWindow")
@@ -53,6 +48,30 @@ class MainWindow(QMainWindow):
         self.snapshot: ExplorerSnapshot | None = None
         self._names: dict[str, str] = {}
         self._dialog: QWidget | None = None
+        self._built = False
+        self._loading = QLabel("Loading the knowledge base…", self)
+        self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._loading.setWordWrap(True)
+        self.setCentralWidget(self._loading)
+        self.resize(1280, 720)
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)
+        if build:
+            self.build()
+
+    @property
+    def loading_label(self) -> QLabel:
+        return self._loading
+
+    def build(self) -> None:
+        """Create the panels, actions, menus and toolbar (once)."""
+        if self._built:
+            return
+        self._built = True
+        from explorer.ui.catalog_panel import CatalogPanel
+        from explorer.ui.comparison_model import ComparisonTableModel
+        from explorer.ui.comparison_panel import ComparisonPanel
+        from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
 
         self.comparison_model = ComparisonTableModel(parent=self)
         self.catalog = CatalogPanel(self)
@@ -75,9 +94,7 @@ class MainWindow(QMainWindow):
         chars = self.fontMetrics().averageCharWidth()
         self.splitter.setSizes([56 * chars, 120 * chars])
 
-        self._loading = QLabel("Loading the knowledge base…", self)
-        self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._loading.setWordWrap(True)
+        self.takeCentralWidget()
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._loading)
         self._stack.addWidget(self.splitter)
@@ -97,9 +114,6 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._set_tab_order()
-        self.resize(1280, 720)
-        if self.settings.geometry is not None:
-            self.restoreGeometry(self.settings.geometry)
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)
 
@@ -242,6 +256,7 @@ class MainWindow(QMainWindow):
     # --- loading ---------------------------------------------------------------------------
     def show_knowledge(self, service: KnowledgeService, snapshot: ExplorerSnapshot) -> None:
         """Fill the window from a loaded knowledge base and restore the last session."""
+        self.build()
         self.service, self.snapshot = service, snapshot
         self._names = {t.slug: t.name for t in snapshot.treatments}
         condition_names = {c.slug: c.name for c in snapshot.conditions}
@@ -277,6 +292,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.sig_ready.emit)
 
     def show_error(self, message: str) -> None:
+        self.build()
         self._loading.setText(f"The knowledge base could not be opened.\n\n{message}")
         QMessageBox.critical(self, "Spine Treatment Explorer", message)
 
@@ -292,6 +308,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.comparison)
 
     def add_baseline(self) -> None:
+        from explorer.domain.comparison import BASELINE_SLUG
+
         self.add_to_comparison([BASELINE_SLUG])
 
     def _on_add_selected(self) -> None:
@@ -327,6 +345,8 @@ class MainWindow(QMainWindow):
 
     def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
         """Show where the content of one cell (or one piece of it) comes from."""
+        from explorer.ui.provenance import ProvenanceDialog, provenance_html
+
         model = self.comparison_model
         if not (0 <= column < model.columnCount()):
             return
@@ -347,6 +367,8 @@ class MainWindow(QMainWindow):
         self._open(ProvenanceDialog("Where this comes from", body, self))
 
     def _on_link_activated(self, _index: QModelIndex, href: str) -> None:
+        from explorer.ui.cell_html import parse_anchor
+
         parsed = parse_anchor(href)
         if parsed is not None:
             self.open_provenance(*parsed)
@@ -385,7 +407,7 @@ class MainWindow(QMainWindow):
         self.glossary.set_plain(plain)
         self.faq.set_plain(plain)
         self._update_caption()
-        self.comparison.view.resizeRowsToContents()
+        self.comparison.schedule_row_heights()
 
     def _on_comparison_changed(self, slugs: list[str]) -> None:
         self.settings.comparison = slugs
@@ -468,7 +490,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.geometry = self.saveGeometry()
-        self.settings.window_state = self.saveState()
-        self.settings.splitter = self.splitter.saveState()
+        if self._built:
+            self.settings.window_state = self.saveState()
+            self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
         super().closeEvent(event)

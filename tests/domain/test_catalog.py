@@ -131,3 +131,32 @@ def test_empty_result_is_explained_with_each_filter() -> None:
     assert "“yoga”" in text and "high certainty" in text and "active" in text
     assert "Sciatica" in text
     assert query.has_filters and not CatalogQuery(condition="x").has_filters
+
+
+def test_incremental_typing_gives_the_same_results_as_a_fresh_search() -> None:
+    index = CatalogIndex(ENTRIES, GLOSSARY)
+    fresh = CatalogIndex(ENTRIES, GLOSSARY)
+    for text in (
+        "s",
+        "sp",
+        "spi",
+        "spin",
+        "spinal",
+        "spinal m",
+        "spinal",
+        "spi",
+        "",
+        "c",
+        "cor",
+        "corticosteroid",
+        "x",
+        "",
+    ):
+        query = CatalogQuery(text=text)
+        assert slugs(index, query) == slugs(CatalogIndex(ENTRIES, GLOSSARY), query), text
+        assert slugs(fresh, CatalogQuery(condition="sciatica", text=text)) == [
+            e.slug
+            for e in ENTRIES
+            if "sciatica" in e.conditions
+            and all(w in index._haystacks[ENTRIES.index(e)] for w in text.casefold().split())
+        ]
