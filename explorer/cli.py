@@ -3,85 +3,17 @@
 Every command accepts ``--data-dir DIR`` (or ``EXPLORER_DATA_DIR``). Exit codes:
 0 success, 1 content refused (validate/import), 2 usage error or unknown slug,
 3 the data could not be used (damaged, locked or unwritable files).
+
+This module stays tiny: opening the window must not pay for argparse, logging or the
+knowledge-base code. The commands live in :mod:`explorer.cli_commands`.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import logging
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="data folder (default: $EXPLORER_DATA_DIR, else the per-user folder)",
-    )
-    parser = argparse.ArgumentParser(
-        prog="explorer",
-        parents=[common],
-        description="Spine Treatment Explorer: compare non-surgical spine treatments with "
-        "honest evidence. Without a command, opens the window.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("gui", parents=[common], help="open the window (the default)")
-    kb = commands.add_parser("kb", parents=[common], help="knowledge-base commands")
-    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
-    p = kb_commands.add_parser("list", parents=[common], help="list treatments")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p = kb_commands.add_parser("show", parents=[common], help="show one treatment")
-    p.add_argument("slug")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p = kb_commands.add_parser("stats", parents=[common], help="list statistics")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p = kb_commands.add_parser(
-        "validate", parents=[common], help="check a content folder or JSON file without loading it"
-    )
-    p.add_argument("path", type=Path)
-    p = kb_commands.add_parser("export", parents=[common], help="write the knowledge base")
-    p.add_argument("--format", choices=["json"], default="json")
-    p.add_argument("out", help="output file, or - for standard output")
-    p = kb_commands.add_parser(
-        "import",
-        parents=[common],
-        help="replace the knowledge base with a checked file (all or nothing)",
-    )
-    p.add_argument("file", type=Path)
-    p = kb_commands.add_parser(
-        "build", parents=[common], help="rebuild the knowledge base from the shipped content (db/)"
-    )
-    p.add_argument(
-        "--from",
-        dest="source",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="build from another content folder",
-    )
-    return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("spine-treatment-explorer")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def _error(message: str) -> None:
-    print(f"explorer: {message}", file=sys.stderr)
+EXIT_OK = 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,133 +27,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """``explorer``, ``explorer gui`` or ``explorer [gui] --data-dir DIR`` open the window
+    without building the argument parser (start-up time matters for the window)."""
+    rest = [a for a in argv if a != "gui"]
+    if len(argv) - len(rest) > 1:
+        return False, None
+    if not rest:
+        return True, None
+    if len(rest) == 2 and rest[0] == "--data-dir" and not rest[1].startswith("-"):
+        return True, rest[1]
+    if len(rest) == 1 and rest[0].startswith("--data-dir=") and len(rest[0]) > 11:
+        return True, rest[0].split("=", 1)[1]
+    return False, None
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
-    data_dir_arg = getattr(args, "data_dir", None)
-    if args.command in (None, "gui"):
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    window, data_dir = _window_only(arguments)
+    if window:
         from explorer.ui.app import run
 
-        return run(data_dir_arg)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from explorer.errors import UserFacingError
-    from explorer.kb.errors import ContentError
+        return run(data_dir)
+    from explorer.cli_commands import run_command
 
-    try:
-        return _run_kb(args, data_dir_arg)
-    except ContentError as exc:
-        for problem in exc.problems:
-            _error(str(problem))
-        _error(f"refused: {len(exc.problems)} problem(s); nothing was changed.")
-        return EXIT_REFUSED
-    except UserFacingError as exc:
-        _error(str(exc))
-        return EXIT_DATA
+    return run_command(arguments)
 
 
 def gui_main() -> int:
     """Entry point of the windowed launcher (no console on Windows)."""
-    from explorer.ui.app import run
+    arguments = sys.argv[1:]
+    window, data_dir = _window_only(arguments)
+    if window:
+        from explorer.ui.app import run
 
-    args = _parser().parse_args()
-    return run(getattr(args, "data_dir", None))
+        return run(data_dir)
+    from explorer.cli_commands import run_command
 
-
-def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
-
-
-def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
-    from explorer.paths import resolve_data_dir
-    from explorer.services import knowledge
-
-    if args.kb_command == "validate":
-        from explorer.kb.validate import load_document
-
-        doc = load_document(args.path)
-        findings = sum(len(t.findings) for t in doc.treatments)
-        print(
-            f"ok: {args.path}: {len(doc.treatments)} treatments, {findings} findings, "
-            f"{len(doc.sources)} sources, {len(doc.statistics)} statistics, "
-            f"{len(doc.conditions)} conditions"
-        )
-        return EXIT_OK
-
-    stores = knowledge.open_stores(resolve_data_dir(data_dir_arg))
-    try:
-        return _kb_command(args, stores)
-    finally:
-        stores.close()
-
-
-def _kb_command(args: argparse.Namespace, stores: Any) -> int:
-    from explorer.cli_json import statistic_json, summary_json, treatment_json
-    from explorer.services import knowledge
-
-    command = args.kb_command
-    if command == "build":
-        doc = knowledge.build(stores, args.source)
-        print(f"built knowledge base {doc.meta.kb_version}: {len(doc.treatments)} treatments")
-        return EXIT_OK
-    if command == "import":
-        doc = knowledge.import_file(stores, args.file)
-        print(
-            f"imported {args.file}: knowledge base {doc.meta.kb_version}, "
-            f"{len(doc.treatments)} treatments"
-        )
-        return EXIT_OK
-    if command == "export":
-        if args.out == "-":
-            sys.stdout.write(knowledge.document_json(knowledge.export_document_of(stores)))
-        else:
-            knowledge.export_json(stores, Path(args.out))
-        return EXIT_OK
-
-    with stores.knowledge_session() as session:
-        repo = stores.repository(session)
-        if command == "list":
-            summaries = repo.treatment_summaries()
-            if args.json:
-                _print_json([summary_json(s) for s in summaries])
-            else:
-                for s in summaries:
-                    print(f"{s.slug:34} {s.name}  [{s.approach}, {s.invasiveness}]")
-            return EXIT_OK
-        if command == "show":
-            treatment = repo.treatment(args.slug)
-            if treatment is None:
-                known = ", ".join(s.slug for s in repo.treatment_summaries())
-                _error(f"no treatment {args.slug!r}; known: {known}")
-                return EXIT_USAGE
-            if args.json:
-                _print_json(treatment_json(treatment))
-            else:
-                _print_treatment(treatment)
-            return EXIT_OK
-        if command == "stats":
-            stats = repo.statistics()
-            if args.json:
-                _print_json([statistic_json(s) for s in stats])
-            else:
-                for st in stats:
-                    flag = " [CAUTION: " + st.source.kind + "]" if st.source.needs_caution else ""
-                    print(f"{st.label}: {st.value:g} {st.unit}{flag}\n    {st.source.citation}")
-            return EXIT_OK
-    raise AssertionError(f"unhandled command {command}")  # argparse prevents this
-
-
-def _print_treatment(t: Any) -> None:
-    print(f"{t.name}  ({t.category}; {t.approach}, {t.invasiveness})")
-    print(f"  How it works: {t.mechanism}")
-    print(f"  Time to effect: {t.timeframe.onset_text}; course: {t.timeframe.course}")
-    for f in t.findings:
-        print(
-            f"  - {f.condition} / {f.outcome} vs {f.comparison}: {f.effect} "
-            f"[{f.certainty} certainty; {f.timepoint}]"
-        )
-    for h in t.harms:
-        print(f"  ! Harm: {h.description} ({h.frequency})")
-    print(f"  Last reviewed: {t.last_reviewed}")
-
-
-__all__ = ["gui_main", "main"]
+    return run_command(arguments)

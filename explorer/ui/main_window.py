@@ -11,25 +11,20 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QToolBar,
-    QWidget,
-)
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from explorer.ui.settings import UiSettings
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QAction
+
     from explorer.services.explorer_data import ExplorerSnapshot, KnowledgeService
+
+# Qt classes the shell does not need are reached as QtWidgets.X / QtGui.X when used:
+# PySide6 creates a class on first use, and each one costs start-up time.
 
 ALL_CONDITIONS = "All conditions"
 
@@ -49,8 +44,8 @@ class MainWindow(QMainWindow):
         self._names: dict[str, str] = {}
         self._dialog: QWidget | None = None
         self._built = False
+        # No Qt enums before the first paint: the Qt namespace alone costs ~30 ms to load.
         self._loading = QLabel("Loading the knowledge base…", self)
-        self._loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._loading.setWordWrap(True)
         self.setCentralWidget(self._loading)
         self.resize(1280, 720)
@@ -68,6 +63,7 @@ class MainWindow(QMainWindow):
         if self._built:
             return
         self._built = True
+        self._loading.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         from explorer.ui.catalog_panel import CatalogPanel
         from explorer.ui.comparison_model import ComparisonTableModel
         from explorer.ui.comparison_panel import ComparisonPanel
@@ -79,13 +75,13 @@ class MainWindow(QMainWindow):
         self.pathway = PathwayView(self)
         self.glossary = GlossaryView(self)
         self.faq = FaqView(self)
-        self.tabs = QTabWidget(self)
+        self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.comparison, "&Comparison")
         self.tabs.addTab(self.pathway, "Care &pathway")
         self.tabs.addTab(self.glossary, "&Glossary")
         self.tabs.addTab(self.faq, "&FAQ")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.addWidget(self.catalog)
         self.splitter.addWidget(self.tabs)
@@ -95,16 +91,16 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([56 * chars, 120 * chars])
 
         self.takeCentralWidget()
-        self._stack = QStackedWidget(self)
+        self._stack = QtWidgets.QStackedWidget(self)
         self._stack.addWidget(self._loading)
         self._stack.addWidget(self.splitter)
         self.setCentralWidget(self._stack)
 
-        self.condition = QComboBox(self)
+        self.condition = QtWidgets.QComboBox(self)
         self.condition.setAccessibleName("Condition")
         self.condition.setMinimumContentsLength(28)
         self.condition.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.condition.addItem(ALL_CONDITIONS, None)
         self.condition.setEnabled(False)
@@ -119,16 +115,16 @@ class MainWindow(QMainWindow):
 
     # --- construction --------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, *, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
+        action = QtGui.QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcut(QtGui.QKeySequence(shortcut))
         action.setCheckable(checkable)
         action.triggered.connect(slot)
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
-        K = QKeySequence.StandardKey
+        K = QtGui.QKeySequence.StandardKey
         self.print_action = self._action("&Print comparison…", self.print_comparison, K.Print)
         self.preview_action = self._action("Print pre&view…", self.preview_comparison)
         self.quit_action = self._action("&Quit", self.close, K.Quit)
@@ -167,7 +163,7 @@ class MainWindow(QMainWindow):
         ]
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Main", self)
+        toolbar = QtWidgets.QToolBar("Main", self)
         toolbar.setObjectName("MainToolbar")
         toolbar.setMovable(False)
         label = QLabel("C&ondition:", self)
@@ -209,7 +205,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self._version_label = QLabel("", self)
-        disclaimer = QPushButton("Disclaimer", self)
+        disclaimer = QtWidgets.QPushButton("Disclaimer", self)
         disclaimer.setFlat(True)
         disclaimer.setAccessibleName("Show disclaimer")
         disclaimer.clicked.connect(self.show_disclaimer)
@@ -294,7 +290,7 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         self.build()
         self._loading.setText(f"The knowledge base could not be opened.\n\n{message}")
-        QMessageBox.critical(self, "Spine Treatment Explorer", message)
+        QtWidgets.QMessageBox.critical(self, "Spine Treatment Explorer", message)
 
     # --- actions -----------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -340,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def _open(self, dialog: QWidget) -> None:
         self._dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
@@ -354,7 +350,7 @@ class MainWindow(QMainWindow):
         cell = model.cell(row, column)
         ids = cell.pieces[piece].sources if piece is not None else cell.sources
         by_id = {s.id: s for s in treatment.sources}
-        label = model.headerData(row, Qt.Orientation.Vertical).lstrip("◆ ")
+        label = model.headerData(row, QtCore.Qt.Orientation.Vertical).lstrip("◆ ")
         context = f"{treatment.name} — {label}"
         if piece is not None and cell.pieces[piece].kind == "certainty":
             context += f": {cell.pieces[piece].text}"
@@ -453,7 +449,7 @@ class MainWindow(QMainWindow):
 
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self,
             "Help",
             "1. Choose the patient's condition in the toolbar.\n"
@@ -473,13 +469,13 @@ class MainWindow(QMainWindow):
             if self.snapshot
             else "The knowledge base is still loading."
         )
-        QMessageBox.information(self, "Disclaimer", text)
+        QtWidgets.QMessageBox.information(self, "Disclaimer", text)
 
     def show_about(self) -> None:
         if self.snapshot is None:
             return
         i = self.snapshot.info
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self,
             "About this knowledge base",
             f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"

@@ -74,8 +74,8 @@ def application(until_ready: bool) -> None:
     original = app_module.create_window
     keep: list[object] = []
 
-    def create_window(data_dir, settings=None):
-        window, loader = original(data_dir, settings)
+    def create_window(data_dir, settings=None, **kwargs):
+        window, loader = original(data_dir, settings, **kwargs)
         keep.append(_paint_probe((lambda: None) if until_ready else _finish))
 
         def ready() -> None:
