@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.domain.models import (
     Condition,
@@ -14,7 +19,10 @@ from explorer.domain.models import (
     Treatment,
     TreatmentSummary,
 )
-from explorer.services.knowledge import DataStores
+from explorer.store.kb_repository import KnowledgeRepository
+
+if TYPE_CHECKING:  # the full stores import SQLAlchemy; the fast path must not
+    from explorer.services.knowledge import DataStores
 
 
 @dataclass(frozen=True)
@@ -30,20 +38,50 @@ class ExplorerSnapshot:
 
 
 class KnowledgeService:
-    """Read access to the knowledge base for the window; safe to call from any thread."""
+    """Read access to the knowledge base for the window; safe to call from any thread.
 
-    def __init__(self, stores: DataStores) -> None:
+    Built over the full data stores (SQLAlchemy) or, when the data folder is current,
+    over a plain read-only ``sqlite3`` connection (see :mod:`explorer.store.fastpath`).
+    """
+
+    def __init__(
+        self,
+        repository: Callable[[], AbstractContextManager[KnowledgeRepository]],
+        close: Callable[[], None],
+        stores: DataStores | None = None,
+    ) -> None:
+        self._repository = repository
+        self._close = close
         self._stores = stores
         self._cache: dict[str, Treatment | None] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    @classmethod
+    def over_stores(cls, stores: DataStores) -> KnowledgeService:
+        @contextmanager
+        def repository() -> Iterator[KnowledgeRepository]:
+            with stores.knowledge_session() as session:
+                yield stores.repository(session)
+
+        return cls(repository, stores.close, stores)
+
+    @classmethod
+    def over_sqlite(cls, connection: sqlite3.Connection) -> KnowledgeService:
+        shared = KnowledgeRepository.over_sqlite(connection)
+
+        @contextmanager
+        def repository() -> Iterator[KnowledgeRepository]:
+            yield shared
+
+        return cls(repository, connection.close)
 
     @property
-    def stores(self) -> DataStores:
+    def stores(self) -> DataStores | None:
+        """The full data stores, when this service was opened through them."""
         return self._stores
 
     def snapshot(self) -> ExplorerSnapshot:
-        with self._stores.knowledge_session() as session:
-            repo = self._stores.repository(session)
+        with self._lock, self._repository() as repo:
             info = repo.info()
             if info is None:
                 raise LookupError("the knowledge base is empty")
@@ -59,13 +97,10 @@ class KnowledgeService:
     def treatment(self, slug: str) -> Treatment | None:
         """Full details of one treatment (cached: the knowledge base is read-only here)."""
         with self._lock:
-            if slug in self._cache:
-                return self._cache[slug]
-        with self._stores.knowledge_session() as session:
-            found = self._stores.repository(session).treatment(slug)
-        with self._lock:
-            self._cache[slug] = found
-        return found
+            if slug not in self._cache:
+                with self._repository() as repo:
+                    self._cache[slug] = repo.treatment(slug)
+            return self._cache[slug]
 
     def treatments(self, slugs: list[str]) -> list[Treatment]:
         """Details for several slugs, skipping unknown ones, in the given order."""
@@ -73,4 +108,18 @@ class KnowledgeService:
         return [t for t in found if t is not None]
 
     def close(self) -> None:
-        self._stores.close()
+        with self._lock:
+            self._close()
+
+
+def open_service(data_dir: Path) -> KnowledgeService:
+    """The window's way in: the fast read-only path when possible, else the full one."""
+    from explorer.paths import knowledge_content_dir
+    from explorer.store.fastpath import open_current_knowledge
+
+    connection = open_current_knowledge(data_dir, knowledge_content_dir())
+    if connection is not None:
+        return KnowledgeService.over_sqlite(connection)
+    from explorer.services.knowledge import open_stores
+
+    return KnowledgeService.over_stores(open_stores(data_dir))

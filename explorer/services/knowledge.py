@@ -27,6 +27,7 @@ from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, knowledge_content_dir
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicInfo
 from explorer.store.engine import DatabaseProblem, check_sqlite_file, sqlite_engine
+from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loade
     from explorer.kb.schema import KnowledgeDocument
 
 log = logging.getLogger(__name__)
-SHIPPED_ORIGIN = "shipped"
 
 
 @dataclass
@@ -51,7 +51,7 @@ class DataStores:
             yield session
 
     def repository(self, session: Session) -> KnowledgeRepository:
-        return KnowledgeRepository(session)
+        return KnowledgeRepository.over_session(session)
 
     def close(self) -> None:
         self.knowledge.dispose()

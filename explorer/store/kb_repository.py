@@ -1,324 +1,463 @@
-"""Read the knowledge base as domain objects. Widgets and commands never see ORM rows."""
+"""Read the knowledge base as domain objects. Widgets and commands never see rows.
+
+The reader runs plain, portable SQL through a ``fetch(sql, params) -> rows`` function,
+so the same queries serve a SQLAlchemy session (any engine) and a bare ``sqlite3``
+connection (the window's start-up path, which must not wait ~300 ms for SQLAlchemy to
+import). This module therefore imports no SQLAlchemy at module level.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from explorer.domain import models as d
 from explorer.domain.vocab import Approach, Certainty, Direction, Invasiveness, SourceKind
-from explorer.store.models import (
-    ConditionRow,
-    FaqRow,
-    FindingRow,
-    GlossaryRow,
-    GuidelineRow,
-    HarmRow,
-    KbMeta,
-    PathwayStepRow,
-    SourceRow,
-    StatisticRow,
-    TreatmentCondition,
-    TreatmentRow,
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Row = Sequence[Any]
+Fetch = Callable[[str, Mapping[str, Any]], list[Row]]
+
+_SOURCE_COLUMNS = (
+    "s.key, s.kind, s.peer_reviewed, s.citation, s.year, s.pmid, s.doi, s.url, "
+    "s.industry_link, s.note"
 )
+_TREATMENT_COLUMNS = (
+    "id, slug, name, category, approach, invasiveness, synonyms, mechanism, plain_mechanism, "
+    "plain_summary, delivered_by, patient_commitment, onset_weeks_min, onset_weeks_max, course, "
+    "duration_of_effect, duration_weeks_min, duration_weeks_max, timeframe_note, "
+    "regulatory_note, last_reviewed"
+)
+_FINDING_COLUMNS = (
+    "f.id, c.slug, f.outcome, f.comparison, f.certainty, f.direction, f.effect, f.plain_effect, "
+    "f.timepoint, f.certainty_note, f.timepoint_weeks, f.est_measure, f.est_value, f.est_ci_low, "
+    "f.est_ci_high, f.est_scale, f.est_better, f.est_mcid, f.est_participants, f.est_studies"
+)
+_BEST_PER_CONDITION = """
+    SELECT f.treatment_id, c.slug, b.best_rank, f.direction
+    FROM finding f
+    JOIN (SELECT treatment_id, condition_id, MAX(certainty_rank) AS best_rank
+          FROM finding GROUP BY treatment_id, condition_id) b
+      ON f.treatment_id = b.treatment_id AND f.condition_id = b.condition_id
+     AND f.certainty_rank = b.best_rank
+    JOIN condition c ON c.id = f.condition_id
+    GROUP BY f.treatment_id, c.slug, b.best_rank, f.direction
+"""
 
 
-def _source(row: SourceRow) -> d.SourceRef:
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A JSON list column: text on SQLite, already decoded on other engines."""
+    if value is None:
+        return ()
+    items = json.loads(value) if isinstance(value, str | bytes) else value
+    return tuple(str(item) for item in items)
+
+
+def _source(row: Row) -> d.SourceRef:
+    key, kind, peer, citation, year, pmid, doi, url, industry, note = row
     return d.SourceRef(
-        id=row.key,
-        kind=SourceKind(row.kind),
-        peer_reviewed=row.peer_reviewed,
-        citation=row.citation,
-        year=row.year,
-        pmid=row.pmid,
-        doi=row.doi,
-        url=row.url,
-        industry_link=row.industry_link,
-        note=row.note,
+        id=key,
+        kind=SourceKind(kind),
+        peer_reviewed=bool(peer),
+        citation=citation,
+        year=year,
+        pmid=pmid,
+        doi=doi,
+        url=url,
+        industry_link=bool(industry),
+        note=note,
     )
 
 
 class KnowledgeRepository:
-    """Queries over one session of the knowledge-base database."""
+    """Queries over one connection to the knowledge-base database."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, fetch: Fetch) -> None:
+        self._fetch = fetch
 
+    @classmethod
+    def over_session(cls, session: Session) -> KnowledgeRepository:
+        from sqlalchemy import text
+
+        def fetch(sql: str, params: Mapping[str, Any]) -> list[Row]:
+            return [tuple(r) for r in session.execute(text(sql), dict(params)).all()]
+
+        return cls(fetch)
+
+    @classmethod
+    def over_sqlite(cls, connection: sqlite3.Connection) -> KnowledgeRepository:
+        def fetch(sql: str, params: Mapping[str, Any]) -> list[Row]:
+            return connection.execute(sql, dict(params)).fetchall()
+
+        return cls(fetch)
+
+    def _rows(self, sql: str, **params: Any) -> list[Row]:
+        return self._fetch(sql, params)
+
+    def _linked_sources(self, link_table: str, owner_ids: Iterable[int]) -> dict[int, list[str]]:
+        ids = sorted(set(owner_ids))
+        if not ids:
+            return {}
+        marks = ", ".join(f":o{i}" for i in range(len(ids)))
+        rows = self._fetch(
+            f"SELECT l.owner_id, s.key FROM {link_table} l JOIN source s ON s.id = l.source_id "
+            f"WHERE l.owner_id IN ({marks}) ORDER BY l.owner_id, l.position",
+            {f"o{i}": owner for i, owner in enumerate(ids)},
+        )
+        found: dict[int, list[str]] = {}
+        for owner, key in rows:
+            found.setdefault(owner, []).append(key)
+        return found
+
+    def _sources_by_key(self, keys: Sequence[str]) -> list[d.SourceRef]:
+        if not keys:
+            return []
+        marks = ", ".join(f":k{i}" for i in range(len(keys)))
+        rows = self._fetch(
+            f"SELECT {_SOURCE_COLUMNS} FROM source s WHERE s.key IN ({marks})",
+            {f"k{i}": key for i, key in enumerate(keys)},
+        )
+        by_key = {row[0]: _source(row) for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
+
+    def _sources_of(
+        self, link_table: str, owner_ids: Iterable[int]
+    ) -> dict[int, list[d.SourceRef]]:
+        ids = sorted(set(owner_ids))
+        if not ids:
+            return {}
+        marks = ", ".join(f":o{i}" for i in range(len(ids)))
+        rows = self._fetch(
+            f"SELECT l.owner_id, {_SOURCE_COLUMNS} FROM {link_table} l "
+            f"JOIN source s ON s.id = l.source_id WHERE l.owner_id IN ({marks}) "
+            "ORDER BY l.owner_id, l.position",
+            {f"o{i}": owner for i, owner in enumerate(ids)},
+        )
+        found: dict[int, list[d.SourceRef]] = {}
+        for row in rows:
+            found.setdefault(row[0], []).append(_source(row[1:]))
+        return found
+
+    # --- queries --------------------------------------------------------------------------
     def info(self) -> d.KnowledgeBaseInfo | None:
-        row = self._session.get(KbMeta, 1)
-        if row is None:
+        rows = self._rows(
+            "SELECT kb_version, title, last_reviewed, evidence_current_to, update_policy, "
+            "funding, conflicts_of_interest, authorship, reading_level, disclaimer, "
+            "content_origin FROM kb_meta WHERE id = 1"
+        )
+        if not rows:
             return None
+        (
+            version,
+            title,
+            reviewed,
+            current_to,
+            policy,
+            funding,
+            coi,
+            authorship,
+            reading,
+            disclaimer,
+            origin,
+        ) = rows[0]
         return d.KnowledgeBaseInfo(
-            kb_version=row.kb_version,
-            title=row.title,
-            last_reviewed=row.last_reviewed,
-            evidence_current_to=row.evidence_current_to,
-            update_policy=row.update_policy,
-            funding=row.funding,
-            conflicts_of_interest=row.conflicts_of_interest,
-            authorship=row.authorship,
-            reading_level=row.reading_level,
-            disclaimer=row.disclaimer,
-            content_origin=row.content_origin,
+            kb_version=version,
+            title=title,
+            last_reviewed=_date(reviewed),
+            evidence_current_to=current_to,
+            update_policy=policy,
+            funding=funding,
+            conflicts_of_interest=coi,
+            authorship=authorship,
+            reading_level=reading,
+            disclaimer=disclaimer,
+            content_origin=origin,
         )
 
     def conditions(self) -> list[d.Condition]:
-        rows = self._session.scalars(select(ConditionRow).order_by(ConditionRow.position))
-        return [
-            d.Condition(
-                slug=r.slug,
-                name=r.name,
-                plain_name=r.plain_name,
-                description=r.description,
-                plain_description=r.plain_description,
-            )
-            for r in rows
-        ]
+        rows = self._rows(
+            "SELECT slug, name, plain_name, description, plain_description FROM condition "
+            "ORDER BY position"
+        )
+        return [d.Condition(*row) for row in rows]
 
     def treatment_summaries(self) -> list[d.TreatmentSummary]:
         """Catalog rows, with the best certainty of any finding per condition and the
-        directions (benefit, no benefit…) of the findings at that certainty.
-
-        Read with Core queries, not ORM objects: a clinic catalog is small, but the
-        window must also open a 10,000-treatment, 500,000-finding knowledge base quickly.
-        """
+        directions (benefit, no benefit…) of the findings at that certainty."""
         rank_to_certainty = {c.rank: c for c in Certainty}
-        best_rank = (
-            select(
-                FindingRow.treatment_id,
-                FindingRow.condition_id,
-                func.max(FindingRow.certainty_rank).label("rank"),
-            )
-            .group_by(FindingRow.treatment_id, FindingRow.condition_id)
-            .subquery()
-        )
-        at_best = (
-            select(
-                FindingRow.treatment_id, ConditionRow.slug, best_rank.c.rank, FindingRow.direction
-            )
-            .join(
-                best_rank,
-                (FindingRow.treatment_id == best_rank.c.treatment_id)
-                & (FindingRow.condition_id == best_rank.c.condition_id)
-                & (FindingRow.certainty_rank == best_rank.c.rank),
-            )
-            .join(ConditionRow, FindingRow.condition_id == ConditionRow.id)
-            .distinct()
-        )
         best: dict[int, dict[str, Certainty]] = {}
         directions: dict[int, dict[str, set[Direction]]] = {}
-        for treatment_id, condition_slug, rank, direction in self._session.execute(at_best):
-            best.setdefault(treatment_id, {})[condition_slug] = rank_to_certainty[rank]
-            directions.setdefault(treatment_id, {}).setdefault(condition_slug, set()).add(
+        for treatment_id, condition, rank, direction in self._rows(_BEST_PER_CONDITION):
+            best.setdefault(treatment_id, {})[condition] = rank_to_certainty[rank]
+            directions.setdefault(treatment_id, {}).setdefault(condition, set()).add(
                 Direction(direction)
             )
         conditions: dict[int, list[str]] = {}
-        links = (
-            select(TreatmentCondition.treatment_id, ConditionRow.slug)
-            .join(ConditionRow, TreatmentCondition.condition_id == ConditionRow.id)
-            .order_by(TreatmentCondition.treatment_id, TreatmentCondition.position)
-        )
-        for treatment_id, slug in self._session.execute(links):
+        for treatment_id, slug in self._rows(
+            "SELECT tc.treatment_id, c.slug FROM treatment_condition tc "
+            "JOIN condition c ON c.id = tc.condition_id ORDER BY tc.treatment_id, tc.position"
+        ):
             conditions.setdefault(treatment_id, []).append(slug)
-        t = TreatmentRow
-        rows = self._session.execute(
-            select(
-                t.id,
-                t.slug,
-                t.name,
-                t.category,
-                t.approach,
-                t.invasiveness,
-                t.synonyms,
-                t.plain_summary,
-                t.mechanism,
-            ).order_by(t.position)
+        rows = self._rows(
+            "SELECT id, slug, name, category, approach, invasiveness, synonyms, plain_summary, "
+            "mechanism FROM treatment ORDER BY position"
         )
         return [
             d.TreatmentSummary(
-                slug=row.slug,
-                name=row.name,
-                category=row.category,
-                approach=Approach(row.approach),
-                invasiveness=Invasiveness(row.invasiveness),
-                conditions=tuple(conditions.get(row.id, ())),
-                synonyms=tuple(row.synonyms),
-                plain_summary=row.plain_summary,
-                mechanism=row.mechanism,
-                best_certainty=best.get(row.id, {}),
-                best_directions={c: frozenset(ds) for c, ds in directions.get(row.id, {}).items()},
+                slug=slug,
+                name=name,
+                category=category,
+                approach=Approach(approach),
+                invasiveness=Invasiveness(invasiveness),
+                conditions=tuple(conditions.get(tid, ())),
+                synonyms=_strings(synonyms),
+                plain_summary=plain_summary,
+                mechanism=mechanism,
+                best_certainty=best.get(tid, {}),
+                best_directions={c: frozenset(v) for c, v in directions.get(tid, {}).items()},
             )
-            for row in rows
+            for (
+                tid,
+                slug,
+                name,
+                category,
+                approach,
+                invasiveness,
+                synonyms,
+                plain_summary,
+                mechanism,
+            ) in rows
         ]
 
     def treatment(self, slug: str) -> d.Treatment | None:
-        row = self._session.scalars(
-            select(TreatmentRow)
-            .where(TreatmentRow.slug == slug)
-            .options(
-                selectinload(TreatmentRow.condition_links).selectinload(
-                    TreatmentCondition.condition
-                ),
-                selectinload(TreatmentRow.harms).selectinload(HarmRow.sources),
-                selectinload(TreatmentRow.guidelines).selectinload(GuidelineRow.sources),
-                selectinload(TreatmentRow.findings).selectinload(FindingRow.sources),
-                selectinload(TreatmentRow.findings).selectinload(FindingRow.condition),
-            )
-        ).one_or_none()
-        if row is None:
+        rows = self._rows(
+            f"SELECT {_TREATMENT_COLUMNS} FROM treatment WHERE slug = :slug", slug=slug
+        )
+        if not rows:
             return None
-        cited: dict[str, d.SourceRef] = {}
-
-        def keys(sources: list[SourceRow]) -> tuple[str, ...]:
-            for s in sources:
-                cited.setdefault(s.key, _source(s))
-            return tuple(s.key for s in sources)
-
+        (
+            tid,
+            slug,
+            name,
+            category,
+            approach,
+            invasiveness,
+            synonyms,
+            mechanism,
+            plain_mechanism,
+            plain_summary,
+            delivered_by,
+            commitment,
+            onset_min,
+            onset_max,
+            course,
+            duration,
+            duration_min,
+            duration_max,
+            timeframe_note,
+            regulatory,
+            reviewed,
+        ) = rows[0]
+        conditions = tuple(
+            r[0]
+            for r in self._rows(
+                "SELECT c.slug FROM treatment_condition tc "
+                "JOIN condition c ON c.id = tc.condition_id "
+                "WHERE tc.treatment_id = :tid ORDER BY tc.position",
+                tid=tid,
+            )
+        )
+        finding_rows = self._rows(
+            f"SELECT {_FINDING_COLUMNS} FROM finding f JOIN condition c ON c.id = f.condition_id "
+            "WHERE f.treatment_id = :tid ORDER BY f.position",
+            tid=tid,
+        )
+        harm_rows = self._rows(
+            "SELECT id, description, plain_description, frequency, serious FROM harm "
+            "WHERE treatment_id = :tid ORDER BY position",
+            tid=tid,
+        )
+        guideline_rows = self._rows(
+            "SELECT id, body, stance, text FROM guideline WHERE treatment_id = :tid "
+            "ORDER BY position",
+            tid=tid,
+        )
+        finding_sources = self._linked_sources("finding_source", (r[0] for r in finding_rows))
+        harm_sources = self._linked_sources("harm_source", (r[0] for r in harm_rows))
+        guideline_sources = self._linked_sources("guideline_source", (r[0] for r in guideline_rows))
         findings = tuple(
             d.Finding(
-                treatment_slug=row.slug,
-                condition=f.condition.slug,
-                outcome=f.outcome,
-                comparison=f.comparison,
-                certainty=Certainty(f.certainty),
-                direction=Direction(f.direction),
-                effect=f.effect,
-                plain_effect=f.plain_effect,
-                timepoint=f.timepoint,
-                sources=keys(f.sources),
-                certainty_note=f.certainty_note,
-                timepoint_weeks=f.timepoint_weeks,
+                treatment_slug=slug,
+                condition=r[1],
+                outcome=r[2],
+                comparison=r[3],
+                certainty=Certainty(r[4]),
+                direction=Direction(r[5]),
+                effect=r[6],
+                plain_effect=r[7],
+                timepoint=r[8],
+                sources=tuple(finding_sources.get(r[0], [])),
+                certainty_note=r[9],
+                timepoint_weeks=r[10],
                 estimate=None
-                if f.est_measure is None
+                if r[11] is None
                 else d.Estimate(
-                    measure=f.est_measure,
-                    value=f.est_value or 0.0,
-                    ci_low=f.est_ci_low,
-                    ci_high=f.est_ci_high,
-                    scale=f.est_scale or "",
-                    better=f.est_better or "",
-                    mcid=f.est_mcid,
-                    participants=f.est_participants,
-                    studies=f.est_studies,
+                    measure=r[11],
+                    value=r[12] or 0.0,
+                    ci_low=r[13],
+                    ci_high=r[14],
+                    scale=r[15] or "",
+                    better=r[16] or "",
+                    mcid=r[17],
+                    participants=r[18],
+                    studies=r[19],
                 ),
             )
-            for f in row.findings
+            for r in finding_rows
         )
         harms = tuple(
             d.Harm(
-                description=h.description,
-                plain_description=h.plain_description,
-                frequency=h.frequency,
-                serious=h.serious,
-                sources=keys(h.sources),
+                description=r[1],
+                plain_description=r[2],
+                frequency=r[3],
+                serious=bool(r[4]),
+                sources=tuple(harm_sources.get(r[0], [])),
             )
-            for h in row.harms
+            for r in harm_rows
         )
         guidelines = tuple(
             d.GuidelinePosition(
-                body=g.body, stance=g.stance, position=g.text, sources=keys(g.sources)
+                body=r[1],
+                stance=r[2],
+                position=r[3],
+                sources=tuple(guideline_sources.get(r[0], [])),
             )
-            for g in row.guidelines
+            for r in guideline_rows
         )
+        cited: dict[str, None] = {}
+        for keys in (
+            *(f.sources for f in findings),
+            *(h.sources for h in harms),
+            *(g.sources for g in guidelines),
+        ):
+            for key in keys:
+                cited.setdefault(key)
         return d.Treatment(
-            slug=row.slug,
-            name=row.name,
-            category=row.category,
-            approach=Approach(row.approach),
-            invasiveness=Invasiveness(row.invasiveness),
-            synonyms=tuple(row.synonyms),
-            mechanism=row.mechanism,
-            plain_mechanism=row.plain_mechanism,
-            plain_summary=row.plain_summary,
-            conditions=tuple(link.condition.slug for link in row.condition_links),
-            delivered_by=row.delivered_by,
-            patient_commitment=row.patient_commitment,
+            slug=slug,
+            name=name,
+            category=category,
+            approach=Approach(approach),
+            invasiveness=Invasiveness(invasiveness),
+            synonyms=_strings(synonyms),
+            mechanism=mechanism,
+            plain_mechanism=plain_mechanism,
+            plain_summary=plain_summary,
+            conditions=conditions,
+            delivered_by=delivered_by,
+            patient_commitment=commitment,
             timeframe=d.Timeframe(
-                onset_weeks_min=row.onset_weeks_min,
-                onset_weeks_max=row.onset_weeks_max,
-                course=row.course,
-                duration_of_effect=row.duration_of_effect,
-                duration_weeks_min=row.duration_weeks_min,
-                duration_weeks_max=row.duration_weeks_max,
-                note=row.timeframe_note,
+                onset_weeks_min=onset_min,
+                onset_weeks_max=onset_max,
+                course=course,
+                duration_of_effect=duration,
+                duration_weeks_min=duration_min,
+                duration_weeks_max=duration_max,
+                note=timeframe_note,
             ),
             harms=harms,
-            regulatory_note=row.regulatory_note,
+            regulatory_note=regulatory,
             guidelines=guidelines,
             findings=findings,
-            sources=tuple(cited.values()),
-            last_reviewed=row.last_reviewed,
+            sources=tuple(self._sources_by_key(list(cited))),
+            last_reviewed=_date(reviewed),
         )
 
     def statistics(self) -> list[d.Statistic]:
-        rows = self._session.scalars(
-            select(StatisticRow)
-            .order_by(StatisticRow.position)
-            .options(selectinload(StatisticRow.source), selectinload(StatisticRow.read_in))
+        rows = self._rows(
+            "SELECT key, label, value, unit, denominator, population, timeframe, value_low, "
+            "value_high, note, seed_claim, verdict, source_id, read_in_source_id "
+            "FROM statistic ORDER BY position"
         )
+        ids = {r[12] for r in rows} | {r[13] for r in rows if r[13] is not None}
+        sources: dict[int, d.SourceRef] = {}
+        if ids:
+            marks = ", ".join(f":s{i}" for i in range(len(ids)))
+            for row in self._fetch(
+                f"SELECT s.id, {_SOURCE_COLUMNS} FROM source s WHERE s.id IN ({marks})",
+                {f"s{i}": sid for i, sid in enumerate(sorted(ids))},
+            ):
+                sources[row[0]] = _source(row[1:])
         return [
             d.Statistic(
-                id=r.key,
-                label=r.label,
-                value=r.value,
-                unit=r.unit,
-                denominator=r.denominator,
-                population=r.population,
-                timeframe=r.timeframe,
-                source=_source(r.source),
-                value_low=r.value_low,
-                value_high=r.value_high,
-                note=r.note,
-                seed_claim=r.seed_claim,
-                verdict=r.verdict,
-                read_in=_source(r.read_in) if r.read_in else None,
+                id=r[0],
+                label=r[1],
+                value=r[2],
+                unit=r[3],
+                denominator=r[4],
+                population=r[5],
+                timeframe=r[6],
+                source=sources[r[12]],
+                value_low=r[7],
+                value_high=r[8],
+                note=r[9],
+                seed_claim=r[10],
+                verdict=r[11],
+                read_in=sources.get(r[13]) if r[13] is not None else None,
             )
             for r in rows
         ]
 
     def glossary(self) -> list[d.GlossaryEntry]:
-        rows = self._session.scalars(select(GlossaryRow).order_by(GlossaryRow.position))
+        rows = self._rows(
+            "SELECT term, definition, plain_definition, synonyms, treatment_slugs "
+            "FROM glossary_entry ORDER BY position"
+        )
         return [
             d.GlossaryEntry(
-                term=r.term,
-                definition=r.definition,
-                plain_definition=r.plain_definition,
-                synonyms=tuple(r.synonyms),
-                treatments=tuple(r.treatment_slugs),
+                term=r[0],
+                definition=r[1],
+                plain_definition=r[2],
+                synonyms=_strings(r[3]),
+                treatments=_strings(r[4]),
             )
             for r in rows
         ]
 
     def faq(self) -> list[d.FaqEntry]:
-        rows = self._session.scalars(
-            select(FaqRow).order_by(FaqRow.position).options(selectinload(FaqRow.sources))
-        )
+        rows = self._rows("SELECT id, question, answer, plain_answer FROM faq ORDER BY position")
+        sources = self._sources_of("faq_source", (r[0] for r in rows))
         return [
             d.FaqEntry(
-                question=r.question,
-                answer=r.answer,
-                plain_answer=r.plain_answer,
-                sources=tuple(_source(s) for s in r.sources),
+                question=r[1], answer=r[2], plain_answer=r[3], sources=tuple(sources.get(r[0], []))
             )
             for r in rows
         ]
 
     def pathway(self) -> list[d.PathwayStep]:
-        rows = self._session.scalars(
-            select(PathwayStepRow)
-            .order_by(PathwayStepRow.step)
-            .options(selectinload(PathwayStepRow.sources))
+        rows = self._rows(
+            "SELECT id, step, title, plain_title, description, plain_description, "
+            "escalation_criteria, treatment_slugs FROM pathway_step ORDER BY step"
         )
+        sources = self._sources_of("pathway_step_source", (r[0] for r in rows))
         return [
             d.PathwayStep(
-                step=r.step,
-                title=r.title,
-                plain_title=r.plain_title,
-                description=r.description,
-                plain_description=r.plain_description,
-                escalation_criteria=tuple(r.escalation_criteria),
-                treatments=tuple(r.treatment_slugs),
-                sources=tuple(_source(s) for s in r.sources),
+                step=r[1],
+                title=r[2],
+                plain_title=r[3],
+                description=r[4],
+                plain_description=r[5],
+                escalation_criteria=_strings(r[6]),
+                treatments=_strings(r[7]),
+                sources=tuple(sources.get(r[0], [])),
             )
             for r in rows
         ]

@@ -6,17 +6,17 @@ is recognised with one query, so start-up pays nothing for it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
 from explorer.paths import migrations_dir
+from explorer.store.heads import HEADS, Kind
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-Kind = Literal["knowledge", "clinic"]
-HEADS: dict[Kind, str] = {"knowledge": "0003", "clinic": "c0001"}
+__all__ = ["HEADS", "Kind", "MigrationFailed", "SchemaTooNew", "current_revision", "upgrade"]
 
 
 class MigrationFailed(Exception):

@@ -36,11 +36,10 @@ class KnowledgeLoader(QObject):
     def _load(self) -> None:
         from explorer.errors import UserFacingError
         from explorer.kb.errors import ContentError
-        from explorer.services.explorer_data import KnowledgeService
-        from explorer.services.knowledge import open_stores
+        from explorer.services.explorer_data import open_service
 
         try:
-            self.service = KnowledgeService(open_stores(self._data_dir))
+            self.service = open_service(self._data_dir)
             snapshot = self.service.snapshot()
             self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
         except (UserFacingError, ContentError) as exc:

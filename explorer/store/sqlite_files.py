@@ -1,0 +1,46 @@
+"""Checks on SQLite files with the standard library only (usable before SQLAlchemy loads)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from explorer.errors import UserFacingError
+
+
+class DatabaseProblem(UserFacingError):
+    """A database that cannot be used; the message says what and what to do."""
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Raise :class:`DatabaseProblem` if ``path`` exists but is not a healthy SQLite file.
+
+    Uses ``PRAGMA quick_check``; never modifies the file.
+    """
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise DatabaseProblem(f"{path} cannot be read ({exc.strerror}).") from exc
+    if header and header != b"SQLite format 3\x00":
+        raise DatabaseProblem(f"{path} is not a SQLite database (wrong file header).")
+    if not header:
+        return  # a zero-length file is a database that was never written
+    try:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=2)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseProblem(
+                f"{path} is locked by another program; close it and try again."
+            ) from exc
+        raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).") from exc
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).") from exc
+    if rows != [("ok",)]:
+        raise DatabaseProblem(f"{path} failed its integrity check: {rows[0][0]}.")
