@@ -110,15 +110,24 @@ def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
         )
         return EXIT_OK
 
-    stores = knowledge.open_stores(resolve_data_dir(data_dir_arg))
+    data_dir = resolve_data_dir(data_dir_arg)
+    if args.kb_command in {"list", "show", "stats"}:
+        from explorer.services.explorer_data import open_service
+
+        service = open_service(data_dir)  # the quick read-only path when the data is current
+        try:
+            with service.repository() as repo:
+                return _kb_read(args, repo)
+        finally:
+            service.close()
+    stores = knowledge.open_stores(data_dir)
     try:
-        return _kb_command(args, stores)
+        return _kb_write(args, stores)
     finally:
         stores.close()
 
 
-def _kb_command(args: argparse.Namespace, stores: Any) -> int:
-    from explorer.cli_json import statistic_json, summary_json, treatment_json
+def _kb_write(args: argparse.Namespace, stores: Any) -> int:
     from explorer.services import knowledge
 
     command = args.kb_command
@@ -139,37 +148,41 @@ def _kb_command(args: argparse.Namespace, stores: Any) -> int:
         else:
             knowledge.export_json(stores, Path(args.out))
         return EXIT_OK
+    raise AssertionError(f"unhandled command {command}")  # argparse prevents this
 
-    with stores.knowledge_session() as session:
-        repo = stores.repository(session)
-        if command == "list":
-            summaries = repo.treatment_summaries()
-            if args.json:
-                _print_json([summary_json(s) for s in summaries])
-            else:
-                for s in summaries:
-                    print(f"{s.slug:34} {s.name}  [{s.approach}, {s.invasiveness}]")
-            return EXIT_OK
-        if command == "show":
-            treatment = repo.treatment(args.slug)
-            if treatment is None:
-                known = ", ".join(s.slug for s in repo.treatment_summaries())
-                _error(f"no treatment {args.slug!r}; known: {known}")
-                return EXIT_USAGE
-            if args.json:
-                _print_json(treatment_json(treatment))
-            else:
-                _print_treatment(treatment)
-            return EXIT_OK
-        if command == "stats":
-            stats = repo.statistics()
-            if args.json:
-                _print_json([statistic_json(s) for s in stats])
-            else:
-                for st in stats:
-                    flag = " [CAUTION: " + st.source.kind + "]" if st.source.needs_caution else ""
-                    print(f"{st.label}: {st.value:g} {st.unit}{flag}\n    {st.source.citation}")
-            return EXIT_OK
+
+def _kb_read(args: argparse.Namespace, repo: Any) -> int:
+    from explorer.cli_json import statistic_json, summary_json, treatment_json
+
+    command = args.kb_command
+    if command == "list":
+        summaries = repo.treatment_summaries()
+        if args.json:
+            _print_json([summary_json(s) for s in summaries])
+        else:
+            for s in summaries:
+                print(f"{s.slug:34} {s.name}  [{s.approach}, {s.invasiveness}]")
+        return EXIT_OK
+    if command == "show":
+        treatment = repo.treatment(args.slug)
+        if treatment is None:
+            known = ", ".join(s.slug for s in repo.treatment_summaries())
+            _error(f"no treatment {args.slug!r}; known: {known}")
+            return EXIT_USAGE
+        if args.json:
+            _print_json(treatment_json(treatment))
+        else:
+            _print_treatment(treatment)
+        return EXIT_OK
+    if command == "stats":
+        stats = repo.statistics()
+        if args.json:
+            _print_json([statistic_json(s) for s in stats])
+        else:
+            for st in stats:
+                flag = " [CAUTION: " + st.source.kind + "]" if st.source.needs_caution else ""
+                print(f"{st.label}: {st.value:g} {st.unit}{flag}\n    {st.source.citation}")
+        return EXIT_OK
     raise AssertionError(f"unhandled command {command}")  # argparse prevents this
 
 

@@ -75,6 +75,12 @@ class KnowledgeService:
 
         return cls(repository, connection.close)
 
+    @contextmanager
+    def repository(self) -> Iterator[KnowledgeRepository]:
+        """A repository for a few queries in a row (held under the service's lock)."""
+        with self._lock, self._repository() as repo:
+            yield repo
+
     @property
     def stores(self) -> DataStores | None:
         """The full data stores, when this service was opened through them."""
