@@ -96,7 +96,6 @@ def _print_json(value: Any) -> None:
 
 def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     from explorer.paths import resolve_data_dir
-    from explorer.services import knowledge
 
     if args.kb_command == "validate":
         from explorer.kb.validate import load_document
@@ -120,6 +119,8 @@ def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
                 return _kb_read(args, repo)
         finally:
             service.close()
+    from explorer.services import knowledge
+
     stores = knowledge.open_stores(data_dir)
     try:
         return _kb_write(args, stores)
