@@ -79,6 +79,8 @@ class Cell:
     pieces: tuple[Piece, ...]
     key: Hashable | None = None
     """What makes two cells of a row the same; None means the row is not compared."""
+    note: str | None = None
+    """How the cell's content was derived, shown with its provenance."""
 
     @property
     def text(self) -> str:
@@ -171,7 +173,6 @@ def build_cell(
     """The content of one comparison cell."""
     sources = {s.id: s for s in treatment.sources}
     plain_condition_names = plain_condition_names or {}
-    tf = treatment.timeframe
     if row is Row.WHAT:
         if plain:
             return Cell((Piece(treatment.plain_summary),), key=None)
@@ -216,19 +217,8 @@ def build_cell(
             tuple(pieces),
             key=tuple(sorted(Counter(g.stance for g in treatment.guidelines).items())),
         )
-    if row is Row.ONSET:
-        text = tf.onset_text
-        if text == NOT_ESTABLISHED:
-            return Cell((_missing(plain),), key=None)
-        return Cell((Piece(text),), key=(tf.onset_weeks_min, tf.onset_weeks_max))
-    if row is Row.COURSE:
-        return Cell((Piece(tf.course),))
-    if row is Row.DURATION:
-        if tf.duration_of_effect.strip().lower().startswith(NOT_ESTABLISHED):
-            return Cell((_missing(plain),), key=("none",))
-        return Cell(
-            (Piece(tf.duration_of_effect),), key=(tf.duration_weeks_min, tf.duration_weeks_max)
-        )
+    if row in (Row.ONSET, Row.COURSE, Row.DURATION):
+        return _timeframe_cell(treatment, row, condition=condition, plain=plain)
     if row is Row.ASKS:
         return Cell((Piece(treatment.patient_commitment),))
     if row is Row.HARMS:
@@ -264,6 +254,33 @@ def build_cell(
         )
     caution = sum(1 for s in treatment.sources if s.needs_caution)
     return Cell(tuple(pieces), key=caution > 0)
+
+
+def _timeframe_cell(treatment: Treatment, row: Row, *, condition: str | None, plain: bool) -> Cell:
+    """Timing cells: their numbers come from when the trials measured an effect, so their
+    provenance is the timed findings and the derivation note."""
+    tf = treatment.timeframe
+    timed = [f for f in treatment.findings_for(condition) if f.timepoint_weeks is not None]
+    sources = tuple(dict.fromkeys(s for f in timed for s in f.sources))
+    note = tf.note or (
+        "Derived from the time points of the findings in the evidence row." if sources else None
+    )
+    if row is Row.ONSET:
+        text = tf.onset_text
+        if text == NOT_ESTABLISHED:
+            return Cell((_missing(plain),), key=None, note=note)
+        return Cell(
+            (Piece(text, sources=sources),), key=(tf.onset_weeks_min, tf.onset_weeks_max), note=note
+        )
+    if row is Row.COURSE:
+        return Cell((Piece(tf.course),), note=note)
+    if tf.duration_of_effect.strip().lower().startswith(NOT_ESTABLISHED):
+        return Cell((_missing(plain),), key=("none",), note=note)
+    return Cell(
+        (Piece(tf.duration_of_effect, sources=sources),),
+        key=(tf.duration_weeks_min, tf.duration_weeks_max),
+        note=note,
+    )
 
 
 def difference(cells: Sequence[Cell]) -> float:

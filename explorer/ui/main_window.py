@@ -354,6 +354,8 @@ class MainWindow(QMainWindow):
         context = f"{treatment.name} — {label}"
         if piece is not None and cell.pieces[piece].kind == "certainty":
             context += f": {cell.pieces[piece].text}"
+        if cell.note:
+            context += f". {cell.note}"
         body = provenance_html(
             [by_id[i] for i in ids if i in by_id],
             context=context,

@@ -108,3 +108,13 @@ def test_evidence_summary_words() -> None:
         )
         == "Low certainty: mixed"
     )
+
+
+def test_timing_cells_carry_their_derivation_and_sources(treatments) -> None:
+    found, names = treatments
+    exercise = found["exercise-therapy"]
+    for row in (Row.ONSET, Row.DURATION):
+        cell = _cell(exercise, row, names, condition="chronic-low-back-pain")
+        if cell.text not in {"Not established"}:
+            assert cell.sources, row
+        assert cell.note, row
