@@ -104,19 +104,9 @@ class KnowledgeRepository:
         return self._fetch(sql, params)
 
     def _linked_sources(self, link_table: str, owner_ids: Iterable[int]) -> dict[int, list[str]]:
-        ids = sorted(set(owner_ids))
-        if not ids:
-            return {}
-        marks = ", ".join(f":o{i}" for i in range(len(ids)))
-        rows = self._fetch(
-            f"SELECT l.owner_id, s.key FROM {link_table} l JOIN source s ON s.id = l.source_id "
-            f"WHERE l.owner_id IN ({marks}) ORDER BY l.owner_id, l.position",
-            {f"o{i}": owner for i, owner in enumerate(ids)},
-        )
-        found: dict[int, list[str]] = {}
-        for owner, key in rows:
-            found.setdefault(owner, []).append(key)
-        return found
+        """Source ids per owner row, in their listed order."""
+        found = self._sources_of(link_table, owner_ids)
+        return {owner: [s.id for s in sources] for owner, sources in found.items()}
 
     def _sources_by_key(self, keys: Sequence[str]) -> list[d.SourceRef]:
         if not keys:
