@@ -48,6 +48,8 @@ def dark_palette() -> QPalette:
         (QPalette.ColorRole.ToolTipBase, "#333"),
         (QPalette.ColorRole.ToolTipText, "#eee"),
         (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+        (QPalette.ColorRole.Link, "#7ab4ff"),
+        (QPalette.ColorRole.LinkVisited, "#c09cff"),
     ):
         palette.setColor(role, QColor(colour))
     return palette
