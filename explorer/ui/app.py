@@ -131,6 +131,6 @@ def run(data_dir_arg: str | None) -> int:
         loader.start()  # the worker opens the data while the GUI thread builds the panels
         window.build()
 
-    _FirstPaint(window.loading_label, after_first_paint)
+    _FirstPaint(window, after_first_paint)
     window.show()
     return app.exec()

@@ -44,26 +44,23 @@ class MainWindow(QMainWindow):
         self._names: dict[str, str] = {}
         self._dialog: QWidget | None = None
         self._built = False
-        # No Qt enums before the first paint: the Qt namespace alone costs ~30 ms to load.
-        self._loading = QLabel("Loading the knowledge base…", self)
-        self._loading.setWordWrap(True)
-        self.setCentralWidget(self._loading)
+        # The shell's first frame is the bare window: no Qt enums (the Qt namespace alone
+        # costs ~30 ms to load) and no child widget (the first one polishes the style and
+        # loads the fonts, ~40 ms). build() adds "Loading…" and the panels right after it.
         self.resize(1280, 720)
         if self.settings.geometry is not None:
             self.restoreGeometry(self.settings.geometry)
         if build:
             self.build()
 
-    @property
-    def loading_label(self) -> QLabel:
-        return self._loading
-
     def build(self) -> None:
         """Create the panels, actions, menus and toolbar (once)."""
         if self._built:
             return
         self._built = True
+        self._loading = QLabel("Loading the knowledge base…", self)
         self._loading.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self._loading.setWordWrap(True)
         from explorer.ui.catalog_panel import CatalogPanel
         from explorer.ui.comparison_model import ComparisonTableModel
         from explorer.ui.comparison_panel import ComparisonPanel
