@@ -303,7 +303,8 @@ def evidence_summary(
         said = _DIRECTION_WORDS[direction][1 if plain else 0]
     else:
         said = "mixed results" if plain else "mixed"
-    sure = _SHORT_PLAIN[certainty] if plain else certainty_text(certainty, plain=False)
+    # Short enough for a narrow catalog column: "Moderate: no benefit".
+    sure = _SHORT_PLAIN[certainty] if plain else certainty.label
     return f"{sure}: {said}"
 
 

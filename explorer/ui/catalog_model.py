@@ -96,6 +96,11 @@ class CatalogTableModel(QAbstractTableModel):
             if column == 2:
                 return entry.approach.value
             return entry.invasiveness.value
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return (
+                "The highest GRADE certainty of any finding for this condition, and what "
+                "those findings say"
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             kind = f"{entry.name}\n{entry.category} · {entry.approach.value} · "
             kind += entry.invasiveness.value

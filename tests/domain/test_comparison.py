@@ -100,13 +100,13 @@ def test_evidence_summary_words() -> None:
     assert evidence_summary(None, frozenset(), plain=False) == "Not established"
     assert (
         evidence_summary(Certainty.MODERATE, frozenset({Direction.NO_BENEFIT}), plain=False)
-        == "Moderate certainty: no benefit"
+        == "Moderate: no benefit"
     )
     assert (
         evidence_summary(
             Certainty.LOW, frozenset({Direction.BENEFIT, Direction.UNCERTAIN}), plain=False
         )
-        == "Low certainty: mixed"
+        == "Low: mixed"
     )
 
 
