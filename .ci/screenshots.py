@@ -78,6 +78,14 @@ class Shooter:
     def shoot(self) -> None:
         w = self.window
         self.save(w, "comparison")
+        from explorer.domain.comparison import ROWS, Row
+
+        view, model = w.comparison.view, w.comparison_model
+        view.scrollTo(model.index(ROWS.index(Row.EVIDENCE), 0), view.ScrollHint.PositionAtTop)
+        self.save(w, "comparison-evidence")
+        view.scrollTo(model.index(ROWS.index(Row.HARMS), 0), view.ScrollHint.PositionAtTop)
+        self.save(w, "comparison-harms")
+        view.scrollToTop()
         w.catalog.search.setText("chiropractic")
         self.save(w, "search")
         w.catalog.search.setText("zzz")
