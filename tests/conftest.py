@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+# Before anything imports Qt: the offscreen platform, with one 1920x1200 screen at 96 dpi
+# (the default 800x600 screen would clamp restored window geometry in the tests).
+_SCREEN = Path(__file__).resolve().parent / "offscreen-screen.json"
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.pop("EXPLORER_DATA_DIR", None)
 
 REPO = Path(__file__).resolve().parent.parent

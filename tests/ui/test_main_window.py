@@ -232,7 +232,7 @@ def test_restart_restores_condition_comparison_and_wording(qtbot, data_dir, sett
     first.add_to_comparison(["epidural-steroid-injection", "exercise-therapy", "watchful-waiting"])
     first.comparison_model.move(2, 0)
     first.plain_action.trigger()
-    first.resize(first.width(), 650)
+    first.resize(1100, 650)
     first.splitter.setSizes([300, first.splitter.width() - 300])
     first.splitter.splitterMoved.emit(300, 1)
     sizes = first.splitter.sizes()
@@ -247,7 +247,7 @@ def test_restart_restores_condition_comparison_and_wording(qtbot, data_dir, sett
             "exercise-therapy",
         ]
         assert second.plain_action.isChecked() and second.comparison_model.plain
-        assert second.height() == 650
+        assert (second.width(), second.height()) == (1100, 650)
         assert second.splitter.sizes() == sizes
     finally:
         second.close()
