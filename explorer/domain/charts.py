@@ -1,0 +1,256 @@
+"""What the charts plot, computed without Qt: comparable groups, icon counts, time spans.
+
+Charts only draw what these functions return, so the rules that keep a chart honest
+(never put different scales, outcomes or time points on one axis; always frame a
+probability both ways; flag non-peer-reviewed figures) are tested here, in plain Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from explorer.domain.models import Finding, SourceRef, Statistic, Treatment
+from explorer.domain.vocab import Certainty
+
+REASSESSMENT_WEEKS = (6.0, 12.0)
+"""The care pathway's reassessment window (at least ~6 weeks; 12 is convention)."""
+
+
+# --- outcomes (forest plot) -------------------------------------------------------------
+def time_bucket(weeks: float | None) -> str:
+    """Coarse follow-up windows: findings are only plotted together within one window."""
+    if weeks is None:
+        return "time point not given"
+    if weeks <= 6:
+        return "up to 6 weeks"
+    if weeks <= 26:
+        return "6 weeks to 6 months"
+    if weeks <= 52:
+        return "6 to 12 months"
+    return "over 12 months"
+
+
+@dataclass(frozen=True)
+class OutcomeKey:
+    """Findings with equal keys may share an axis: same outcome, scale, measure and window."""
+
+    outcome: str
+    scale: str
+    measure: str
+    window: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.outcome.capitalize()} · {self.scale} · {self.window}"
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    treatment: Treatment
+    finding: Finding
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+    certainty: Certainty
+    sources: tuple[SourceRef, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.treatment.name} vs {self.finding.comparison}"
+
+    @property
+    def caution(self) -> bool:
+        return any(s.needs_caution for s in self.sources)
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    key: OutcomeKey
+    rows: tuple[ForestRow, ...]
+    better: str
+    mcid: float | None
+    """The threshold of clinical importance, when every plotted finding states the same one."""
+
+
+@dataclass(frozen=True)
+class OutcomeChoice:
+    """The groups a forest plot can show, and why the others are kept apart."""
+
+    groups: tuple[OutcomeGroup, ...]
+    without_numbers: tuple[tuple[Treatment, Finding], ...]
+
+    def for_outcome(self, outcome: str | None) -> list[OutcomeGroup]:
+        return [g for g in self.groups if outcome is None or g.key.outcome == outcome]
+
+    def refusal(self, shown: OutcomeGroup | None, outcome: str | None = None) -> str:
+        """Why some findings are not on the chart, in words ('' when everything is)."""
+        others = [g for g in self.for_outcome(outcome) if g is not shown]
+        parts = []
+        if others:
+            kinds = "; ".join(f"{g.key.scale}, {g.key.window} ({len(g.rows)})" for g in others)
+            parts.append(
+                f"Not plotted on this axis: {sum(len(g.rows) for g in others)} finding(s) on "
+                f"another scale or time window ({kinds}). Numbers on different scales or at "
+                "different times must not share an axis; choose them from the list."
+            )
+        missing = [
+            f for _t, f in self.without_numbers if outcome is None or f.outcome == outcome
+        ]
+        if missing:
+            parts.append(
+                f"{len(missing)} finding(s) are reported in words only (no numbers "
+                "in the sources); see the comparison table."
+            )
+        return " ".join(parts)
+
+
+def outcome_groups(treatments: Sequence[Treatment], condition: str | None) -> OutcomeChoice:
+    """Group the compared treatments' numeric findings into comparable sets, largest first."""
+    grouped: dict[OutcomeKey, list[ForestRow]] = {}
+    better: dict[OutcomeKey, set[str]] = {}
+    mcids: dict[OutcomeKey, set[float | None]] = {}
+    words_only: list[tuple[Treatment, Finding]] = []
+    for treatment in treatments:
+        sources = {s.id: s for s in treatment.sources}
+        for finding in treatment.findings_for(condition):
+            estimate = finding.estimate
+            if estimate is None:
+                words_only.append((treatment, finding))
+                continue
+            key = OutcomeKey(
+                finding.outcome,
+                estimate.scale,
+                estimate.measure,
+                time_bucket(finding.timepoint_weeks),
+            )
+            grouped.setdefault(key, []).append(
+                ForestRow(
+                    treatment=treatment,
+                    finding=finding,
+                    value=estimate.value,
+                    ci_low=estimate.ci_low,
+                    ci_high=estimate.ci_high,
+                    certainty=finding.certainty,
+                    sources=tuple(sources[s] for s in finding.sources if s in sources),
+                )
+            )
+            better.setdefault(key, set()).add(estimate.better)
+            mcids.setdefault(key, set()).add(estimate.mcid)
+    groups = []
+    for key, rows in grouped.items():
+        directions = better[key]
+        if len(directions) != 1:
+            # Opposite orientations must not share an axis either: split them.
+            for direction in sorted(directions):
+                subset = [
+                    r for r in rows if r.finding.estimate and r.finding.estimate.better == direction
+                ]
+                sub_key = OutcomeKey(
+                    key.outcome, f"{key.scale} ({direction} is better)", key.measure, key.window
+                )
+                groups.append(OutcomeGroup(sub_key, tuple(subset), direction, None))
+            continue
+        values = mcids[key]
+        mcid = next(iter(values)) if len(values) == 1 else None
+        groups.append(OutcomeGroup(key, tuple(rows), next(iter(directions)), mcid))
+    groups.sort(key=lambda g: (-len(g.rows), g.key.outcome, g.key.scale, g.key.window))
+    return OutcomeChoice(tuple(groups), tuple(words_only))
+
+
+# --- icon arrays -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IconCounts:
+    """One absolute figure as people out of ``per``: ``events`` have it, ``others`` do not."""
+
+    per: int
+    events: int
+    label: str
+    statistic: Statistic
+
+    @property
+    def others(self) -> int:
+        return self.per - self.events
+
+    def sentence(self, *, plain: bool = False) -> str:
+        """Balanced framing: both counts, always."""
+        subject = "people like you" if plain else "people"
+        return f"Out of {self.per} {subject}: {self.events} — {self.label}; {self.others} — not."
+
+
+def icon_counts(statistic: Statistic, per: int = 100) -> IconCounts:
+    """Round a percentage to whole people out of ``per`` (counts always add up to ``per``)."""
+    if statistic.unit.strip() != "%":
+        raise ValueError(f"{statistic.id} is not a percentage")
+    if per not in (100, 1000):
+        raise ValueError("icon arrays show people out of 100 or out of 1,000")
+    events = max(0, min(per, round(statistic.value * per / 100)))
+    return IconCounts(per=per, events=events, label=_event_label(statistic), statistic=statistic)
+
+
+def _event_label(statistic: Statistic) -> str:
+    label = statistic.label.strip().rstrip(".")
+    return label[0].lower() + label[1:] if label else label
+
+
+def absolute_statistics(statistics: Iterable[Statistic]) -> list[Statistic]:
+    """Statistics that can be drawn as people out of 100: percentages of a group of people."""
+    return [s for s in statistics if s.unit.strip() == "%" and 0 <= s.value <= 100]
+
+
+# --- burden bars -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BurdenGroup:
+    """Statistics sharing one unit: only these may share a bar chart's axis."""
+
+    unit: str
+    statistics: tuple[Statistic, ...]
+
+
+def burden_groups(statistics: Iterable[Statistic]) -> list[BurdenGroup]:
+    groups: dict[str, list[Statistic]] = {}
+    for statistic in statistics:
+        groups.setdefault(statistic.unit.strip(), []).append(statistic)
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    return [BurdenGroup(unit, tuple(items)) for unit, items in ordered]
+
+
+def is_flagged(statistic: Statistic) -> bool:
+    """Drawn hatched or outlined, with a footnote: not peer-reviewed, or a caution kind."""
+    return statistic.needs_caution or not statistic.source.peer_reviewed
+
+
+# --- timeline ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineRow:
+    treatment: Treatment
+    onset: tuple[float, float] | None
+    duration: tuple[float, float] | None
+
+    @property
+    def established(self) -> bool:
+        return self.onset is not None or self.duration is not None
+
+
+def _span(low: float | None, high: float | None) -> tuple[float, float] | None:
+    if low is None and high is None:
+        return None
+    a = low if low is not None else high
+    b = high if high is not None else low
+    assert a is not None and b is not None
+    return (a, b)
+
+
+def timeline_rows(treatments: Sequence[Treatment]) -> list[TimelineRow]:
+    """Onset and duration of benefit in weeks; None where the evidence does not establish it."""
+    rows = []
+    for treatment in treatments:
+        tf = treatment.timeframe
+        rows.append(
+            TimelineRow(
+                treatment=treatment,
+                onset=_span(tf.onset_weeks_min, tf.onset_weeks_max),
+                duration=_span(tf.duration_weeks_min, tf.duration_weeks_max),
+            )
+        )
+    return rows
