@@ -1,0 +1,177 @@
+"""The common frame of every chart: title, plot, an honest message line, a source caption,
+and export to PNG and SVG through pyqtgraph's exporters (also used for print images).
+
+Import this module only after the window's first paint: it imports pyqtgraph.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter, SVGExporter
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from explorer.fileio import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+# Okabe–Ito: distinguishable with colour-blindness; shapes and labels carry the same
+# information, so greyscale print still reads.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+SYMBOLS = ("o", "s", "t", "d", "star", "p", "h")
+FLAG_COLOUR = "#D55E00"
+AXIS_POINT_SIZE = 12
+TITLE_POINT_SIZE = 15
+PRINT_WIDTH = 1800
+
+
+def foreground() -> str:
+    """Text/axis colour from the current palette (light and dark themes)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app.palette().color(QPalette.ColorRole.WindowText).name()
+    return "#000000"
+
+
+def background() -> str:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app.palette().color(QPalette.ColorRole.Base).name()
+    return "#ffffff"
+
+
+class ChartWidget(QWidget):
+    """Base class: subclasses fill :attr:`plot` in :meth:`redraw` from their data.
+
+    ``sig_provenance(context, sources)`` asks the window to show where a mark comes from.
+    """
+
+    sig_provenance = Signal(str, list)
+    chart_name = "chart"
+    MINIMUM = QSize(520, 360)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(self.MINIMUM)
+        self._kb_version: str | None = None
+        self.title = QLabel(self)
+        title_font = QFont(self.font())
+        title_font.setPointSize(TITLE_POINT_SIZE)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setWordWrap(True)
+        self.plot_widget = pg.PlotWidget(self, background=background())
+        self.plot_widget.setAccessibleName(self.accessible_name())
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.getViewBox().setMouseEnabled(x=False, y=False)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(f"{self.accessible_name()}: note")
+        self.message.setStyleSheet(f"color: {FLAG_COLOUR};")
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption.setAccessibleName(f"{self.accessible_name()}: sources")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.caption)
+        self._style_axes()
+
+    def accessible_name(self) -> str:
+        return self.chart_name.capitalize()
+
+    # --- common look ------------------------------------------------------------------------
+    def _style_axes(self) -> None:
+        font = QFont(self.font())
+        font.setPointSize(AXIS_POINT_SIZE)
+        pen = pg.mkPen(foreground())
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setTickFont(font)
+            axis.setPen(pen)
+            axis.setTextPen(pen)
+            axis.label.setFont(font)
+
+    def set_axis_labels(self, left: str | None, bottom: str | None) -> None:
+        style = {"color": foreground(), "font-size": f"{AXIS_POINT_SIZE}pt"}
+        self.plot.setLabel("left", left or "", **style)
+        self.plot.setLabel("bottom", bottom or "", **style)
+
+    def set_kb_version(self, version: str | None) -> None:
+        self._kb_version = version
+
+    def set_texts(self, title: str, caption: str, message: str = "") -> None:
+        """Title above, an honest note (refusals, flags) and the source caption below."""
+        self.title.setText(title)
+        suffix = f" Knowledge base {self._kb_version}." if self._kb_version else ""
+        self.caption.setText(caption + suffix)
+        self.message.setText(message)
+        self.message.setVisible(bool(message))
+
+    def clear_plot(self) -> None:
+        self.plot.clear()
+
+    def redraw(self) -> None:  # pragma: no cover - every chart overrides it
+        raise NotImplementedError
+
+    # --- export -------------------------------------------------------------------------------
+    def _prepare_for_export(self, width: int) -> None:
+        # A plot that was never shown exports with tiny axis text unless it has a size.
+        if not self.isVisible():
+            self.resize(max(self.width(), 900), max(self.height(), 600))
+            self.plot.resize(
+                max(self.plot_widget.width(), 880), max(self.plot_widget.height(), 520)
+            )
+
+    def export_png(self, path: Path, width: int = PRINT_WIDTH) -> Path:
+        """Write a PNG atomically (no half-written file, an existing one kept on failure)."""
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.render_image(width).save(buffer, "PNG")
+        atomic_write_bytes(path, bytes(buffer.data().data()))
+        return path
+
+    def svg_bytes(self) -> bytes:
+        """The chart as SVG: pyqtgraph's exporter, or Qt's SVG generator where it fails."""
+        self._prepare_for_export(PRINT_WIDTH)
+        try:
+            data = SVGExporter(self.plot).export(toBytes=True)
+            return bytes(data)
+        except ValueError:
+            # pyqtgraph 0.14's SVG exporter cannot parse the path syntax Qt 6.11 writes
+            # (pyqtgraph issue #3485): draw the same scene with Qt's own SVG generator.
+            log.info("pyqtgraph SVG export failed; using QSvgGenerator", exc_info=True)
+        from PySide6.QtSvg import QSvgGenerator
+
+        source = self.plot.sceneBoundingRect()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(source.size().toSize())
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(self.title.text() or self.chart_name)
+        painter = QPainter(generator)
+        self.plot.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        painter.end()
+        return bytes(buffer.data().data())
+
+    def export_svg(self, path: Path) -> Path:
+        atomic_write_bytes(path, self.svg_bytes())
+        return path
+
+    def render_image(self, width: int = PRINT_WIDTH) -> QImage:
+        """The plot as an opaque RGB image (PDF/A forbids transparency), for print and PDF."""
+        self._prepare_for_export(width)
+        exporter = ImageExporter(self.plot)
+        exporter.parameters()["width"] = width
+        image = exporter.export(toBytes=True)
+        return image.convertToFormat(QImage.Format.Format_RGB32)
