@@ -94,9 +94,7 @@ class OutcomeChoice:
                 f"another scale or time window ({kinds}). Numbers on different scales or at "
                 "different times must not share an axis; choose them from the list."
             )
-        missing = [
-            f for _t, f in self.without_numbers if outcome is None or f.outcome == outcome
-        ]
+        missing = [f for _t, f in self.without_numbers if outcome is None or f.outcome == outcome]
         if missing:
             parts.append(
                 f"{len(missing)} finding(s) are reported in words only (no numbers "

@@ -16,6 +16,7 @@ from explorer.domain.models import (
     GlossaryEntry,
     KnowledgeBaseInfo,
     PathwayStep,
+    Statistic,
     Treatment,
     TreatmentSummary,
 )
@@ -35,6 +36,7 @@ class ExplorerSnapshot:
     glossary: tuple[GlossaryEntry, ...]
     faq: tuple[FaqEntry, ...]
     pathway: tuple[PathwayStep, ...]
+    statistics: tuple[Statistic, ...] = ()
 
 
 class KnowledgeService:
@@ -98,6 +100,7 @@ class KnowledgeService:
                 glossary=tuple(repo.glossary()),
                 faq=tuple(repo.faq()),
                 pathway=tuple(repo.pathway()),
+                statistics=tuple(repo.statistics()),
             )
 
     def treatment(self, slug: str) -> Treatment | None:

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self._loading.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self._loading.setWordWrap(True)
         from explorer.ui.catalog_panel import CatalogPanel
+        from explorer.ui.charts_panel import ChartsPanel
         from explorer.ui.comparison_model import ComparisonTableModel
         from explorer.ui.comparison_panel import ComparisonPanel
         from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
@@ -72,9 +73,11 @@ class MainWindow(QMainWindow):
         self.pathway = PathwayView(self)
         self.glossary = GlossaryView(self)
         self.faq = FaqView(self)
+        self.charts = ChartsPanel(self)
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.comparison, "&Comparison")
+        self.tabs.addTab(self.charts, "C&harts")
         self.tabs.addTab(self.pathway, "Care &pathway")
         self.tabs.addTab(self.glossary, "&Glossary")
         self.tabs.addTab(self.faq, "&FAQ")
@@ -156,7 +159,9 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("&About this knowledge base", self.show_about)
         self.tab_actions = [
             self._action(name, lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
-            for i, name in enumerate(("&Comparison", "Care &pathway", "&Glossary", "&FAQ"))
+            for i, name in enumerate(
+                ("&Comparison", "C&harts", "Care &pathway", "&Glossary", "&FAQ")
+            )
         ]
 
     def _build_toolbar(self) -> None:
@@ -223,6 +228,8 @@ class MainWindow(QMainWindow):
         )
         self.splitter.splitterMoved.connect(self._save_splitter)
         self.pathway.sig_treatment_clicked.connect(self.show_details)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.charts.sig_provenance.connect(self._on_chart_provenance)
         self.glossary.sig_treatment_clicked.connect(self.show_details)
 
     def _set_tab_order(self) -> None:
@@ -261,6 +268,8 @@ class MainWindow(QMainWindow):
         self.pathway.set_steps(snapshot.pathway, self._names)
         self.glossary.set_entries(snapshot.glossary, self._names)
         self.faq.set_entries(snapshot.faq)
+        self.charts.set_kb_version(snapshot.info.kb_version)
+        self.charts.set_statistics(snapshot.statistics)
         self.condition.blockSignals(True)
         for c in snapshot.conditions:
             self.condition.addItem(c.name, c.slug)
@@ -382,6 +391,23 @@ class MainWindow(QMainWindow):
         self.comparison_model.set_condition(slug)
         self._update_caption()
         self.comparison.fit_columns()
+        self._update_charts()
+
+    def _update_charts(self) -> None:
+        """Charts follow the condition and the comparison live (once they exist)."""
+        slug = self.condition.currentData()
+        name = None if slug is None else self.condition.currentText()
+        self.charts.set_comparison(self.comparison_model.treatments(), slug, name)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.charts and not self.charts.built:
+            self.charts.ensure_built()  # imports pyqtgraph: only when a chart is wanted
+
+    def _on_chart_provenance(self, context: str, sources: list) -> None:
+        from explorer.ui.provenance import ProvenanceDialog, provenance_html
+
+        body = provenance_html(sources, context=context, kb_version=self._kb_version())
+        self._open(ProvenanceDialog("Where this comes from", body, self))
 
     def _update_caption(self) -> None:
         slug = self.condition.currentData()
@@ -401,12 +427,14 @@ class MainWindow(QMainWindow):
         self.pathway.set_plain(plain)
         self.glossary.set_plain(plain)
         self.faq.set_plain(plain)
+        self.charts.set_plain(plain)
         self._update_caption()
         self.comparison.schedule_row_heights()
 
     def _on_comparison_changed(self, slugs: list[str]) -> None:
         self.settings.comparison = slugs
         self.pathway.set_compared(slugs)
+        self._update_charts()
         count = len(slugs)
         self.statusBar().showMessage(
             f"{count} treatment{'s' if count != 1 else ''} in the comparison", 3000
