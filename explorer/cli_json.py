@@ -106,6 +106,7 @@ def statistic_json(s: d.Statistic) -> dict[str, Any]:
         "value_high": s.value_high,
         "unit": s.unit,
         "denominator": s.denominator,
+        "of_people": s.of_people,
         "population": s.population,
         "timeframe": s.timeframe,
         "note": s.note,

@@ -192,8 +192,9 @@ def _event_label(statistic: Statistic) -> str:
 
 
 def absolute_statistics(statistics: Iterable[Statistic]) -> list[Statistic]:
-    """Statistics that can be drawn as people out of 100: percentages of a group of people."""
-    return [s for s in statistics if s.unit.strip() == "%" and 0 <= s.value <= 100]
+    """Statistics that can be drawn as people out of 100: percentages of a group of people
+    (not of procedures or of years lived with disability)."""
+    return [s for s in statistics if s.unit.strip() == "%" and s.of_people and 0 <= s.value <= 100]
 
 
 # --- burden bars -------------------------------------------------------------------------

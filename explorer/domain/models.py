@@ -203,6 +203,7 @@ class Statistic:
     seed_claim: str | None = None
     verdict: str | None = None
     read_in: SourceRef | None = None
+    of_people: bool = True
 
     @property
     def needs_caution(self) -> bool:

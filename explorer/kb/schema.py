@@ -158,6 +158,8 @@ class Treatment(_Strict):
 class Statistic(_Strict):
     """A prevalence or outcome figure. ``source`` is where it comes from; ``read_in`` names
     the secondary summary the figure was actually read in, when it was not read in ``source``.
+    ``of_people`` is False for a percentage of something other than people (procedures,
+    years lived with disability): such a figure is never drawn as people out of 100.
     """
 
     id: Slug
@@ -167,6 +169,7 @@ class Statistic(_Strict):
     value_high: float | None = None
     unit: ShortText
     denominator: ShortText
+    of_people: bool = True
     population: ShortText
     timeframe: ShortText
     source: Slug

@@ -374,7 +374,7 @@ class KnowledgeRepository:
     def statistics(self) -> list[d.Statistic]:
         rows = self._rows(
             "SELECT key, label, value, unit, denominator, population, timeframe, value_low, "
-            "value_high, note, seed_claim, verdict, source_id, read_in_source_id "
+            "value_high, note, seed_claim, verdict, source_id, read_in_source_id, of_people "
             "FROM statistic ORDER BY position"
         )
         ids = {r[12] for r in rows} | {r[13] for r in rows if r[13] is not None}
@@ -402,6 +402,7 @@ class KnowledgeRepository:
                 seed_claim=r[10],
                 verdict=r[11],
                 read_in=sources.get(r[13]) if r[13] is not None else None,
+                of_people=bool(r[14]),
             )
             for r in rows
         ]

@@ -245,6 +245,7 @@ class StatisticRow(KnowledgeBase):
     value_high: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(Text)
     denominator: Mapped[str] = mapped_column(Text)
+    of_people: Mapped[bool] = mapped_column(Boolean, default=True)
     population: Mapped[str] = mapped_column(Text)
     timeframe: Mapped[str] = mapped_column(Text)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"))

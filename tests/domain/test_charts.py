@@ -124,3 +124,11 @@ def test_timeline_uses_the_stated_weeks_or_says_not_established(kb) -> None:
             assert row.onset[0] <= row.onset[1]
     by_slug = {r.treatment.slug: r for r in rows}
     assert not by_slug["intra-annular-fibrin"].established  # its only controlled trial: no effect
+
+
+def test_percentages_of_things_other_than_people_never_become_people(kb) -> None:
+    _, statistics = kb
+    absolute = {s.id for s in absolute_statistics(statistics)}
+    not_people = [s for s in statistics if s.unit == "%" and not s.of_people]
+    assert not_people  # the fibrin procedures claim and the share of disability years
+    assert absolute.isdisjoint({s.id for s in not_people})

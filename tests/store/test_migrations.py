@@ -84,8 +84,8 @@ def test_every_revision_upgrades_to_head_with_its_data_intact(tmp_path: Path, st
         ("skin irritation", 0)
     ]
     assert con.execute(
-        "SELECT value, seed_claim, verdict, read_in_source_id FROM statistic"
-    ).fetchall() == [(26.4, None, None, None)]
+        "SELECT value, seed_claim, verdict, read_in_source_id, of_people FROM statistic"
+    ).fetchall() == [(26.4, None, None, None, 1)]
     assert con.execute("SELECT peer_reviewed, industry_link FROM source").fetchall() == [(1, 0)]
     assert con.execute("SELECT title, authorship FROM kb_meta").fetchall() == [("Old KB", "")]
     assert con.execute("SELECT count(*) FROM finding_source").fetchone() == (1,)

@@ -6,13 +6,15 @@ Import this module only after the window's first paint: it imports pyqtgraph.
 
 from __future__ import annotations
 
+import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter, SVGExporter
+from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QImage, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from explorer.fileio import atomic_write_bytes
@@ -139,39 +141,110 @@ class ChartWidget(QWidget):
         atomic_write_bytes(path, bytes(buffer.data().data()))
         return path
 
-    def svg_bytes(self) -> bytes:
-        """The chart as SVG: pyqtgraph's exporter, or Qt's SVG generator where it fails."""
-        self._prepare_for_export(PRINT_WIDTH)
-        try:
-            data = SVGExporter(self.plot).export(toBytes=True)
-            return bytes(data)
-        except ValueError:
-            # pyqtgraph 0.14's SVG exporter cannot parse the path syntax Qt 6.11 writes
-            # (pyqtgraph issue #3485): draw the same scene with Qt's own SVG generator.
-            log.info("pyqtgraph SVG export failed; using QSvgGenerator", exc_info=True)
-        from PySide6.QtSvg import QSvgGenerator
-
-        source = self.plot.sceneBoundingRect()
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        generator = QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(source.size().toSize())
-        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
-        generator.setTitle(self.title.text() or self.chart_name)
-        painter = QPainter(generator)
-        self.plot.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
-        painter.end()
-        return bytes(buffer.data().data())
-
     def export_svg(self, path: Path) -> Path:
         atomic_write_bytes(path, self.svg_bytes())
         return path
 
+    # An exported chart must carry what the screen shows around the plot: the title, the
+    # honest note and the sources with the knowledge-base version.
+    def _texts(self, width: float) -> tuple[QTextDocument, QTextDocument, QTextDocument]:
+        title_px, body_px = max(14, round(width / 45)), max(11, round(width / 70))
+        documents = []
+        for text, px, colour, bold in (
+            (self.title.text(), title_px, foreground(), True),
+            (self.message.text(), body_px, FLAG_COLOUR, False),
+            (self.caption.text(), body_px, foreground(), False),
+        ):
+            document = QTextDocument()
+            font = QFont(self.font())
+            font.setPixelSize(px)
+            font.setBold(bold)
+            document.setDefaultFont(font)
+            document.setDefaultStyleSheet(f"body {{ color: {colour}; }}")
+            document.setHtml(f"<body>{html.escape(text)}</body>" if text else "")
+            document.setTextWidth(width - 2 * self._margin(width))
+            documents.append(document)
+        return documents[0], documents[1], documents[2]
+
+    @staticmethod
+    def _margin(width: float) -> float:
+        return max(8.0, width / 90)
+
+    def _compose(
+        self,
+        painter: QPainter,
+        width: float,
+        plot_height: float,
+        draw_plot: Callable[[QRectF], None],
+    ) -> None:
+        margin = self._margin(width)
+        title, note, caption = self._texts(width)
+        y = margin
+        for document, before_plot in ((title, True), (note, False), (caption, False)):
+            if not before_plot and y < margin + title.size().height() + plot_height:
+                y = margin + title.size().height() + plot_height + margin / 2
+            if document.isEmpty():
+                continue
+            painter.save()
+            painter.translate(margin, y)
+            document.drawContents(painter)
+            painter.restore()
+            y += document.size().height()
+            if before_plot:
+                draw_plot(QRectF(0, y, width, plot_height))
+                y += plot_height
+
+    def _composed_height(self, width: float, plot_height: float) -> int:
+        title, note, caption = self._texts(width)
+        margin = self._margin(width)
+        texts = sum(d.size().height() for d in (title, note, caption) if not d.isEmpty())
+        return int(texts + plot_height + 2.5 * margin)
+
     def render_image(self, width: int = PRINT_WIDTH) -> QImage:
-        """The plot as an opaque RGB image (PDF/A forbids transparency), for print and PDF."""
+        """Title, plot, note and sources as one opaque RGB image (PDF/A forbids
+        transparency), at print resolution: what PNG export, print and PDF use."""
         self._prepare_for_export(width)
         exporter = ImageExporter(self.plot)
         exporter.parameters()["width"] = width
-        image = exporter.export(toBytes=True)
-        return image.convertToFormat(QImage.Format.Format_RGB32)
+        plot = exporter.export(toBytes=True).convertToFormat(QImage.Format.Format_RGB32)
+        image = QImage(
+            width, self._composed_height(width, plot.height()), QImage.Format.Format_RGB32
+        )
+        image.fill(QColor(background()))
+        painter = QPainter(image)
+        self._compose(
+            painter, width, plot.height(), lambda rect: painter.drawImage(rect.topLeft(), plot)
+        )
+        painter.end()
+        return image
+
+    def svg_bytes(self) -> bytes:
+        """The chart as SVG (vector), with its title, note and sources.
+
+        Drawn with Qt's SVG generator: pyqtgraph 0.14's SVG exporter cannot parse the path
+        syntax Qt 6.11 writes (pyqtgraph issue #3485), and it exports the plot alone.
+        """
+        from PySide6.QtSvg import QSvgGenerator
+
+        self._prepare_for_export(PRINT_WIDTH)
+        source = self.plot.sceneBoundingRect()
+        width = source.width()
+        height = self._composed_height(width, source.height())
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(QSize(int(width), height))
+        generator.setViewBox(QRectF(0, 0, width, height))
+        generator.setTitle(self.title.text() or self.chart_name)
+        generator.setDescription(self.caption.text())
+        painter = QPainter(generator)
+        painter.fillRect(QRectF(0, 0, width, height), QColor(background()))
+        self._compose(
+            painter,
+            width,
+            source.height(),
+            lambda rect: self.plot.scene().render(painter, rect, source),
+        )
+        painter.end()
+        return bytes(buffer.data().data())

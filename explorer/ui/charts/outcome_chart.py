@@ -1,0 +1,380 @@
+"""Forest plot of one comparable group of findings: same outcome, scale, measure and window.
+
+Different scales or time points never share the axis: a list above the plot chooses the
+group, and the message line says what is left off and why (``OutcomeChoice.refusal``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
+
+from explorer.domain.charts import ForestRow, OutcomeChoice, OutcomeGroup, outcome_groups
+from explorer.domain.comparison import certainty_text
+from explorer.domain.models import SourceRef, Treatment
+from explorer.domain.vocab import Certainty
+from explorer.ui.charts.base import FLAG_COLOUR, PALETTE, SYMBOLS, ChartWidget, background
+from explorer.ui.charts.base import foreground as fg
+
+NOTHING_TO_PLOT = (
+    "No finding for the compared treatments has numbers to plot; see the comparison table."
+)
+MCID_LABEL = "smallest difference patients notice"
+MEASURES = {
+    "MD": "mean difference",
+    "SMD": "standardised mean difference",
+    "RR": "risk ratio",
+    "HR": "hazard ratio",
+    "OR": "odds ratio",
+    "risk difference": "risk difference",
+    "percent": "share of patients in one group",
+}
+# Where "no difference" lies; a percentage of one group has no such line (not a comparison).
+NO_DIFFERENCE = {"MD": 0.0, "SMD": 0.0, "risk difference": 0.0, "RR": 1.0, "HR": 1.0, "OR": 1.0}
+DIFFERENCES = frozenset({"MD", "SMD", "risk difference"})
+# GRADE certainty → (marker size in px, filled); "not rated" is drawn as an 'x'.
+MARKERS = {
+    Certainty.HIGH: (22, True),
+    Certainty.MODERATE: (17, True),
+    Certainty.LOW: (17, False),
+    Certainty.VERY_LOW: (13, False),
+    Certainty.NOT_RATED: (18, True),
+}
+LINE_CHARS = 40
+
+
+def short_citation(source: SourceRef) -> str:
+    """First author (or body, or bracketed description) and year: 'Hayden JA et al. 2021'."""
+    text = source.citation.strip()
+    if text.startswith("["):
+        head = clip(text[1:].split("]")[0], 50)
+    else:
+        head = re.split(r"\[|\. |\.$", text, maxsplit=1)[0].strip()
+        if " et al" in head:
+            head = head[: head.index(" et al")] + " et al."
+        elif "," in head:
+            head = head.split(",")[0] + " et al."
+        head = clip(head, 60)
+    year = f" {source.year}" if source.year and str(source.year) not in head else ""
+    return head + year
+
+
+def fit_axis(axis: pg.AxisItem, labels: Sequence[str]) -> None:
+    """Make a vertical axis wide enough for its longest (multi-line) tick label."""
+    metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
+    lines = [line for label in labels for line in label.split("\n")]
+    axis.setWidth(max((metrics.horizontalAdvance(line) for line in lines), default=0) + 18)
+
+
+def source_kind(source: SourceRef) -> str:
+    """The kind in words, '⚠'-flagged where the figure needs caution."""
+    kind = source.kind.value + (", industry-linked" if source.industry_link else "")
+    return f"⚠ {kind}" if source.needs_caution else kind
+
+
+def clip(text: str, limit: int = LINE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;(") + "…"
+
+
+def fmt(value: float) -> str:
+    return f"{value:.3g}".replace("-", "−")
+
+
+class OutcomeChart(ChartWidget):
+    """One outcome group as a forest plot: a row per finding, point and 95 % interval.
+
+    Marker size and fill encode GRADE certainty (high large filled … very low small hollow,
+    not rated 'x'), and the row label says it in words; caution sources get a ⚠ ring.
+    """
+
+    chart_name = "outcome chart"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._treatments: list[Treatment] = []
+        self._condition_name: str | None = None
+        self._plain = False
+        self._choice = OutcomeChoice((), ())
+        self._rows: list[ForestRow] = []
+        self._scatter: pg.ScatterPlotItem | None = None
+        self._bars: list[pg.ErrorBarItem] = []
+        self.group_box = QComboBox(self)
+        self.group_box.setAccessibleName("Outcome to plot")
+        self.group_box.setToolTip("Only findings on the same scale and time window share an axis")
+        self.group_box.currentIndexChanged.connect(self._on_group_box_changed)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.group_box)
+        self.plot.disableAutoRange()
+        self.plot.invertY(True)
+        self.plot.showAxis("right")
+        self.plot.getAxis("right").setStyle(tickLength=0)
+        self.plot.getAxis("left").setStyle(tickLength=0)
+        self._style_axes()
+        self.redraw()
+
+    # --- public API ---------------------------------------------------------------------------
+    @property
+    def choice(self) -> OutcomeChoice:
+        return self._choice
+
+    def set_data(
+        self, treatments: Sequence[Treatment], condition: str | None, condition_name: str | None
+    ) -> None:
+        """Recompute the comparable groups; keep the chosen group when it still exists."""
+        previous = self.current_group()
+        self._treatments = list(treatments)
+        self._condition_name = condition_name
+        self._choice = outcome_groups(self._treatments, condition)
+        keys = [g.key for g in self._choice.groups]
+        self.group_box.blockSignals(True)
+        self.group_box.clear()
+        for group in self._choice.groups:
+            n = len(group.rows)
+            self.group_box.addItem(f"{group.key.title} — {n} finding{'s' if n != 1 else ''}")
+        self.group_box.setEnabled(bool(keys))
+        if keys:
+            self.group_box.setCurrentIndex(
+                keys.index(previous.key) if previous and previous.key in keys else 0
+            )
+        self.group_box.blockSignals(False)
+        self.redraw()
+
+    def set_plain(self, plain: bool) -> None:
+        self._plain = plain
+        self.redraw()
+
+    def set_kb_version(self, version: str | None) -> None:
+        super().set_kb_version(version)
+        self.redraw()
+
+    def current_group(self) -> OutcomeGroup | None:
+        index = self.group_box.currentIndex()
+        groups = self._choice.groups
+        return groups[index] if 0 <= index < len(groups) else None
+
+    def select_group(self, index: int) -> None:
+        self.group_box.setCurrentIndex(index)
+
+    def plotted(self) -> list[tuple[str, float, float | None, float | None]]:
+        """(label, value, ci_low, ci_high) as drawn, read back from the plot items."""
+        if self._scatter is None:
+            return []
+        intervals: dict[float, tuple[float | None, float | None]] = {}
+        for bar in self._bars:
+            x, y = float(bar.opts["x"][0]), float(bar.opts["y"][0])
+            left, right = bar.opts["left"], bar.opts["right"]
+            intervals[y] = (
+                None if left is None else x - float(left[0]),
+                None if right is None else x + float(right[0]),
+            )
+        out = []
+        for spot in sorted(self._scatter.points(), key=lambda s: s.pos().y()):
+            low, high = intervals.get(spot.pos().y(), (None, None))
+            out.append((spot.data()["label"], spot.pos().x(), low, high))
+        return out
+
+    # --- drawing ------------------------------------------------------------------------------
+    def redraw(self) -> None:
+        self.clear_plot()
+        self._scatter, self._bars, self._rows = None, [], []
+        group = self.current_group()
+        where = self._condition_name or "all conditions"
+        if group is None:
+            self.set_axis_labels(None, None)
+            for side in ("left", "right", "bottom"):
+                self.plot.getAxis(side).setTicks([[]])
+            self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+            note = pg.TextItem(NOTHING_TO_PLOT, color=fg(), anchor=(0.5, 0.5))
+            note.setFont(self.plot.getAxis("bottom").label.font())
+            note.setTextWidth(420)
+            note.setPos(0.5, 0.5)
+            self.plot.addItem(note)
+            words = self._choice.refusal(None)
+            self.set_texts(
+                f"Effects on outcomes — {where}", "", f"{NOTHING_TO_PLOT} {words}".strip()
+            )
+            return
+        self._rows = list(group.rows)
+        self.plot.getAxis("bottom").setTicks(None)
+        numbers = self._source_numbers()
+        self._draw_rows(group, numbers)
+        self._draw_reference_lines(group)
+        measure = group.key.measure
+        notes = [self._choice.refusal(group, group.key.outcome)]
+        if measure not in NO_DIFFERENCE:
+            notes.append(
+                "These are shares of patients in one group, not differences between "
+                "treatments, so there is no line of no difference."
+            )
+        caption = "Sources: " + "; ".join(
+            f"[{n}] {short_citation(s)} ({source_kind(s)})" for s, n in numbers.items()
+        )
+        self.set_texts(
+            f"Effects on {group.key.outcome} — {where}",
+            caption + ".",
+            " ".join(n for n in notes if n),
+        )
+        self.set_axis_labels(None, self._axis_label(group))
+        label = self.plot.getAxis("bottom").label  # lets the arrow line align to a side
+        label.setTextWidth(label.document().idealWidth())
+
+    def _source_numbers(self) -> dict[SourceRef, int]:
+        numbers: dict[SourceRef, int] = {}
+        for row in self._rows:
+            for source in row.sources:
+                numbers.setdefault(source, len(numbers) + 1)
+        return numbers
+
+    def _row_label(self, row: ForestRow, refs: str) -> str:
+        name = row.treatment.name.split(" / ")[0].split(" (")[0]
+        flag = "⚠ " if row.caution else ""
+        certainty = certainty_text(row.certainty, plain=self._plain)
+        return "\n".join(
+            (clip(flag + name), clip("vs " + row.finding.comparison), f"{certainty} {refs}")
+        )
+
+    def _draw_rows(self, group: OutcomeGroup, numbers: dict[SourceRef, int]) -> None:
+        order = {t.slug: i for i, t in enumerate(self._treatments)}
+        spots, halos, left_ticks, right_ticks = [], [], [], []
+        for y, row in enumerate(self._rows):
+            i = order.get(row.treatment.slug, 0)
+            colour = PALETTE[i % len(PALETTE)]
+            size, filled = MARKERS[row.certainty]
+            symbol = "x" if row.certainty is Certainty.NOT_RATED else SYMBOLS[i % len(SYMBOLS)]
+            refs = "[" + ",".join(str(numbers[s]) for s in row.sources) + "]"
+            label = self._row_label(row, refs)
+            brush = pg.mkBrush(colour if filled else background())
+            pen = pg.mkPen(colour, width=2.5)
+            data = {"row": y, "label": label}
+            spot = dict(pos=(row.value, y), size=size, symbol=symbol, pen=pen, brush=brush)
+            spots.append({**spot, "data": data})
+            if row.caution:
+                halos.append({"pos": (row.value, y), "size": size + 14, "data": {"row": y}})
+            if row.ci_low is not None or row.ci_high is not None:
+                self._add_interval(row, y, colour)
+            left_ticks.append((y, label))
+            right_ticks.append((y, self._value_text(row)))
+        if halos:
+            halo = pg.ScatterPlotItem(
+                halos, symbol="o", pen=pg.mkPen(FLAG_COLOUR, width=2.5), brush=None
+            )
+            halo.sigClicked.connect(self._on_scatter_clicked)
+            self.plot.addItem(halo)
+        self._scatter = pg.ScatterPlotItem(spots, hoverable=True, tip=self._tip)
+        self._scatter.setZValue(10)
+        self._scatter.sigClicked.connect(self._on_scatter_clicked)
+        self.plot.addItem(self._scatter)
+        for side, ticks in (("left", left_ticks), ("right", right_ticks)):
+            self.plot.getAxis(side).setTicks([ticks])
+            fit_axis(self.plot.getAxis(side), [text for _y, text in ticks])
+        self.plot.showGrid(x=True, y=False, alpha=0.2)
+
+    def _add_interval(self, row: ForestRow, y: int, colour: str) -> None:
+        left = None if row.ci_low is None else np.array([row.value - row.ci_low])
+        right = None if row.ci_high is None else np.array([row.ci_high - row.value])
+        bar = pg.ErrorBarItem(
+            x=np.array([row.value]), y=np.array([float(y)]), left=left, right=right, beam=0.25,
+            pen=pg.mkPen(colour, width=3),
+        )  # fmt: skip
+        self._bars.append(bar)
+        self.plot.addItem(bar)
+
+    def _value_text(self, row: ForestRow) -> str:
+        if row.ci_low is not None and row.ci_high is not None:
+            return f"{fmt(row.value)}\n({fmt(row.ci_low)} to {fmt(row.ci_high)})"
+        return f"{fmt(row.value)}\n(no interval given)"
+
+    def _draw_reference_lines(self, group: OutcomeGroup) -> None:
+        measure = group.key.measure
+        xs = [r.value for r in self._rows]
+        xs += [v for r in self._rows for v in (r.ci_low, r.ci_high) if v is not None]
+        null = NO_DIFFERENCE.get(measure)
+        lines: list[tuple[float, str, Qt.PenStyle, float]] = []
+        if null is not None:
+            lines.append((null, "no difference", Qt.PenStyle.SolidLine, len(self._rows) - 0.35))
+        if null is not None and group.mcid is not None and measure in DIFFERENCES:
+            threshold = null - group.mcid if group.better == "lower" else null + group.mcid
+            lines.append((threshold, MCID_LABEL, Qt.PenStyle.DashLine, -0.7))
+        xs += [x for x, *_ in lines]
+        low, high = min(xs), max(xs)
+        pad = (high - low) * 0.08 or max(abs(high) * 0.1, 1.0)
+        if measure == "percent":  # a share of patients is read on its whole 0-100 scale
+            low, high, pad = min(low, 0.0), max(high, 100.0), 2.0
+        self.plot.setXRange(low - pad, high + pad, padding=0)
+        self.plot.setYRange(-1.05, len(self._rows) - 0.05, padding=0)
+        middle = (low + high) / 2
+        for x, text, style, y in lines:
+            line = pg.InfiniteLine(x, angle=90, pen=pg.mkPen(fg(), width=2, style=style))
+            self.plot.addItem(line)
+            # Labels sit in empty bands above and below the rows, growing inwards.
+            anchor = (1.0, 0.5) if x > middle else (0.0, 0.5)
+            item = pg.TextItem(text, color=fg(), anchor=anchor, fill=background())
+            item.setFont(self.plot.getAxis("bottom").label.font())
+            item.setPos(x, y)
+            self.plot.addItem(item)
+
+    def _axis_label(self, group: OutcomeGroup) -> str:
+        measure = MEASURES.get(group.key.measure, group.key.measure)
+        scale = group.key.scale
+        if group.key.measure != "percent" and measure.lower() not in scale.lower():
+            scale = f"{scale} ({measure})"
+        if group.key.measure not in NO_DIFFERENCE:
+            side = "higher is better" if group.better == "higher" else "lower is better"
+        else:
+            side = "better with treatment" if self._plain else "favours treatment"
+        # Rich text; the window is repeated here because exports contain only the plot.
+        if group.better == "lower":
+            return f"{scale}, {group.key.window}<br>← {side}"
+        return f'{scale}, {group.key.window}<div align="right">{side} →</div>'
+
+    def _tip(self, x: float, y: float, data: dict[str, int]) -> str:
+        row = self._rows[data["row"]]
+        group = self.current_group()
+        measure = MEASURES.get(group.key.measure, "") if group else ""
+        interval = (
+            f"95% CI {fmt(row.ci_low)} to {fmt(row.ci_high)}"
+            if row.ci_low is not None and row.ci_high is not None
+            else "no confidence interval given"
+        )
+        note = f" ({row.finding.certainty_note})" if row.finding.certainty_note else ""
+        sources = "\n".join(f"• {short_citation(s)} ({source_kind(s)})" for s in row.sources)
+        return (
+            f"{row.label}\n{measure.capitalize()}: {fmt(row.value)} ({interval})\n"
+            f"{certainty_text(row.certainty, plain=self._plain)}{note}\n"
+            f"Time point: {row.finding.timepoint}\n{sources}\nClick for the full sources."
+        )
+
+    def _style_axes(self) -> None:
+        super()._style_axes()
+        left, right = self.plot.getAxis("left"), self.plot.getAxis("right")
+        right.setTickFont(left.style["tickFont"])
+        right.setPen(left.pen())
+        right.setTextPen(left.textPen())
+
+    # --- events -------------------------------------------------------------------------------
+    def _on_group_box_changed(self, _index: int) -> None:
+        self.redraw()
+
+    def _on_scatter_clicked(
+        self, _item: object, points: Sequence[object], _ev: object = None
+    ) -> None:
+        if len(points) == 0:
+            return
+        row = self._rows[points[0].data()["row"]]  # type: ignore[attr-defined]
+        group = self.current_group()
+        context = f"{row.label}: {group.key.title if group else row.finding.outcome}"
+        self.sig_provenance.emit(context, list(row.sources))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "group_box"):
+            self.plot_widget.setBackground(QColor(background()))
+            self._style_axes()
+            self.redraw()
