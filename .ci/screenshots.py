@@ -94,6 +94,22 @@ class Shooter:
         w.plain_action.trigger()
         self.save(w, "plain-language")
         w.plain_action.trigger()
+        w.tabs.setCurrentWidget(w.charts)
+        charts = w.charts
+        for index, name in enumerate(
+            ("chart-outcomes", "chart-icon-array", "chart-timeline", "chart-burden")
+        ):
+            charts.tabs.setCurrentIndex(index)
+            self.save(w, name)
+        charts.icons.set_format("bar")
+        self.save(w, "chart-icon-array-bar")
+        charts.icons.set_format("icons")
+        w.plain_action.trigger()
+        charts.tabs.setCurrentIndex(1)
+        self.save(w, "chart-icon-array-plain")
+        w.plain_action.trigger()
+        charts.tabs.setCurrentIndex(0)
+        charts.outcomes.export_png(self.out / "export-outcomes.png", 1400)
         w.tabs.setCurrentWidget(w.pathway)
         self.save(w, "care-pathway")
         w.tabs.setCurrentWidget(w.glossary)
