@@ -60,6 +60,7 @@ class ChartWidget(QWidget):
         super().__init__(parent)
         self.setMinimumSize(self.MINIMUM)
         self._kb_version: str | None = None
+        self._plain = False
         self.title = QLabel(self)
         title_font = QFont(self.font())
         title_font.setPointSize(TITLE_POINT_SIZE)
@@ -109,6 +110,12 @@ class ChartWidget(QWidget):
 
     def set_kb_version(self, version: str | None) -> None:
         self._kb_version = version
+        self.redraw()
+
+    def set_plain(self, plain: bool) -> None:
+        """Clinician or plain-language wording (patients); redraws."""
+        self._plain = plain
+        self.redraw()
 
     def set_texts(self, title: str, caption: str, message: str = "") -> None:
         """Title above, an honest note (refusals, flags) and the source caption below."""

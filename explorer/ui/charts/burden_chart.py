@@ -211,10 +211,6 @@ class BurdenChart(ChartWidget):
         self.unit_box.blockSignals(False)
         self.select_page(0)
 
-    def set_plain(self, plain: bool) -> None:
-        self._plain = plain
-        self.redraw()
-
     def groups(self) -> list[BurdenGroup]:
         return list(self._groups)
 

@@ -152,10 +152,6 @@ class IconArrayChart(ChartWidget):
         box.blockSignals(False)
         self.redraw()
 
-    def set_plain(self, plain: bool) -> None:
-        self._plain = plain
-        self.redraw()
-
     def counts(self) -> IconCounts | None:
         return self._counts
 

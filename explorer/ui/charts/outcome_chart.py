@@ -146,14 +146,6 @@ class OutcomeChart(ChartWidget):
         self.group_box.blockSignals(False)
         self.redraw()
 
-    def set_plain(self, plain: bool) -> None:
-        self._plain = plain
-        self.redraw()
-
-    def set_kb_version(self, version: str | None) -> None:
-        super().set_kb_version(version)
-        self.redraw()
-
     def current_group(self) -> OutcomeGroup | None:
         index = self.group_box.currentIndex()
         groups = self._choice.groups

@@ -99,15 +99,6 @@ class TimelineChart(ChartWidget):
         self._rows = timeline_rows(treatments)
         self.redraw()
 
-    def set_plain(self, plain: bool) -> None:
-        """Part of the common chart API: this chart's words are already plain."""
-        self._plain = plain
-        self.redraw()
-
-    def set_kb_version(self, version: str | None) -> None:
-        super().set_kb_version(version)
-        self.redraw()
-
     def plotted(self) -> dict[str, dict[str, Span | None]]:
         """Per treatment slug, the onset and duration spans as drawn (None: no bar)."""
         out: dict[str, dict[str, Span | None]] = {}
