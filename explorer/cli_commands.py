@@ -32,6 +32,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", parents=[common], help="open the window (the default)")
+    export = commands.add_parser(
+        "export", parents=[common], help="write the comparison PDF without opening the window"
+    )
+    export.add_argument(
+        "--condition", required=True, metavar="SLUG", help="condition slug, or 'all'"
+    )
+    export.add_argument(
+        "--treatments",
+        required=True,
+        metavar="SLUG,SLUG",
+        help="1 to 6 treatment slugs, comma-separated, in column order",
+    )
+    export.add_argument("--notes-file", type=Path, metavar="FILE", help="consult notes (UTF-8)")
+    export.add_argument("--patient-label", default="", metavar="TEXT")
+    export.add_argument("--variant", choices=["clinician", "patient"], default="clinician")
+    export.add_argument("--pdfa", action="store_true", help="PDF/A-1b for the record")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
     kb = commands.add_parser("kb", parents=[common], help="knowledge-base commands")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
     p = kb_commands.add_parser("list", parents=[common], help="list treatments")
@@ -214,6 +231,8 @@ def run_command(argv: Sequence[str]) -> int:
     from explorer.kb.errors import ContentError
 
     try:
+        if args.command == "export":
+            return _export(args, data_dir_arg)
         return _run_kb(args, data_dir_arg)
     except ContentError as exc:
         for problem in exc.problems:
@@ -223,3 +242,67 @@ def run_command(argv: Sequence[str]) -> int:
     except UserFacingError as exc:
         _error(str(exc))
         return EXIT_DATA
+
+
+def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+    """``explorer export``: the comparison PDF, headless (one-line errors, exit codes)."""
+    import os
+
+    from explorer.paths import resolve_data_dir
+    from explorer.services.explorer_data import open_service
+
+    notes = ""
+    if args.notes_file is not None:
+        try:
+            notes = args.notes_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            _error(f"notes file not found: {args.notes_file}")
+            return EXIT_USAGE
+        except (OSError, UnicodeDecodeError) as exc:
+            _error(f"cannot read the notes file {args.notes_file}: {exc}")
+            return EXIT_USAGE
+    if not args.out.parent.is_dir():
+        _error(f"cannot write {args.out}: the folder {args.out.parent} does not exist")
+        return EXIT_DATA
+    slugs = [s.strip() for s in args.treatments.split(",") if s.strip()]
+    if not 1 <= len(slugs) <= 6:
+        _error("give 1 to 6 treatment slugs, comma-separated")
+        return EXIT_USAGE
+    service = open_service(resolve_data_dir(data_dir_arg))
+    try:
+        snapshot = service.snapshot()
+        conditions = {c.slug for c in snapshot.conditions}
+        condition = None if args.condition == "all" else args.condition
+        if condition is not None and condition not in conditions:
+            _error(f"no condition {args.condition!r}; known: all, {', '.join(sorted(conditions))}")
+            return EXIT_USAGE
+        treatments = [service.treatment(slug) for slug in slugs]
+        unknown = [slug for slug, t in zip(slugs, treatments, strict=True) if t is None]
+        if unknown:
+            known = ", ".join(t.slug for t in snapshot.treatments)
+            _error(f"no treatment {', '.join(map(repr, unknown))}; known: {known}")
+            return EXIT_USAGE
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and (
+            sys.platform.startswith("linux")
+        ):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication
+
+        logging.getLogger("qt").propagate = False
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        from explorer.ui.report_export import build_report, export_pdf
+
+        content, images = build_report(
+            snapshot,
+            [t for t in treatments if t is not None],
+            condition,
+            variant=args.variant,
+            notes=notes,
+            patient_label=args.patient_label,
+        )
+        pages = export_pdf(args.out, content, images, pdfa=args.pdfa)
+        del app
+    finally:
+        service.close()
+    print(f"wrote {args.out} ({pages} page{'s' if pages != 1 else ''}, {args.variant})")
+    return EXIT_OK

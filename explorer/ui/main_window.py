@@ -127,6 +127,12 @@ class MainWindow(QMainWindow):
         K = QtGui.QKeySequence.StandardKey
         self.print_action = self._action("&Print comparison…", self.print_comparison, K.Print)
         self.preview_action = self._action("Print pre&view…", self.preview_comparison)
+        self.export_clinician_action = self._action(
+            "&Export clinician summary (PDF)…", lambda: self.export_pdf("clinician"), "Ctrl+E"
+        )
+        self.export_patient_action = self._action(
+            "Export patient &handout (PDF)…", lambda: self.export_pdf("patient")
+        )
         self.quit_action = self._action("&Quit", self.close, K.Quit)
         self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
         self.plain_action = self._action(
@@ -182,7 +188,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         menus = {
-            "&File": [self.print_action, self.preview_action, None, self.quit_action],
+            "&File": [
+                self.export_clinician_action,
+                self.export_patient_action,
+                None,
+                self.print_action,
+                self.preview_action,
+                None,
+                self.quit_action,
+            ],
             "&Edit": [self.find_action],
             "&View": [self.plain_action, self.highlight_action, None, *self.tab_actions],
             "Co&mparison": [
@@ -444,35 +458,71 @@ class MainWindow(QMainWindow):
         self.settings.splitter = self.splitter.saveState()
 
     # --- print -------------------------------------------------------------------------------
-    def _comparison_document(self):
-        from PySide6.QtGui import QTextDocument
+    def _report(self, variant: str):
+        """The report of the current comparison (charts rendered by the chart code)."""
+        from explorer.ui.report_export import build_report
 
-        from explorer.ui.print_comparison import comparison_html
-
-        document = QTextDocument(self)
-        condition = None if self.condition.currentData() is None else self.condition.currentText()
-        document.setHtml(
-            comparison_html(
-                self.comparison_model, condition, self.snapshot.info if self.snapshot else None
-            )
+        assert self.snapshot is not None
+        return build_report(
+            self.snapshot,
+            self.comparison_model.treatments(),
+            self.condition.currentData(),
+            variant=variant,
         )
-        return document
 
     def print_comparison(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
+        from explorer.report.pdf import paint_report
+
+        if self.snapshot is None:
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            self._comparison_document().print_(printer)
+            paint_report(*self._report_for(printer))
+
+    def _report_for(self, device):
+        content, images = self._report("clinician")
+        return content, device, images
 
     def preview_comparison(self) -> None:
         from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
+        from explorer.report.pdf import paint_report
+
+        if self.snapshot is None:
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintPreviewDialog(printer, self)
-        dialog.paintRequested.connect(lambda p: self._comparison_document().print_(p))
+        dialog.paintRequested.connect(lambda device: paint_report(*self._report_for(device)))
         self._open(dialog)
+
+    def export_pdf(self, variant: str = "clinician"):
+        """File → Export…: the clinician summary or the patient handout as PDF."""
+        import datetime as dt
+        from pathlib import Path
+
+        from explorer.errors import UserFacingError
+        from explorer.ui.report_export import export_pdf, suggested_file_name
+
+        if self.snapshot is None:
+            return None
+        name = suggested_file_name(dt.date.today(), "", variant)
+        chosen, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export PDF", str(Path.home() / name), "PDF document (*.pdf)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+        content, images = self._report(variant)
+        try:
+            pages = export_pdf(path, content, images)
+        except UserFacingError as exc:
+            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))
+            return None
+        self.statusBar().showMessage(f"Saved {path} ({pages} pages)", 8000)
+        return path
 
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:

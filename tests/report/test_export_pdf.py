@@ -1,0 +1,191 @@
+"""The comparison PDF, read back with pypdf: content, page numbers, PDF/A, safe failures."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from explorer.cli import main
+
+TREATMENTS = "exercise-therapy,epidural-steroid-injection,watchful-waiting"
+
+
+def pdf_text(path: Path) -> list[str]:
+    """Text per page; NFKC undoes the ligatures Qt's shaping puts in ("ﬁbrin")."""
+    return [
+        re.sub(r"\s+", " ", unicodedata.normalize("NFKC", page.extract_text() or ""))
+        for page in PdfReader(str(path)).pages
+    ]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def notes_file(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_text(
+        "Prefers to avoid needles. Agreed: exercise programme first.\n", encoding="utf-8"
+    )
+    return path
+
+
+def export(*extra: str) -> int:
+    return main(["export", "--condition", "sciatica", "--treatments", TREATMENTS, *extra])
+
+
+def test_clinician_summary_has_everything_on_numbered_pages(
+    data_dir, tmp_path, notes_file, capsys
+) -> None:
+    out = tmp_path / "summary.pdf"
+    assert (
+        export("--notes-file", str(notes_file), "--patient-label", "J. Smith", "--out", str(out))
+        == 0
+    )
+    assert "wrote" in capsys.readouterr().out
+    pages = pdf_text(out)
+    assert 1 < len(pages) < 40
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+    whole = squash(" ".join(pages))
+    for name in ("Exercise therapy", "Epidural corticosteroid", "Watchful waiting"):
+        assert name in whole
+    assert "Prefers to avoid needles" in whole and "J. Smith" in whole
+    assert "Oliveira CB" in whole  # a numbered citation of the epidural findings
+    assert "Disclaimer" in whole and "not medical advice" in whole
+    assert "Knowledge base 2026" in whole
+    assert "secondary summary" in whole  # source-kind flags
+
+
+def test_patient_handout_uses_plain_words(data_dir, tmp_path, stores) -> None:
+    out = tmp_path / "handout.pdf"
+    assert export("--variant", "patient", "--out", str(out)) == 0
+    whole = squash(" ".join(pdf_text(out)))
+    assert "Your treatment options" in whole
+    with stores.knowledge_session() as session:
+        exercise = stores.repository(session).treatment("exercise-therapy")
+    assert squash(exercise.plain_summary)[:50] in whole
+    assert "Page 1 of" in whole
+
+
+def test_pdfa_markers_are_present(data_dir, tmp_path) -> None:
+    out = tmp_path / "record.pdf"
+    assert export("--pdfa", "--out", str(out)) == 0
+    raw = out.read_bytes()
+    assert b"pdfaid:part" in raw and b"OutputIntent" in raw
+    assert PdfReader(str(out)).pages
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--condition", "sciatica", "--treatments", "tens,nope"], 2, "no treatment 'nope'"),
+        (["--condition", "knee", "--treatments", "tens"], 2, "no condition 'knee'"),
+        (
+            [
+                "--condition",
+                "sciatica",
+                "--treatments",
+                "tens",
+                "--notes-file",
+                "/no/such/notes.txt",
+            ],
+            2,
+            "notes file not found",
+        ),
+    ],
+)
+def test_bad_arguments_exit_non_zero_with_one_line_and_no_file(
+    data_dir, out_dir, capsys, args, code, message
+) -> None:
+    out = out_dir / "x.pdf"
+    assert main(["export", *args, "--out", str(out)]) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert list(out_dir.iterdir()) == []
+
+
+def test_unwritable_folder_exits_3_and_writes_nothing(data_dir, tmp_path, capsys) -> None:
+    out = tmp_path / "missing" / "x.pdf"
+    assert export("--out", str(out)) == 3
+    assert "does not exist" in capsys.readouterr().err
+    assert not out.parent.exists()
+
+
+def test_a_failed_write_keeps_the_existing_file_and_leaves_no_partial(
+    data_dir, out_dir, monkeypatch, capsys
+):
+    import explorer.report.pdf as pdf
+
+    out = out_dir / "summary.pdf"
+    out.write_bytes(b"%PDF-1.4 previous version")
+
+    def broken(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pdf, "_render", broken)
+    assert export("--out", str(out)) == 3
+    assert "No space left on device" in capsys.readouterr().err
+    assert out.read_bytes() == b"%PDF-1.4 previous version"
+    assert [p.name for p in out_dir.iterdir()] == ["summary.pdf"]
+
+
+def test_suggested_file_name_carries_date_and_label() -> None:
+    import datetime as dt
+
+    from explorer.ui.report_export import suggested_file_name
+
+    name = suggested_file_name(dt.date(2026, 11, 26), "J. Smith / room 3", "patient")
+    assert name.startswith("2026-11-26") and "J--Smith" in name and name.endswith(".pdf")
+    assert "/" not in name
+
+
+def test_window_exports_and_prints_with_the_same_renderer(
+    qtbot, data_dir, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QFileDialog
+
+    from explorer.report.pdf import paint_report
+    from explorer.ui.app import create_window
+    from explorer.ui.settings import UiSettings
+
+    settings = UiSettings(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    window, loader = create_window(data_dir, settings)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.sig_ready, timeout=30_000):
+        loader.start()
+    try:
+        window.condition.setCurrentIndex(window.condition.findData("sciatica"))
+        window.add_to_comparison(["exercise-therapy", "watchful-waiting"])
+        target = tmp_path / "from-window.pdf"
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF document (*.pdf)")
+        )
+        assert window.export_pdf("patient") == target
+        exported = " ".join(pdf_text(target))
+        assert "Your treatment options" in exported and "Watchful waiting" in exported
+        printer = QPrinter()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        pages = paint_report(*window._report_for(printer))
+        printed = pdf_text(tmp_path / "printed.pdf")
+        assert len(printed) == pages and f"Page {pages} of {pages}" in printed[-1]
+        assert "clinician summary" in printed[0]
+    finally:
+        window.close()
+        window.service.close()
