@@ -237,7 +237,10 @@ def run_command(argv: Sequence[str]) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             _error(str(problem))
-        _error(f"refused: {len(exc.problems)} problem(s); nothing was changed.")
+        if args.command == "kb" and args.kb_command == "validate":
+            _error(f"invalid: {len(exc.problems)} problem(s).")
+        else:
+            _error(f"refused: {len(exc.problems)} problem(s); nothing was changed.")
         return EXIT_REFUSED
     except UserFacingError as exc:
         _error(str(exc))

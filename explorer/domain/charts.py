@@ -116,12 +116,14 @@ def outcome_groups(treatments: Sequence[Treatment], condition: str | None) -> Ou
             if estimate is None:
                 words_only.append((treatment, finding))
                 continue
-            key = OutcomeKey(
-                finding.outcome,
-                estimate.scale,
-                estimate.measure,
-                time_bucket(finding.timepoint_weeks),
+            # A finding whose follow-up is only given in words ("short term") is never
+            # grouped with another: without weeks, two time points cannot be shown to match.
+            window = (
+                time_bucket(finding.timepoint_weeks)
+                if finding.timepoint_weeks is not None
+                else f"{finding.timepoint} ({treatment.name})"
             )
+            key = OutcomeKey(finding.outcome, estimate.scale, estimate.measure, window)
             grouped.setdefault(key, []).append(
                 ForestRow(
                     treatment=treatment,
@@ -172,8 +174,9 @@ class IconCounts:
 
     def sentence(self, *, plain: bool = False) -> str:
         """Balanced framing: both counts, always."""
-        subject = "people like you" if plain else "people"
-        return f"Out of {self.per} {subject}: {self.events} — {self.label}; {self.others} — not."
+        # "Like you" is left out: a figure's population is stated beside it, and it is
+        # often not the patient's own condition.
+        return f"Out of {self.per} people: {self.events} — {self.label}; {self.others} — not."
 
 
 def icon_counts(statistic: Statistic, per: int = 100) -> IconCounts:
@@ -193,8 +196,27 @@ def _event_label(statistic: Statistic) -> str:
 
 def absolute_statistics(statistics: Iterable[Statistic]) -> list[Statistic]:
     """Statistics that can be drawn as people out of 100: percentages of a group of people
-    (not of procedures or of years lived with disability)."""
-    return [s for s in statistics if s.unit.strip() == "%" and s.of_people and 0 <= s.value <= 100]
+    (not of procedures or of years lived with disability), and never a figure the checks
+    found overstated, unsourced or unverified — those stay in the burden chart, hatched."""
+    return [
+        s
+        for s in statistics
+        if s.unit.strip() == "%"
+        and s.of_people
+        and 0 <= s.value <= 100
+        and s.verdict not in WEAK_VERDICTS
+    ]
+
+
+WEAK_VERDICTS = frozenset({"overstated", "unsourced", "not verified"})
+
+NATURAL_HISTORY = {
+    "sciatica": "sciatica-improved-12mo-atlas",
+    "disc-herniation": "sciatica-success-12mo-haugen",
+    "acute-low-back-pain": "acute-lbp-complete-recovery-12mo",
+    "persistent-pain-after-surgery": "fbss-prevalence-japan-survey",
+}
+"""The figure shown first as "out of 100 people" for a condition: its natural course."""
 
 
 # --- burden bars -------------------------------------------------------------------------

@@ -174,12 +174,18 @@ def build_cell(
     sources = {s.id: s for s in treatment.sources}
     plain_condition_names = plain_condition_names or {}
     if row is Row.WHAT:
+        # The summary restates the findings in words ("does not help after 3 months"): its
+        # provenance is the sources of every finding it summarises.
+        summarised = tuple(dict.fromkeys(s for f in treatment.findings for s in f.sources))
+        note = "A plain summary of the findings listed in the evidence row."
+        summary = Piece(treatment.plain_summary, sources=summarised, new_paragraph=not plain)
         if plain:
-            return Cell((Piece(treatment.plain_summary),), key=None)
+            return Cell((summary,), key=None, note=note)
         kind = f"{treatment.category} · {treatment.approach.value} · {treatment.invasiveness.value}"
         return Cell(
-            (Piece(kind, kind="heading"), Piece(treatment.plain_summary, new_paragraph=True)),
+            (Piece(kind, kind="heading"), summary),
             key=(treatment.approach, treatment.invasiveness),
+            note=note,
         )
     if row is Row.HOW:
         return Cell((Piece(treatment.plain_mechanism if plain else treatment.mechanism),))

@@ -133,6 +133,7 @@ class TreatmentSummary:
     mechanism: str = ""
     best_certainty: dict[str, Certainty] = field(default_factory=dict)
     best_directions: dict[str, frozenset[Direction]] = field(default_factory=dict)
+    """Directions of all findings per condition (a single one means they agree)."""
 
     def certainty_for(self, condition: str | None) -> Certainty | None:
         """Best certainty of any finding for ``condition`` (any condition when None)."""
@@ -141,16 +142,12 @@ class TreatmentSummary:
         return max(self.best_certainty.values(), key=lambda c: c.rank, default=None)
 
     def directions_for(self, condition: str | None) -> frozenset[Direction]:
-        """What the findings at the best certainty say (benefit, no benefit…)."""
-        best = self.certainty_for(condition)
-        if best is None:
-            return frozenset()
+        """What the findings for ``condition`` say (benefit, no benefit…), all of them."""
         if condition is not None:
             return self.best_directions.get(condition, frozenset())
         found: set[Direction] = set()
-        for slug, certainty in self.best_certainty.items():
-            if certainty == best:
-                found |= self.best_directions.get(slug, frozenset())
+        for directions in self.best_directions.values():
+            found |= directions
         return frozenset(found)
 
 

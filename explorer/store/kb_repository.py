@@ -39,14 +39,14 @@ _FINDING_COLUMNS = (
     "f.est_ci_high, f.est_scale, f.est_better, f.est_mcid, f.est_participants, f.est_studies"
 )
 _BEST_PER_CONDITION = """
-    SELECT f.treatment_id, c.slug, b.best_rank, f.direction
-    FROM finding f
-    JOIN (SELECT treatment_id, condition_id, MAX(certainty_rank) AS best_rank
-          FROM finding GROUP BY treatment_id, condition_id) b
-      ON f.treatment_id = b.treatment_id AND f.condition_id = b.condition_id
-     AND f.certainty_rank = b.best_rank
-    JOIN condition c ON c.id = f.condition_id
-    GROUP BY f.treatment_id, c.slug, b.best_rank, f.direction
+    SELECT f.treatment_id, c.slug, MAX(f.certainty_rank)
+    FROM finding f JOIN condition c ON c.id = f.condition_id
+    GROUP BY f.treatment_id, c.slug
+"""
+_DIRECTIONS_PER_CONDITION = """
+    SELECT f.treatment_id, c.slug, f.direction
+    FROM finding f JOIN condition c ON c.id = f.condition_id
+    GROUP BY f.treatment_id, c.slug, f.direction
 """
 
 
@@ -182,12 +182,14 @@ class KnowledgeRepository:
 
     def treatment_summaries(self) -> list[d.TreatmentSummary]:
         """Catalog rows, with the best certainty of any finding per condition and the
-        directions (benefit, no benefit…) of the findings at that certainty."""
+        directions (benefit, no benefit…) of all findings for that condition, so a summary
+        can say "mixed" whenever the findings disagree."""
         rank_to_certainty = {c.rank: c for c in Certainty}
         best: dict[int, dict[str, Certainty]] = {}
         directions: dict[int, dict[str, set[Direction]]] = {}
-        for treatment_id, condition, rank, direction in self._rows(_BEST_PER_CONDITION):
+        for treatment_id, condition, rank in self._rows(_BEST_PER_CONDITION):
             best.setdefault(treatment_id, {})[condition] = rank_to_certainty[rank]
+        for treatment_id, condition, direction in self._rows(_DIRECTIONS_PER_CONDITION):
             directions.setdefault(treatment_id, {}).setdefault(condition, set()).add(
                 Direction(direction)
             )

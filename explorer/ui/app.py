@@ -83,8 +83,13 @@ _QT_LEVELS = {
 
 
 def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
-    """Qt's own messages go to the log file, not to a console the user never sees."""
-    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+    """Qt's own messages go to the log file, not to a console the user never sees; but a
+    critical or fatal one (no display, no platform plugin) is also printed, so a failed
+    start never ends in silence."""
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+    if level >= logging.ERROR:
+        print(f"Spine Treatment Explorer: {message}", file=sys.stderr, flush=True)
 
 
 def create_window(

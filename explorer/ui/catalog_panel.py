@@ -89,6 +89,8 @@ class CatalogPanel(QWidget):
         self.view = CatalogTableView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName("Treatment catalog")
+        # Tab leaves the table (arrow keys move inside it): full keyboard use.
+        self.view.setTabKeyNavigation(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setDragEnabled(True)

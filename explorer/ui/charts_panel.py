@@ -124,6 +124,18 @@ class ChartsPanel(QWidget):
         if self._built:
             self.outcomes.set_data(self._treatments, condition, condition_name)
             self.timeline.set_data(self._treatments)
+            self._show_natural_history(condition)
+
+    def _show_natural_history(self, condition: str | None) -> None:
+        """Out of 100: start from the chosen condition's natural course, where there is one."""
+        from explorer.domain.charts import NATURAL_HISTORY
+
+        wanted = NATURAL_HISTORY.get(condition or "")
+        if wanted and any(s.id == wanted for s in self._statistics):
+            try:
+                self.icons.select_statistic(wanted)
+            except ValueError:  # not drawable as people: keep the current figure
+                return
 
     def set_plain(self, plain: bool) -> None:
         self._plain = plain

@@ -97,6 +97,8 @@ class ComparisonPanel(QWidget):
         self.view = ComparisonTableView(self)
         self.view.setModel(model)
         self.view.setAccessibleName("Treatment comparison")
+        # Tab leaves the table (arrow keys move inside it): full keyboard use.
+        self.view.setTabKeyNavigation(False)
         self.view.setWordWrap(True)
         self.view.setCornerButtonEnabled(False)
         corner = self.view.findChild(QAbstractButton, "qt_tableview_cornerbutton")

@@ -11,19 +11,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from explorer.domain.charts import outcome_groups
+from explorer.domain.charts import NATURAL_HISTORY, outcome_groups
 from explorer.domain.models import Statistic, Treatment
 from explorer.report.content import ReportContent, Variant, default_review_date
 from explorer.report.pdf import write_pdf
 from explorer.services.explorer_data import ExplorerSnapshot
-
-# The natural-history figure a patient handout shows as "out of 100 people", per condition.
-NATURAL_HISTORY = {
-    "sciatica": "sciatica-improved-12mo-atlas",
-    "disc-herniation": "sciatica-success-12mo-haugen",
-    "acute-low-back-pain": "acute-lbp-complete-recovery-12mo",
-    "persistent-pain-after-surgery": "fbss-prevalence-japan-survey",
-}
 
 
 def chart_images(

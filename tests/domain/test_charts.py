@@ -41,6 +41,21 @@ def test_groups_never_mix_scales_measures_outcomes_or_time_windows(kb) -> None:
         assert {r.finding.estimate.better for r in group.rows} == {group.better}
 
 
+def test_findings_without_weeks_are_never_plotted_together(kb) -> None:
+    treatments, _ = kb
+    compared = [
+        treatments[s]
+        for s in (
+            "surgery-discectomy-decompression",
+            "epidural-steroid-injection",
+            "exercise-therapy",
+        )
+    ]
+    for group in outcome_groups(compared, "sciatica").groups:
+        undated = [r for r in group.rows if r.finding.timepoint_weeks is None]
+        assert not undated or len(group.rows) == 1, group.key
+
+
 def test_plotted_values_are_the_knowledge_base_values(kb) -> None:
     treatments, _ = kb
     exercise = treatments["exercise-therapy"]
@@ -132,3 +147,10 @@ def test_percentages_of_things_other_than_people_never_become_people(kb) -> None
     not_people = [s for s in statistics if s.unit == "%" and not s.of_people]
     assert not_people  # the fibrin procedures claim and the share of disability years
     assert absolute.isdisjoint({s.id for s in not_people})
+
+
+def test_weak_figures_are_never_drawn_as_people(kb) -> None:
+    _, statistics = kb
+    drawn = {s.id for s in absolute_statistics(statistics)}
+    weak = {s.id for s in statistics if s.verdict in {"overstated", "unsourced", "not verified"}}
+    assert weak and drawn.isdisjoint(weak)

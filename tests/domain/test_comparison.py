@@ -118,3 +118,11 @@ def test_timing_cells_carry_their_derivation_and_sources(treatments) -> None:
         if cell.text not in {"Not established"}:
             assert cell.sources, row
         assert cell.note, row
+
+
+def test_what_it_is_opens_the_sources_it_summarises(treatments) -> None:
+    found, names = treatments
+    esi = found["epidural-steroid-injection"]
+    cell = _cell(esi, Row.WHAT, names)
+    assert cell.sources and cell.note
+    assert set(cell.sources) <= {s.id for s in esi.sources}

@@ -165,7 +165,12 @@ def test_empty_burden_chart_says_so_and_still_exports(qtbot, tmp_path) -> None:
 @pytest.mark.parametrize("per", [100, 1000])
 @pytest.mark.parametrize(
     "statistic_id",
-    [PEER_REVIEWED, "surgery-complications-peul", "fbss-prevalence-japan-survey", PEOPLE_CLAIM],
+    [
+        PEER_REVIEWED,
+        "surgery-complications-peul",
+        "fbss-prevalence-japan-survey",
+        "acute-lbp-complete-recovery-12mo",
+    ],
 )
 def test_icon_counts_add_up_and_match_the_figure(icons, by_id, statistic_id, per) -> None:
     statistic = by_id[statistic_id]
@@ -226,12 +231,12 @@ def test_caption_gives_denominator_population_time_and_source(icons, by_id) -> N
 def test_caution_figures_are_flagged(icons, by_id) -> None:
     with pytest.raises(ValueError):
         icons.select_statistic(FIBRIN_CLAIM)  # procedures are never drawn as people
-    icons.select_statistic(PEOPLE_CLAIM)
-    assert icons.figure_box.currentText().startswith("⚠ ")
-    assert icons.framing.text().startswith("⚠ ")
-    assert "⚠ Not peer-reviewed (marketing)" in icons.message.text()
-    assert "unsourced" in icons.message.text()
+    with pytest.raises(ValueError):
+        icons.select_statistic(PEOPLE_CLAIM)  # unsourced claims are never drawn as people
+    offered = [icons.figure_box.itemText(i) for i in range(icons.figure_box.count())]
+    assert not any("Claim:" in text for text in offered)
     icons.select_statistic("surgery-complications-peul")  # RCT read in a secondary summary
+    assert icons.figure_box.currentText().startswith("⚠ ")
     assert "⚠ Second-hand: read in a secondary summary" in icons.message.text()
 
 

@@ -258,7 +258,7 @@ def test_tab_moves_through_the_controls_in_a_sensible_order(qtbot, window) -> No
     window.activateWindow()
     window.condition.setFocus()
     seen = [QApplication.focusWidget()]
-    for _ in range(8):
+    for _ in range(7):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     order = [
@@ -268,8 +268,15 @@ def test_tab_moves_through_the_controls_in_a_sensible_order(qtbot, window) -> No
         window.catalog.approach,
         window.catalog.invasiveness,
         window.catalog.view,
+        window.catalog.add_button,
+        window.tabs.tabBar(),
     ]
     assert seen[: len(order)] == order
+    # …and on into the comparison's controls and the comparison itself.
+    for _ in range(12):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert window.comparison.view in seen
 
 
 def test_find_shortcut_focuses_search(qtbot, window) -> None:
@@ -371,6 +378,13 @@ def test_details_dialog_opens_for_the_current_column(window, monkeypatch) -> Non
     window.comparison.select_column(0)
     window.details_action.trigger()
     assert opened and opened[0].windowTitle().startswith("TENS")
+
+
+def test_catalog_never_calls_disagreeing_findings_a_benefit(window) -> None:
+    choose_condition(window, "sciatica")
+    model = window.catalog.model
+    text = model.index(model.row_of("epidural-steroid-injection"), 1).data()
+    assert text.endswith("mixed")  # short-term benefit, none after 3 months
 
 
 def test_catalog_rows_say_certainty_and_direction(window) -> None:
