@@ -19,7 +19,7 @@ from explorer.domain.models import SourceRef, Treatment
 from explorer.domain.vocab import NOT_ESTABLISHED
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
-from explorer.ui.charts.outcome_chart import fit_axis
+from explorer.ui.charts.outcome_chart import fit_axis, short_citation
 
 Span = tuple[float, float]
 TITLE = "When benefit starts and how long it lasts (weeks)"
@@ -206,6 +206,23 @@ class TimelineChart(ChartWidget):
             item.sigClicked.connect(lambda *_: click())
         else:
             brush: QBrush | QColor = QColor(colour)
+            if kind == "duration":
+                # Benefit is present from when it starts until the shortest stated duration
+                # (solid), and may last until the longest (lighter, cross-hatched): never a
+                # bar that begins at the shortest duration as if benefit started there.
+                start = row.onset[0] if row.onset else 0.0
+                if start < span[0]:
+                    self.plot.addItem(
+                        pg.BarGraphItem(x0=[start], x1=[span[0]], y=[lane], height=BAR_HEIGHT,
+                                        pen=pen, brush=QColor(colour))
+                    )  # fmt: skip
+                light = QColor(colour)
+                light.setAlpha(90)
+                self.plot.addItem(
+                    pg.BarGraphItem(x0=[span[0]], x1=[span[1]], y=[lane], height=BAR_HEIGHT,
+                                    pen=None, brush=light)
+                )  # fmt: skip
+                brush = QBrush(QColor(colour), Qt.BrushStyle.Dense5Pattern)
             if kind == "onset":  # lighter and hatched: a light fill under a hatch pattern
                 light = QColor(colour)
                 light.setAlpha(60)
@@ -258,10 +275,16 @@ class TimelineChart(ChartWidget):
     def _caption(self) -> str:
         if not self._rows:
             return ""
+        cited: dict[str, str] = {}
+        for row in self._rows:
+            for source in timing_sources(row.treatment):
+                cited.setdefault(source.id, short_citation(source))
+        sources = "; ".join(f"[{n}] {text}" for n, text in enumerate(cited.values(), start=1))
         return (
-            "Weeks are the times at which trials measured effects, as each treatment's "
-            "timeframe note says (point at a bar to read it), not a forecast for one person. "
-            "Where the evidence gives no time the row says so; nothing is estimated."
+            "Weeks are the times at which trials measured effects (each treatment's timeframe "
+            "note, in its details), not a forecast for one person. Solid: benefit measured; "
+            "lighter: may last until. Where the evidence gives no time the row says so; nothing "
+            "is estimated." + (f" Sources: {sources}." if sources else "")
         )
 
     # --- events -------------------------------------------------------------------------------
