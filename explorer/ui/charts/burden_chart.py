@@ -27,12 +27,12 @@ from explorer.ui.charts.base import AXIS_POINT_SIZE, FLAG_COLOUR, PALETTE, Chart
 from explorer.ui.style import esc
 
 FOOTNOTE = (
-    "⚠ Hatched bars are not peer-reviewed (marketing, registry, industry or second-hand "
-    "figures); shown because patients meet them."
+    "⚠ Hatched bars are not from peer-reviewed studies: marketing, registry, industry or "
+    "second-hand figures (shown because patients meet them), or government survey tables."
 )
 PLAIN_FOOTNOTE = (
-    "⚠ Striped bars come from sources other scientists have not checked (adverts, "
-    "registries, companies or second-hand reports). We show them because you may meet them."
+    "⚠ Striped bars come from sources other scientists have not checked: adverts, "
+    "registries, companies, second-hand reports, or government survey tables."
 )
 WEAK_VERDICTS = {  # verdict -> (clinician wording, plain wording)
     "overstated": ("Overstated", "Overstated"),

@@ -116,7 +116,7 @@ class IconArrayChart(ChartWidget):
         box.blockSignals(True)
         box.clear()
         for statistic in self._statistics:
-            box.addItem(("⚠ " if is_flagged(statistic) else "") + statistic.label, statistic.id)
+            box.addItem(("⚠ " if statistic.needs_caution else "") + statistic.label, statistic.id)
             box.setItemData(box.count() - 1, statistic.label, Qt.ItemDataRole.ToolTipRole)
         sound = [s for s in self._statistics if not is_flagged(s) and not verdict_tag(s, False)]
         first = sound[0] if sound else (self._statistics or [None])[0]
@@ -199,7 +199,7 @@ class IconArrayChart(ChartWidget):
         self.set_texts(title, self._caption(statistic), self._notes(statistic, counts))
 
     def _key_rows(self, counts: IconCounts) -> list[tuple[int, str, str]]:
-        flag = "⚠ " if is_flagged(counts.statistic) else ""
+        flag = "⚠ " if counts.statistic.needs_caution else ""
         return [
             (counts.events, f"{flag}{counts.label}", EVENT_COLOUR),
             (counts.others, "not", OTHER_COLOUR),
@@ -221,7 +221,7 @@ class IconArrayChart(ChartWidget):
         ):
             coloured = f'{before}<b style="color:{colour}">{number}</b> —'
             text = text.replace(f"{before}{number} —", coloured, 1)
-        return ("⚠ " if is_flagged(counts.statistic) else "") + text
+        return ("⚠ " if counts.statistic.needs_caution else "") + text
 
     def _add(self, item: pg.GraphicsObject, tip: str, drawn: bool = True) -> pg.GraphicsObject:
         item.setToolTip(tip)
@@ -319,8 +319,10 @@ class IconArrayChart(ChartWidget):
     def _notes(self, statistic: Statistic, counts: IconCounts) -> str:
         """The honest small print: flags, the evidence check, ranges and rounding."""
         notes, source, read_in = [], statistic.source, statistic.read_in
-        if source.needs_caution or not source.peer_reviewed:
+        if source.needs_caution:
             notes.append(f"⚠ Not peer-reviewed ({source.kind}); shown because patients meet it.")
+        elif not source.peer_reviewed:
+            notes.append(f"Source: {source.kind} (not a peer-reviewed journal article).")
         elif read_in is not None and read_in.needs_caution:
             notes.append(f"⚠ Second-hand: read in a {read_in.kind}; treat with caution.")
         if tag := verdict_tag(statistic, self._plain):

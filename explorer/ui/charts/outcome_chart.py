@@ -228,8 +228,13 @@ class OutcomeChart(ChartWidget):
         name = row.treatment.name.split(" / ")[0].split(" (")[0]
         flag = "⚠ " if row.caution else ""
         certainty = certainty_text(row.certainty, plain=self._plain)
+        # The time point is in every label: rows of one window can still differ in it.
         return "\n".join(
-            (clip(flag + name), clip("vs " + row.finding.comparison), f"{certainty} {refs}")
+            (
+                clip(flag + name),
+                clip("vs " + row.finding.comparison),
+                f"{certainty} · {clip(row.finding.timepoint, 24)} {refs}",
+            )
         )
 
     def _draw_rows(self, group: OutcomeGroup, numbers: dict[SourceRef, int]) -> None:
