@@ -154,7 +154,19 @@ def outcome_groups(treatments: Sequence[Treatment], condition: str | None) -> Ou
         values = mcids[key]
         mcid = next(iter(values)) if len(values) == 1 else None
         groups.append(OutcomeGroup(key, tuple(rows), next(iter(directions)), mcid))
-    groups.sort(key=lambda g: (-len(g.rows), g.key.outcome, g.key.scale, g.key.window))
+    # Largest comparable group first; among equals, a dated window before an undated one
+    # and the outcomes patients ask about first (pain, leg pain, then function).
+    priority = {"pain": 0, "leg pain": 0, "function": 1, "back pain": 2}
+    groups.sort(
+        key=lambda g: (
+            -len(g.rows),
+            g.rows[0].finding.timepoint_weeks is None,
+            priority.get(g.key.outcome, 3),
+            g.key.outcome,
+            g.key.scale,
+            g.key.window,
+        )
+    )
     return OutcomeChoice(tuple(groups), tuple(words_only))
 
 
