@@ -7,7 +7,9 @@ audit log arrive with their own revisions (see ``db/migrations/clinic``).
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData, String, Text
+import datetime as dt
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from explorer.store.models import NAMING
@@ -25,3 +27,31 @@ class ClinicInfo(ClinicBase):
     __tablename__ = "clinic_info"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ConsultRow(ClinicBase):
+    """One consultation: what was compared, what matters to the patient, notes and plan.
+
+    ``version`` grows with every save (optimistic locking); ``deleted_at`` marks a consult
+    deleted with undo still possible. Health information: stays in this file only.
+    """
+
+    __tablename__ = "consult"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    consult_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    patient_label: Mapped[str] = mapped_column(String(120), default="", index=True)
+    clinician: Mapped[str] = mapped_column(String(120), default="")
+    condition_slug: Mapped[str | None] = mapped_column(String(80), index=True)
+    treatment_slugs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    priorities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    priorities_note: Mapped[str] = mapped_column(Text, default="")
+    notes_html: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[str] = mapped_column(Text, default="")
+    review_date: Mapped[dt.date | None] = mapped_column(Date)
+    decision: Mapped[str] = mapped_column(String(20), default="undecided")
+    chosen_treatment: Mapped[str | None] = mapped_column(String(80))
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("consult.id", ondelete="SET NULL"))
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)

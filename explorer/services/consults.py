@@ -1,0 +1,206 @@
+"""Consult use cases: start, save (with optimistic locking), find, follow up, delete/undo.
+
+Every save is its own transaction on the clinic database (WAL, synchronous=FULL): when
+``save`` returns, the text is on disk. Nothing here touches the knowledge base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.orm import Session
+
+from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult, Decision
+from explorer.errors import UserFacingError
+from explorer.store.clinic_models import ConsultRow
+
+MAX_LABEL = 120
+
+
+class ConsultConflict(UserFacingError):
+    """The consult was saved elsewhere since it was read; nothing was overwritten."""
+
+
+class ConsultNotFound(UserFacingError):
+    pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _domain(row: ConsultRow) -> Consult:
+    return Consult(
+        id=row.id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        consult_date=row.consult_date,
+        patient_label=row.patient_label,
+        clinician=row.clinician,
+        condition=row.condition_slug,
+        treatments=tuple(row.treatment_slugs),
+        priorities=tuple(row.priorities),
+        priorities_note=row.priorities_note,
+        notes_html=row.notes_html,
+        plan=row.plan,
+        review_date=row.review_date,
+        decision=Decision(row.decision),
+        chosen_treatment=row.chosen_treatment,
+        follow_up_of=row.follow_up_of,
+        deleted=row.deleted_at is not None,
+        version=row.version,
+    )
+
+
+class ConsultService:
+    """Consults in one clinic database."""
+
+    def __init__(self, clinic: Engine) -> None:
+        self._engine = clinic
+
+    def start(
+        self,
+        *,
+        condition: str | None,
+        treatments: list[str],
+        clinician: str = "",
+        patient_label: str = "",
+        today: dt.date | None = None,
+        follow_up_of: int | None = None,
+    ) -> Consult:
+        """A new consult from the current comparison, saved at once."""
+        date = today or dt.date.today()
+        now = _now()
+        row = ConsultRow(
+            created_at=now,
+            updated_at=now,
+            consult_date=date,
+            patient_label=patient_label.strip()[:MAX_LABEL],
+            clinician=clinician.strip(),
+            condition_slug=condition,
+            treatment_slugs=list(treatments),
+            priorities=[],
+            priorities_note="",
+            notes_html="",
+            plan="",
+            review_date=date + dt.timedelta(weeks=REVIEW_AFTER_WEEKS),
+            decision=Decision.UNDECIDED.value,
+            follow_up_of=follow_up_of,
+            version=1,
+        )
+        with Session(self._engine) as session, session.begin():
+            session.add(row)
+            session.flush()
+            return _domain(row)
+
+    def save(self, consult: Consult) -> Consult:
+        """Write ``consult``; returns it at its new version.
+
+        Raises :class:`ConsultConflict` if another window or PC saved it since it was read.
+        """
+        unknown = [p for p in consult.priorities if p not in PRIORITY_WORDS]
+        if unknown:
+            raise UserFacingError(f"Unknown priority: {', '.join(unknown)}")
+        saved_at = _now()
+        values = {
+            "updated_at": saved_at,
+            "consult_date": consult.consult_date,
+            "patient_label": consult.patient_label.strip()[:MAX_LABEL],
+            "clinician": consult.clinician.strip(),
+            "condition_slug": consult.condition,
+            "treatment_slugs": list(consult.treatments),
+            "priorities": list(consult.priorities),
+            "priorities_note": consult.priorities_note,
+            "notes_html": consult.notes_html,
+            "plan": consult.plan,
+            "review_date": consult.review_date,
+            "decision": consult.decision.value,
+            "chosen_treatment": consult.chosen_treatment,
+            "version": consult.version + 1,
+        }
+        with Session(self._engine) as session, session.begin():
+            result = session.execute(
+                update(ConsultRow)
+                .where(ConsultRow.id == consult.id, ConsultRow.version == consult.version)
+                .values(**values)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                exists = session.get(ConsultRow, consult.id)
+                if exists is None:
+                    raise ConsultNotFound(f"Consult {consult.id} no longer exists.")
+                raise ConsultConflict(
+                    f"This consult was changed elsewhere (version {exists.version}); your text "
+                    "was kept and nothing was overwritten."
+                )
+        return replace(consult, version=consult.version + 1, updated_at=saved_at)
+
+    def get(self, consult_id: int) -> Consult | None:
+        with Session(self._engine) as session:
+            row = session.get(ConsultRow, consult_id)
+            return None if row is None else _domain(row)
+
+    def search(
+        self, text: str = "", *, include_deleted: bool = False, limit: int = 500
+    ) -> list[Consult]:
+        """Newest first; ``text`` matches the label, the condition or the date (YYYY-MM-DD)."""
+        query = (
+            select(ConsultRow)
+            .order_by(ConsultRow.consult_date.desc(), ConsultRow.id.desc())
+            .limit(limit)
+        )
+        if not include_deleted:
+            query = query.where(ConsultRow.deleted_at.is_(None))
+        words = text.strip()
+        if words:
+            like = f"%{words}%"
+            query = query.where(
+                or_(
+                    ConsultRow.patient_label.ilike(like),
+                    ConsultRow.condition_slug.ilike(like),
+                    ConsultRow.consult_date == _parse_date(words),
+                )
+            )
+        with Session(self._engine) as session:
+            return [_domain(r) for r in session.scalars(query)]
+
+    def duplicate_as_follow_up(self, consult_id: int, today: dt.date | None = None) -> Consult:
+        """A new consult with the same label, condition, treatments and priorities."""
+        original = self.get(consult_id)
+        if original is None:
+            raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
+        follow_up = self.start(
+            condition=original.condition,
+            treatments=list(original.treatments),
+            clinician=original.clinician,
+            patient_label=original.patient_label,
+            today=today,
+            follow_up_of=original.id,
+        )
+        return self.save(
+            replace(
+                follow_up, priorities=original.priorities, priorities_note=original.priorities_note
+            )
+        )
+
+    def delete(self, consult_id: int) -> None:
+        """Mark deleted (undo possible with :meth:`undo_delete`)."""
+        self._set_deleted(consult_id, _now())
+
+    def undo_delete(self, consult_id: int) -> None:
+        self._set_deleted(consult_id, None)
+
+    def _set_deleted(self, consult_id: int, when: dt.datetime | None) -> None:
+        with Session(self._engine) as session, session.begin():
+            row = session.get(ConsultRow, consult_id)
+            if row is None:
+                raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
+            row.deleted_at = when
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
