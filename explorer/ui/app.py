@@ -97,6 +97,7 @@ def create_window(
 ) -> tuple[MainWindow, KnowledgeLoader]:
     """Build the window and a loader that the caller starts once the window has been shown."""
     window = MainWindow(settings, build=build)
+    window.data_dir = data_dir
     loader = KnowledgeLoader(data_dir, prefetch=window.settings.comparison)
     loader.setParent(window)
     loader.sig_loaded.connect(window.show_knowledge)

@@ -44,6 +44,8 @@ class MainWindow(QMainWindow):
         self._names: dict[str, str] = {}
         self._dialog: QWidget | None = None
         self._built = False
+        self.data_dir = None  # set by create_window; consults open the clinic DB there
+        self._clinic_stores = None
         # The shell's first frame is the bare window: no Qt enums (the Qt namespace alone
         # costs ~30 ms to load) and no child widget (the first one polishes the style and
         # loads the fonts, ~40 ms). build() adds "Loading…" and the panels right after it.
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         from explorer.ui.charts_panel import ChartsPanel
         from explorer.ui.comparison_model import ComparisonTableModel
         from explorer.ui.comparison_panel import ComparisonPanel
+        from explorer.ui.consult_panel import ConsultPanel
         from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
 
         self.comparison_model = ComparisonTableModel(parent=self)
@@ -74,10 +77,12 @@ class MainWindow(QMainWindow):
         self.glossary = GlossaryView(self)
         self.faq = FaqView(self)
         self.charts = ChartsPanel(self)
+        self.consult = ConsultPanel(self)
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.comparison, "&Comparison")
         self.tabs.addTab(self.charts, "C&harts")
+        self.tabs.addTab(self.consult, "Co&nsult")
         self.tabs.addTab(self.pathway, "Care &pathway")
         self.tabs.addTab(self.glossary, "&Glossary")
         self.tabs.addTab(self.faq, "&FAQ")
@@ -166,7 +171,7 @@ class MainWindow(QMainWindow):
         self.tab_actions = [
             self._action(name, lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             for i, name in enumerate(
-                ("&Comparison", "C&harts", "Care &pathway", "&Glossary", "&FAQ")
+                ("&Comparison", "C&harts", "Co&nsult", "Care &pathway", "&Glossary", "&FAQ")
             )
         ]
 
@@ -243,6 +248,8 @@ class MainWindow(QMainWindow):
         self.splitter.splitterMoved.connect(self._save_splitter)
         self.pathway.sig_treatment_clicked.connect(self.show_details)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.consult.new_button.clicked.connect(self.start_consult)
+        QtWidgets.QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self.charts.sig_provenance.connect(self._on_chart_provenance)
         self.glossary.sig_treatment_clicked.connect(self.show_details)
 
@@ -416,6 +423,43 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.charts and not self.charts.built:
             self.charts.ensure_built()  # imports pyqtgraph: only when a chart is wanted
+        if self.tabs.widget(index) is self.consult:
+            self._ensure_consults()
+
+    def _ensure_consults(self) -> bool:
+        """Open the clinic database for consults (SQLAlchemy loads here, not at start)."""
+        if self.consult.service is not None:
+            return True
+        if self.data_dir is None:
+            return False
+        from explorer.errors import UserFacingError
+        from explorer.services.consults import ConsultService
+        from explorer.services.knowledge import open_stores
+
+        try:
+            self._clinic_stores = open_stores(self.data_dir, refresh_shipped=False)
+        except UserFacingError as exc:
+            QtWidgets.QMessageBox.critical(self, "Consults unavailable", str(exc))
+            return False
+        self.consult.set_service(ConsultService(self._clinic_stores.clinic))
+        return True
+
+    def start_consult(self) -> None:
+        """New consult from the current comparison."""
+        if not self._ensure_consults():
+            return
+        slug = self.condition.currentData()
+        names = [t.name for t in self.comparison_model.treatments()]
+        summary = f"{self.condition.currentText()} · " + (
+            ", ".join(names) if names else "no treatments compared yet"
+        )
+        self.consult.start_from(slug, self.comparison_model.slugs(), summary)
+        self.tabs.setCurrentWidget(self.consult)
+
+    def _on_focus_changed(self, old, _new) -> None:
+        # Every focus change away from the consult saves it at once.
+        if old is not None and self.consult.isAncestorOf(old):
+            self.consult.save_now()
 
     def _on_chart_provenance(self, context: str, sources: list) -> None:
         from explorer.ui.provenance import ProvenanceDialog, provenance_html
@@ -463,11 +507,29 @@ class MainWindow(QMainWindow):
         from explorer.ui.report_export import build_report
 
         assert self.snapshot is not None
+        consult = self.consult.current() if self._built else None
+        if consult is None:
+            return build_report(
+                self.snapshot,
+                self.comparison_model.treatments(),
+                self.condition.currentData(),
+                variant=variant,
+            )
+        self.consult.save_now()
         return build_report(
             self.snapshot,
             self.comparison_model.treatments(),
             self.condition.currentData(),
             variant=variant,
+            notes=self.consult.notes_text(),
+            patient_label=consult.patient_label,
+            clinician=consult.clinician,
+            priorities=[*consult.priority_words, consult.priorities_note]
+            if consult.priorities_note
+            else list(consult.priority_words),
+            plan=consult.plan,
+            review_date=consult.review_date,
+            today=consult.consult_date,
         )
 
     def print_comparison(self) -> None:
@@ -562,6 +624,11 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
+        if self._built:
+            self.consult.save_now()
+            if self._clinic_stores is not None:
+                self._clinic_stores.close()
+                self._clinic_stores = None
         self.settings.geometry = self.saveGeometry()
         if self._built:
             self.settings.window_state = self.saveState()

@@ -1,0 +1,308 @@
+"""The consult workspace (clinician mode): start from the comparison, record what matters
+to the patient, notes and plan; saved 2 s after the last keystroke and on every focus
+change; history with search, reopen, follow-up and delete with undo.
+
+Consult notes are health information: they live only in the clinic database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.domain.consult import PRIORITIES, Consult, Decision
+from explorer.errors import UserFacingError
+
+AUTOSAVE_MS = 2000
+
+
+class ConsultPanel(QWidget):
+    """Needs :meth:`set_service` (a ConsultService) before use; the window supplies the
+    comparison through :meth:`start_from`."""
+
+    sig_consult_changed = Signal(object)  # the open Consult or None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Consult")
+        self.service = None
+        self.consult: Consult | None = None
+        self._loading = False
+        self._deleted: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save_now)
+
+        self.new_button = QPushButton("&New consult from this comparison", self)
+        self.new_button.setAccessibleName("New consult")
+        self.label = QLineEdit(self)
+        self.label.setPlaceholderText("Patient label (optional; no more than a label)")
+        self.label.setAccessibleName("Patient label")
+        self.clinician = QLineEdit(self)
+        self.clinician.setAccessibleName("Clinician")
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.boxes: dict[str, QCheckBox] = {}
+        priorities = QGroupBox("What matters to the patient", self)
+        grid = QVBoxLayout(priorities)
+        for key, words in PRIORITIES:
+            box = QCheckBox(words, priorities)
+            box.setAccessibleName(words)
+            self.boxes[key] = box
+            grid.addWidget(box)
+        self.priorities_note = QLineEdit(priorities)
+        self.priorities_note.setPlaceholderText("Anything else that matters, in their words")
+        self.priorities_note.setAccessibleName("What else matters")
+        grid.addWidget(self.priorities_note)
+        self.notes = QTextEdit(self)
+        self.notes.setAccessibleName("Consult notes")
+        self.notes.setPlaceholderText("Notes typed during the conversation")
+        self.plan = QLineEdit(self)
+        self.plan.setAccessibleName("Plan")
+        self.review = QDateEdit(self)
+        self.review.setCalendarPopup(True)
+        self.review.setAccessibleName("Review date")
+        self.decision = QComboBox(self)
+        for decision in Decision:
+            self.decision.addItem(decision.value.capitalize(), decision.value)
+        self.decision.setAccessibleName("Decision")
+        self.status = QLabel("No consult open", self)
+        self.status.setAccessibleName("Save status")
+
+        form = QFormLayout()
+        form.addRow("Patient &label", self.label)
+        form.addRow("&Clinician", self.clinician)
+        form.addRow("", self.summary)
+        editor = QWidget(self)
+        layout = QVBoxLayout(editor)
+        top = QHBoxLayout()
+        top.addWidget(self.new_button)
+        top.addStretch()
+        top.addWidget(self.status)
+        layout.addLayout(top)
+        layout.addLayout(form)
+        layout.addWidget(priorities)
+        layout.addWidget(QLabel("&Notes", self, buddy=self.notes))
+        layout.addWidget(self.notes, 1)
+        plan = QFormLayout()
+        plan.addRow("&Plan", self.plan)
+        plan.addRow("&Review on", self.review)
+        plan.addRow("&Decision", self.decision)
+        layout.addLayout(plan)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search by label, condition or date (YYYY-MM-DD)")
+        self.search.setAccessibleName("Search consults")
+        self.history = QListWidget(self)
+        self.history.setAccessibleName("Consult history")
+        self.reopen_button = QPushButton("&Open", self)
+        self.follow_button = QPushButton("&Follow-up", self)
+        self.delete_button = QPushButton("De&lete…", self)
+        self.undo_button = QPushButton("&Undo delete", self)
+        self.undo_button.setEnabled(False)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(QLabel("History", self))
+        side_layout.addWidget(self.search)
+        side_layout.addWidget(self.history, 1)
+        buttons = QHBoxLayout()
+        for button in (
+            self.reopen_button,
+            self.follow_button,
+            self.delete_button,
+            self.undo_button,
+        ):
+            buttons.addWidget(button)
+        side_layout.addLayout(buttons)
+        # Scrolls rather than forcing the window wider or taller (1280x720 at 150 % type).
+        scroll = QScrollArea(self)
+        scroll.setWidget(editor)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(scroll)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+
+        for widget in (self.label, self.clinician, self.priorities_note, self.plan):
+            widget.textEdited.connect(self._changed)
+        self.notes.textChanged.connect(self._changed)
+        self.review.dateChanged.connect(self._changed)
+        self.decision.currentIndexChanged.connect(self._changed)
+        for box in self.boxes.values():
+            box.toggled.connect(self._changed)
+        self.search.textChanged.connect(self.refresh_history)
+        self.reopen_button.clicked.connect(self._open_selected)
+        self.history.itemActivated.connect(lambda _item: self._open_selected())
+        self.follow_button.clicked.connect(self._follow_up)
+        self.delete_button.clicked.connect(self._delete)
+        self.undo_button.clicked.connect(self._undo)
+        self._set_enabled(False)
+
+    # --- wiring ---------------------------------------------------------------------------
+    def set_service(self, service) -> None:
+        self.service = service
+        self.refresh_history()
+
+    def _set_enabled(self, on: bool) -> None:
+        for widget in (
+            self.label,
+            self.clinician,
+            self.notes,
+            self.plan,
+            self.review,
+            self.decision,
+            self.priorities_note,
+            *self.boxes.values(),
+        ):
+            widget.setEnabled(on)
+
+    # --- consult --------------------------------------------------------------------------
+    def start_from(self, condition: str | None, treatments: list[str], summary: str) -> None:
+        """A new consult from the current comparison (saved at once)."""
+        self.save_now()
+        consult = self.service.start(
+            condition=condition, treatments=treatments, clinician=self.clinician.text()
+        )
+        self._show(consult)
+        self.summary.setText(summary)
+        self.refresh_history()
+        self.notes.setFocus()
+
+    def _show(self, consult: Consult | None) -> None:
+        self._loading = True
+        self.consult = consult
+        self._set_enabled(consult is not None)
+        if consult is not None:
+            self.label.setText(consult.patient_label)
+            self.clinician.setText(consult.clinician or self.clinician.text())
+            self.notes.setHtml(consult.notes_html)
+            self.plan.setText(consult.plan)
+            review = consult.review_date or dt.date.today()
+            self.review.setDate(QDate(review.year, review.month, review.day))
+            self.decision.setCurrentIndex(self.decision.findData(consult.decision.value))
+            self.priorities_note.setText(consult.priorities_note)
+            for key, box in self.boxes.items():
+                box.setChecked(key in consult.priorities)
+            self.status.setText(f"Saved {consult.updated_at:%H:%M}")
+        else:
+            self.status.setText("No consult open")
+        self._loading = False
+        self.sig_consult_changed.emit(consult)
+
+    def _changed(self, *_args) -> None:
+        if self._loading or self.consult is None:
+            return
+        self.status.setText("Editing…")
+        self._timer.start()  # saved 2 s after the last change
+
+    def current(self) -> Consult | None:
+        """The open consult with the fields as they are on screen."""
+        if self.consult is None:
+            return None
+        date = self.review.date()
+        return replace(
+            self.consult,
+            patient_label=self.label.text(),
+            clinician=self.clinician.text(),
+            notes_html=self.notes.toHtml() if self.notes.toPlainText().strip() else "",
+            plan=self.plan.text(),
+            review_date=dt.date(date.year(), date.month(), date.day()),
+            decision=Decision(self.decision.currentData()),
+            priorities=tuple(k for k, box in self.boxes.items() if box.isChecked()),
+            priorities_note=self.priorities_note.text(),
+        )
+
+    def notes_text(self) -> str:
+        return self.notes.toPlainText()
+
+    def save_now(self) -> bool:
+        """Save at once if anything changed (also called on focus changes and on close)."""
+        self._timer.stop()
+        current = self.current()
+        if current is None or self.service is None or current == self.consult:
+            return True
+        try:
+            self.consult = self.service.save(current)
+        except UserFacingError as exc:
+            self.status.setText("Not saved")
+            QMessageBox.warning(self, "Consult not saved", str(exc))
+            return False
+        self.status.setText(f"Saved {dt.datetime.now():%H:%M:%S}")
+        self.sig_consult_changed.emit(self.consult)
+        return True
+
+    # --- history --------------------------------------------------------------------------
+    def refresh_history(self, *_args) -> None:
+        if self.service is None:
+            return
+        self.history.clear()
+        for consult in self.service.search(self.search.text()):
+            label = consult.patient_label or "(no label)"
+            text = f"{consult.consult_date:%Y-%m-%d} · {label} · {consult.condition or 'all'}"
+            item = QListWidgetItem(text, self.history)
+            item.setData(Qt.ItemDataRole.UserRole, consult.id)
+
+    def _selected_id(self) -> int | None:
+        item = self.history.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _open_selected(self) -> None:
+        consult_id = self._selected_id()
+        if consult_id is not None and self.save_now():
+            self._show(self.service.get(consult_id))
+
+    def _follow_up(self) -> None:
+        consult_id = self._selected_id() or (self.consult.id if self.consult else None)
+        if consult_id is not None and self.save_now():
+            self._show(self.service.duplicate_as_follow_up(consult_id))
+            self.refresh_history()
+
+    def _delete(self) -> None:
+        consult_id = self._selected_id()
+        if consult_id is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete consult", "Delete this consult? You can undo right after."
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.service.delete(consult_id)
+        self._deleted = consult_id
+        self.undo_button.setEnabled(True)
+        if self.consult is not None and self.consult.id == consult_id:
+            self._show(None)
+        self.refresh_history()
+
+    def _undo(self) -> None:
+        if self._deleted is not None:
+            self.service.undo_delete(self._deleted)
+            self._deleted = None
+            self.undo_button.setEnabled(False)
+            self.refresh_history()
