@@ -110,6 +110,17 @@ class Shooter:
         w.plain_action.trigger()
         charts.tabs.setCurrentIndex(0)
         charts.outcomes.export_png(self.out / "export-outcomes.png", 1400)
+        w.start_consult()
+        w.consult.label.setText("Room 3, 10:40")
+        w.consult.boxes["avoid-procedures"].setChecked(True)
+        w.consult.boxes["quick-relief"].setChecked(True)
+        w.consult.notes.setPlainText(
+            "Leg pain for 7 weeks, no red flags. Wants to avoid injections if possible. "
+            "Discussed exercise and watchful waiting; epidural injection as a short-term option."
+        )
+        w.consult.plan.setText("Home exercise programme; review at 6 weeks")
+        w.consult.save_now()
+        self.save(w, "consult")
         w.tabs.setCurrentWidget(w.pathway)
         self.save(w, "care-pathway")
         w.tabs.setCurrentWidget(w.glossary)

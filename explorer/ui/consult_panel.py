@@ -256,18 +256,22 @@ class ConsultPanel(QWidget):
             return False
         self.status.setText(f"Saved {dt.datetime.now():%H:%M:%S}")
         self.sig_consult_changed.emit(self.consult)
+        self.refresh_history()
         return True
 
     # --- history --------------------------------------------------------------------------
     def refresh_history(self, *_args) -> None:
         if self.service is None:
             return
+        selected = self._selected_id()
         self.history.clear()
         for consult in self.service.search(self.search.text()):
             label = consult.patient_label or "(no label)"
             text = f"{consult.consult_date:%Y-%m-%d} · {label} · {consult.condition or 'all'}"
             item = QListWidgetItem(text, self.history)
             item.setData(Qt.ItemDataRole.UserRole, consult.id)
+            if consult.id == selected:
+                self.history.setCurrentItem(item)
 
     def _selected_id(self) -> int | None:
         item = self.history.currentItem()

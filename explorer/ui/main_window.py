@@ -249,6 +249,9 @@ class MainWindow(QMainWindow):
         self.pathway.sig_treatment_clicked.connect(self.show_details)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.consult.new_button.clicked.connect(self.start_consult)
+        self.consult.clinician.textEdited.connect(
+            lambda name: setattr(self.settings, "clinician", name)
+        )
         QtWidgets.QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self.charts.sig_provenance.connect(self._on_chart_provenance)
         self.glossary.sig_treatment_clicked.connect(self.show_details)
@@ -453,6 +456,8 @@ class MainWindow(QMainWindow):
         summary = f"{self.condition.currentText()} · " + (
             ", ".join(names) if names else "no treatments compared yet"
         )
+        if not self.consult.clinician.text():
+            self.consult.clinician.setText(self.settings.clinician)
         self.consult.start_from(slug, self.comparison_model.slugs(), summary)
         self.tabs.setCurrentWidget(self.consult)
 

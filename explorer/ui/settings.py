@@ -73,5 +73,14 @@ class UiSettings:
     def plain(self, value: bool) -> None:
         self._s.setValue("explorer/plain", value)
 
+    @property
+    def clinician(self) -> str:
+        """The clinician's name for new consults on this PC."""
+        return str(self._s.value("consult/clinician", ""))
+
+    @clinician.setter
+    def clinician(self, name: str) -> None:
+        self._s.setValue("consult/clinician", name)
+
     def sync(self) -> None:
         self._s.sync()

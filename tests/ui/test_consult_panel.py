@@ -124,3 +124,21 @@ def test_export_carries_the_consult(qtbot, data_dir, settings_file, tmp_path, mo
             assert expected in text, expected
     finally:
         close(window)
+
+
+def test_clinician_name_is_remembered_and_history_shows_the_label(
+    qtbot, data_dir, settings_file
+) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.start_consult()
+        panel = window.consult
+        qtbot.keyClicks(panel.clinician, "Dr Rivera")
+        qtbot.keyClicks(panel.label, "Room 2")
+        panel.save_now()
+        assert "Room 2" in panel.history.item(0).text()
+        panel.clinician.clear()
+        window.start_consult()
+        assert panel.clinician.text() == "Dr Rivera"
+    finally:
+        close(window)
