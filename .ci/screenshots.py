@@ -121,6 +121,14 @@ class Shooter:
         w.consult.plan.setText("Home exercise programme; review at 6 weeks")
         w.consult.save_now()
         self.save(w, "consult")
+        from explorer.report.pdf import render_pages
+
+        for variant in ("clinician", "patient"):
+            content, images = w._report(variant)
+            for number, page in enumerate(render_pages(content, images, dpi=70)[:2], start=1):
+                path = self.out / f"pdf-{variant}-{number}.png"
+                page.save(str(path))
+                print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         w.tabs.setCurrentWidget(w.pathway)
         self.save(w, "care-pathway")
         w.tabs.setCurrentWidget(w.glossary)

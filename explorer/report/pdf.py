@@ -14,11 +14,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
     QTextDocument,
@@ -32,7 +34,7 @@ MARGIN_MM = 15.0
 
 
 def _document(
-    html: str, images: Mapping[str, QImage], width: float, device: QPagedPaintDevice
+    html: str, images: Mapping[str, QImage], width: float, device: QPaintDevice
 ) -> QTextDocument:
     document = QTextDocument()
     document.documentLayout().setPaintDevice(device)
@@ -105,27 +107,26 @@ def _render(content: ReportContent, target: Path, images: Mapping[str, QImage], 
     return paint_report(content, writer, images)
 
 
-def paint_report(
-    content: ReportContent, device: QPagedPaintDevice, images: Mapping[str, QImage]
-) -> int:
-    """Lay the report out on ``device`` (a PDF writer or a printer): the one renderer of
-    PDF export, print and print preview. Returns the number of pages."""
-    resolution = device.logicalDpiX()
-    page = device.pageLayout().paintRectPixels(resolution)
-    width, height = float(page.width()), float(page.height())
-    html, _sources = report_html(content)
-    document = _document(html, images, width, device)
-    line = 0.4 * resolution  # header and footer bands, ~1 cm
-    body = height - 2 * line
-    document.setPageSize(QSizeF(width, body))
-    count = document.pageCount()
-    painter = QPainter()
-    if not painter.begin(device):
-        raise OSError(5, "the document could not be started")
-    try:
-        small = QFont("DejaVu Sans")
-        small.setPointSizeF(8)
-        header = " · ".join(
+class _Pages:
+    """The report laid out for one page size: the body flows over pages of equal height."""
+
+    def __init__(
+        self,
+        content: ReportContent,
+        images: Mapping[str, QImage],
+        width: float,
+        height: float,
+        resolution: float,
+        device: QPaintDevice,
+    ) -> None:
+        self.width, self.height = width, height
+        self.line = 0.4 * resolution  # header and footer bands, ~1 cm
+        self.body = height - 2 * self.line
+        html, _sources = report_html(content)
+        self.document = _document(html, images, width, device)
+        self.document.setPageSize(QSizeF(width, self.body))
+        self.count = self.document.pageCount()
+        self.header = " · ".join(
             part
             for part in (
                 "Spine Treatment Explorer",
@@ -135,22 +136,71 @@ def paint_report(
             )
             if part
         )
-        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for number in range(count):
+
+    def draw(self, painter: QPainter, number: int) -> None:
+        """Header, page ``number`` (0-based) of the body, and "Page x of y"."""
+        small = QFont("DejaVu Sans")
+        small.setPointSizeF(8)
+        painter.setFont(small)
+        band = self.line * 0.8
+        painter.drawText(
+            QRectF(0, 0, self.width, band),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.header,
+        )
+        painter.drawText(
+            QRectF(0, self.height - band, self.width, band),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            f"Page {number + 1} of {self.count}",
+        )
+        painter.save()
+        painter.translate(0, self.line - number * self.body)
+        self.document.drawContents(painter, QRectF(0, number * self.body, self.width, self.body))
+        painter.restore()
+
+
+def paint_report(
+    content: ReportContent, device: QPagedPaintDevice, images: Mapping[str, QImage]
+) -> int:
+    """Lay the report out on ``device`` (a PDF writer or a printer): the one renderer of
+    PDF export, print and print preview. Returns the number of pages."""
+    resolution = device.logicalDpiX()
+    page = device.pageLayout().paintRectPixels(resolution)
+    pages = _Pages(content, images, float(page.width()), float(page.height()), resolution, device)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError(5, "the document could not be started")
+    try:
+        for number in range(pages.count):
             if number:
                 device.newPage()
-            painter.setFont(small)
-            painter.drawText(QRectF(0, 0, width, line * 0.8), left, header)
-            painter.drawText(
-                QRectF(0, height - line * 0.8, width, line * 0.8),
-                right,
-                f"Page {number + 1} of {count}",
-            )
-            painter.save()
-            painter.translate(0, line - number * body)
-            document.drawContents(painter, QRectF(0, number * body, width, body))
-            painter.restore()
+            pages.draw(painter, number)
     finally:
         painter.end()
-    return count
+    return pages.count
+
+
+def render_pages(
+    content: ReportContent, images: Mapping[str, QImage], dpi: int = 60
+) -> list[QImage]:
+    """The same pages as pictures (white A4 at ``dpi``): for previews and the README."""
+    full = QPageSize(QPageSize.PageSizeId.A4).sizePixels(dpi)
+    margin = MARGIN_MM / 25.4 * dpi
+    probe = QImage(8, 8, QImage.Format.Format_RGB32)
+    probe.setDotsPerMeterX(round(dpi / 0.0254))
+    probe.setDotsPerMeterY(round(dpi / 0.0254))
+    pages = _Pages(
+        content, images, full.width() - 2 * margin, full.height() - 2 * margin, dpi, probe
+    )
+    result = []
+    for number in range(pages.count):
+        image = QImage(full, QImage.Format.Format_RGB32)
+        image.setDotsPerMeterX(probe.dotsPerMeterX())
+        image.setDotsPerMeterY(probe.dotsPerMeterY())
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.translate(margin, margin)
+        pages.draw(painter, number)
+        painter.end()
+        result.append(image)
+    return result

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -157,6 +157,19 @@ class ConsultPanel(QWidget):
         self.decision.currentIndexChanged.connect(self._changed)
         for box in self.boxes.values():
             box.toggled.connect(self._changed)
+        # Every focus change away from a field saves at once (a local event filter: no
+        # application-wide signal that could outlive this panel).
+        for widget in (
+            self.label,
+            self.clinician,
+            self.priorities_note,
+            self.notes,
+            self.plan,
+            self.review,
+            self.decision,
+            *self.boxes.values(),
+        ):
+            widget.installEventFilter(self)
         self.search.textChanged.connect(self.refresh_history)
         self.reopen_button.clicked.connect(self._open_selected)
         self.history.itemActivated.connect(lambda _item: self._open_selected())
@@ -164,6 +177,11 @@ class ConsultPanel(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.undo_button.clicked.connect(self._undo)
         self._set_enabled(False)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FocusOut and self.consult is not None:
+            self.save_now()
+        return super().eventFilter(watched, event)
 
     # --- wiring ---------------------------------------------------------------------------
     def set_service(self, service) -> None:

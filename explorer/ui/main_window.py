@@ -252,7 +252,6 @@ class MainWindow(QMainWindow):
         self.consult.clinician.textEdited.connect(
             lambda name: setattr(self.settings, "clinician", name)
         )
-        QtWidgets.QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self.charts.sig_provenance.connect(self._on_chart_provenance)
         self.glossary.sig_treatment_clicked.connect(self.show_details)
 
@@ -460,11 +459,6 @@ class MainWindow(QMainWindow):
             self.consult.clinician.setText(self.settings.clinician)
         self.consult.start_from(slug, self.comparison_model.slugs(), summary)
         self.tabs.setCurrentWidget(self.consult)
-
-    def _on_focus_changed(self, old, _new) -> None:
-        # Every focus change away from the consult saves it at once.
-        if old is not None and self.consult.isAncestorOf(old):
-            self.consult.save_now()
 
     def _on_chart_provenance(self, context: str, sources: list) -> None:
         from explorer.ui.provenance import ProvenanceDialog, provenance_html
