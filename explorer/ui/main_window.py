@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", self.close, K.Quit)
         self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
+        self.preferences_action = self._action(
+            "&Preferences…", self.edit_preferences, K.Preferences
+        )
         self.plain_action = self._action(
             "&Plain language", self._on_plain_toggled, "Ctrl+Shift+L", checkable=True
         )
@@ -202,7 +205,7 @@ class MainWindow(QMainWindow):
                 None,
                 self.quit_action,
             ],
-            "&Edit": [self.find_action],
+            "&Edit": [self.find_action, None, self.preferences_action],
             "&View": [self.plain_action, self.highlight_action, None, *self.tab_actions],
             "Co&mparison": [
                 self.add_action,
@@ -322,6 +325,30 @@ class MainWindow(QMainWindow):
         QtWidgets.QMessageBox.critical(self, "Spine Treatment Explorer", message)
 
     # --- actions -----------------------------------------------------------------------------
+    def edit_preferences(self) -> None:
+        """Clinic name (report header) and clinician name (new consults) for this PC."""
+        dialog = QtWidgets.QDialog(self)
+        dialog.setWindowTitle("Preferences")
+        clinic = QtWidgets.QLineEdit(self.settings.clinic_name, dialog)
+        clinic.setAccessibleName("Clinic name")
+        clinician = QtWidgets.QLineEdit(self.settings.clinician, dialog)
+        clinician.setAccessibleName("Clinician name")
+        form = QtWidgets.QFormLayout(dialog)
+        form.addRow("&Clinic name (printed on reports)", clinic)
+        form.addRow("C&linician name (new consults)", clinician)
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel,
+            dialog,
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        self._preferences = (dialog, clinic, clinician)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.settings.clinic_name = clinic.text().strip()
+            self.settings.clinician = clinician.text().strip()
+
     def focus_search(self) -> None:
         self.catalog.search.setFocus()
         self.catalog.search.selectAll()
@@ -513,6 +540,7 @@ class MainWindow(QMainWindow):
                 self.comparison_model.treatments(),
                 self.condition.currentData(),
                 variant=variant,
+                clinic_name=self.settings.clinic_name,
             )
         self.consult.save_now()
         return build_report(
@@ -520,6 +548,7 @@ class MainWindow(QMainWindow):
             self.comparison_model.treatments(),
             self.condition.currentData(),
             variant=variant,
+            clinic_name=self.settings.clinic_name,
             notes=self.consult.notes_text(),
             patient_label=consult.patient_label,
             clinician=consult.clinician,

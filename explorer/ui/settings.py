@@ -82,5 +82,14 @@ class UiSettings:
     def clinician(self, name: str) -> None:
         self._s.setValue("consult/clinician", name)
 
+    @property
+    def clinic_name(self) -> str:
+        """Printed in the header of every exported comparison."""
+        return str(self._s.value("consult/clinic_name", ""))
+
+    @clinic_name.setter
+    def clinic_name(self, name: str) -> None:
+        self._s.setValue("consult/clinic_name", name)
+
     def sync(self) -> None:
         self._s.sync()

@@ -142,3 +142,28 @@ def test_clinician_name_is_remembered_and_history_shows_the_label(
         assert panel.clinician.text() == "Dr Rivera"
     finally:
         close(window)
+
+
+def test_clinic_name_from_preferences_heads_the_report(
+    qtbot, data_dir, settings_file, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+
+        def accept(dialog):
+            _dialog, clinic, clinician = window._preferences
+            clinic.setText("Riverside Spine Clinic")
+            clinician.setText("Dr Rivera")
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(QDialog, "exec", accept)
+        window.preferences_action.trigger()
+        assert window.settings.clinic_name == "Riverside Spine Clinic"
+        content, _images = window._report("clinician")
+        assert content.clinic_name == "Riverside Spine Clinic"
+        window.start_consult()
+        assert window.consult.clinician.text() == "Dr Rivera"
+    finally:
+        close(window)
