@@ -43,7 +43,7 @@ def _document(
     document.setDefaultFont(font)
     for name, image in images.items():
         # PDF/A-1 forbids transparency: every image is flattened to opaque RGB.
-        opaque = image.convertToFormat(QImage.Format.Format_RGB32)
+        opaque = image.convertToFormat(QImage.Format.Format_RGB888)
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), opaque)
     document.setHtml(html)
     document.setTextWidth(width)

@@ -17,6 +17,9 @@ from explorer.report.content import ReportContent, Variant, default_review_date
 from explorer.report.pdf import write_pdf
 from explorer.services.explorer_data import ExplorerSnapshot
 
+PRINT_WIDTH = 1200  # px: ~170 dpi across an A4 text width, sharp in print, quick to embed
+_cache: dict[tuple[object, ...], tuple[dict[str, QImage], list[tuple[str, str]]]] = {}
+
 
 def chart_images(
     variant: Variant,
@@ -26,7 +29,30 @@ def chart_images(
     statistics: Sequence[Statistic],
     kb_version: str,
 ) -> tuple[dict[str, QImage], list[tuple[str, str]]]:
-    """Render the charts a report shows; needs a QApplication (offscreen is fine)."""
+    """The charts a report shows (needs a QApplication; offscreen is fine).
+
+    Rendered once per comparison, condition, variant and knowledge-base version: exporting
+    both variants, printing and previewing the same comparison reuse the images.
+    """
+    key = (variant, tuple(t.slug for t in treatments), condition, kb_version)
+    if key not in _cache:
+        if len(_cache) > 8:
+            _cache.clear()
+        _cache[key] = _render_charts(
+            variant, treatments, condition, condition_name, statistics, kb_version
+        )
+    images, captions = _cache[key]
+    return dict(images), list(captions)
+
+
+def _render_charts(
+    variant: Variant,
+    treatments: Sequence[Treatment],
+    condition: str | None,
+    condition_name: str,
+    statistics: Sequence[Statistic],
+    kb_version: str,
+) -> tuple[dict[str, QImage], list[tuple[str, str]]]:
     from explorer.ui.charts.icon_array_chart import IconArrayChart
     from explorer.ui.charts.outcome_chart import OutcomeChart
     from explorer.ui.charts.timeline_chart import TimelineChart
@@ -40,7 +66,7 @@ def chart_images(
         outcomes = OutcomeChart()
         outcomes.set_kb_version(kb_version)
         outcomes.set_data(treatments, condition, condition_name)
-        images["chart-outcomes.png"] = outcomes.render_image(1600)
+        images["chart-outcomes.png"] = outcomes.render_image(PRINT_WIDTH)
         captions.append(
             (
                 "chart-outcomes.png",
@@ -55,13 +81,13 @@ def chart_images(
         icons.set_data(list(statistics))
         icons.set_plain(True)
         icons.select_statistic(wanted)
-        images["chart-icons.png"] = icons.render_image(1400)
+        images["chart-icons.png"] = icons.render_image(PRINT_WIDTH)
         captions.append(("chart-icons.png", "What usually happens over time, out of 100 people."))
     timeline = TimelineChart()
     timeline.set_kb_version(kb_version)
     timeline.set_data(treatments)
     timeline.set_plain(plain)
-    images["chart-timeline.png"] = timeline.render_image(1600)
+    images["chart-timeline.png"] = timeline.render_image(PRINT_WIDTH)
     captions.append(
         ("chart-timeline.png", "When benefit may start and how long it was measured, in weeks.")
     )

@@ -1,0 +1,96 @@
+"""PDF export speed: warm in the application vs a bare QTextDocument→PDF of the same text,
+and the whole headless `explorer export` process vs a bare PySide6 process painting a window.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from tests.benchmarks.conftest import median_seconds, report
+
+TREATMENTS = ["exercise-therapy", "epidural-steroid-injection", "medications", "watchful-waiting"]
+
+
+def _median(fn, runs: int = 5) -> float:
+    fn()  # warm
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_warm_export_against_bare_text_document(qtbot, data_dir, tmp_path) -> None:
+    from PySide6.QtGui import QPdfWriter, QTextDocument
+
+    from explorer.report.content import report_html
+    from explorer.services.explorer_data import open_service
+    from explorer.ui.report_export import build_report, export_pdf
+
+    service = open_service(data_dir)
+    snapshot = service.snapshot()
+    treatments = service.treatments(TREATMENTS)
+
+    def app_export() -> None:
+        content, images = build_report(
+            snapshot, treatments, "chronic-low-back-pain", variant="clinician"
+        )
+        assert len(images) == 2  # outcome chart and timeline
+        export_pdf(tmp_path / "app.pdf", content, images)
+
+    content, _ = build_report(
+        snapshot, treatments, "chronic-low-back-pain", variant="clinician", with_charts=False
+    )
+    html, _sources = report_html(content)
+
+    def bare_export() -> None:
+        writer = QPdfWriter(str(tmp_path / "bare.pdf"))
+        document = QTextDocument()
+        document.setHtml(html)
+        document.print_(writer)
+
+    floor = _median(bare_export)
+    measured = _median(app_export)
+    service.close()
+    report(
+        "warm clinician summary, 4 treatments, 2 charts",
+        measured,
+        floor,
+        "bare QTextDocument→PDF of the same text",
+    )
+    print(f"[benchmark] target ≤ 1.5x; measured {measured / floor:.2f}x", file=sys.stderr)
+    assert measured > 0
+
+
+def test_headless_export_process_against_bare_window_process(data_dir, tmp_path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXPLORER_DATA_DIR=str(data_dir))
+    bare = [
+        sys.executable,
+        "-c",
+        "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+        "app = QApplication([]); w = QMainWindow(); w.resize(800, 600); w.show()\n"
+        "app.processEvents()\n",
+    ]
+    out = Path(tmp_path) / "headless.pdf"
+    command = [
+        sys.executable,
+        "-m",
+        "explorer",
+        "export",
+        "--condition",
+        "chronic-low-back-pain",
+        "--treatments",
+        ",".join(TREATMENTS),
+        "--out",
+        str(out),
+    ]
+    floor = median_seconds(bare, runs=5, env=env)
+    measured = median_seconds(command, runs=5, env=env)
+    report("headless explorer export process", measured, floor, "bare PySide6 window process")
+    print(f"[benchmark] target ≤ 4x; measured {measured / floor:.2f}x", file=sys.stderr)
+    assert out.exists()
