@@ -64,6 +64,8 @@ class ConsultPanel(QWidget):
         self.clinician.setAccessibleName("Clinician")
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.date_label = QLabel(self)
+        self.date_label.setAccessibleName("Consult date")
         self.boxes: dict[str, QCheckBox] = {}
         priorities = QGroupBox("What matters to the patient", self)
         grid = QVBoxLayout(priorities)
@@ -92,6 +94,7 @@ class ConsultPanel(QWidget):
         self.status.setAccessibleName("Save status")
 
         form = QFormLayout()
+        form.addRow("Date", self.date_label)
         form.addRow("Patient &label", self.label)
         form.addRow("&Clinician", self.clinician)
         form.addRow("", self.summary)
@@ -218,6 +221,7 @@ class ConsultPanel(QWidget):
         self.consult = consult
         self._set_enabled(consult is not None)
         if consult is not None:
+            self.date_label.setText(f"{consult.consult_date:%A %d %B %Y}")
             self.label.setText(consult.patient_label)
             self.clinician.setText(consult.clinician or self.clinician.text())
             self.notes.setHtml(consult.notes_html)

@@ -598,7 +598,9 @@ class MainWindow(QMainWindow):
 
         if self.snapshot is None:
             return None
-        name = suggested_file_name(dt.date.today(), "", variant)
+        consult = self.consult.current()
+        label = consult.patient_label if consult is not None else ""
+        name = suggested_file_name(dt.date.today(), label, variant)
         chosen, _ = QtWidgets.QFileDialog.getSaveFileName(
             self, "Export PDF", str(Path.home() / name), "PDF document (*.pdf)"
         )
