@@ -3,26 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from explorer.ui.app import create_window
-from explorer.ui.settings import UiSettings
-
-
-def open_window(qtbot, data_dir, settings_file):
-    settings = UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window, loader = create_window(data_dir, settings)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.sig_ready, timeout=30_000):
-        loader.start()
-    return window
-
-
-def close(window):
-    window.close()
-    window.service.close()
+from tests.ui.helpers import close_window, open_window
 
 
 def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_file) -> None:
@@ -42,7 +25,7 @@ def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_f
     # saved within 2 s of the last keystroke, without any other action
     qtbot.waitUntil(lambda: panel.status.text().startswith("Saved"), timeout=5000)
     consult_id = panel.consult.id
-    close(window)
+    close_window(window)
 
     window = open_window(qtbot, data_dir, settings_file)
     try:
@@ -58,7 +41,7 @@ def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_f
         assert panel.boxes["quick-relief"].isChecked()
         assert not panel.boxes["fear-of-surgery"].isChecked()
     finally:
-        close(window)
+        close_window(window)
 
 
 def test_focus_change_saves_at_once(qtbot, data_dir, settings_file) -> None:
@@ -73,7 +56,7 @@ def test_focus_change_saves_at_once(qtbot, data_dir, settings_file) -> None:
         saved = panel.service.get(panel.consult.id)
         assert "typed then clicked away" in saved.notes_html
     finally:
-        close(window)
+        close_window(window)
 
 
 def test_delete_asks_first_and_can_be_undone(qtbot, data_dir, settings_file, monkeypatch) -> None:
@@ -92,7 +75,7 @@ def test_delete_asks_first_and_can_be_undone(qtbot, data_dir, settings_file, mon
         panel.undo_button.click()
         assert panel.history.count() == 1
     finally:
-        close(window)
+        close_window(window)
 
 
 @pytest.mark.slow
@@ -123,7 +106,7 @@ def test_export_carries_the_consult(qtbot, data_dir, settings_file, tmp_path, mo
         ):
             assert expected in text, expected
     finally:
-        close(window)
+        close_window(window)
 
 
 def test_clinician_name_is_remembered_and_history_shows_the_label(
@@ -141,7 +124,7 @@ def test_clinician_name_is_remembered_and_history_shows_the_label(
         window.start_consult()
         assert panel.clinician.text() == "Dr Rivera"
     finally:
-        close(window)
+        close_window(window)
 
 
 def test_clinic_name_from_preferences_heads_the_report(
@@ -166,4 +149,4 @@ def test_clinic_name_from_preferences_heads_the_report(
         window.start_consult()
         assert window.consult.clinician.text() == "Dr Rivera"
     finally:
-        close(window)
+        close_window(window)

@@ -6,25 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAccessible, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
 from explorer.domain.comparison import ROWS, Row
-from explorer.ui.app import create_window
 from explorer.ui.catalog_model import TREATMENT_MIME, CatalogTableModel
 from explorer.ui.provenance import ProvenanceDialog
-from explorer.ui.settings import UiSettings
-
-
-def open_window(qtbot, data_dir, settings_file):
-    settings = UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window, loader = create_window(data_dir, settings)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.sig_ready, timeout=30_000):
-        loader.start()
-    return window
+from tests.ui.helpers import open_window
 
 
 @pytest.fixture
