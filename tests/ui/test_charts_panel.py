@@ -8,24 +8,16 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from explorer.ui.app import create_window
-from explorer.ui.settings import UiSettings
+from tests.ui.helpers import close_window, open_window
 
 
 @pytest.fixture
 def window(qtbot, data_dir, settings_file):
-    settings = UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
-    w, loader = create_window(data_dir, settings)
-    qtbot.addWidget(w)
-    w.show()
-    with qtbot.waitSignal(w.sig_ready, timeout=30_000):
-        loader.start()
+    w = open_window(qtbot, data_dir, settings_file)
     yield w
-    w.close()
-    w.service.close()
+    close_window(w)
 
 
 def open_charts(window):
