@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from explorer.domain.comparison import ROWS, Cell, Row, build_cell, row_label
+from explorer.domain.consult import REVIEW_AFTER_WEEKS
 from explorer.domain.models import KnowledgeBaseInfo, SourceRef, Treatment
 
 Variant = Literal["clinician", "patient"]
@@ -197,6 +197,6 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
     return "".join(out), sources
 
 
-def default_review_date(today: dt.date, weeks: Sequence[float] = (6.0, 12.0)) -> dt.date:
-    """The care pathway's reassessment window starts at about 6 weeks."""
-    return today + dt.timedelta(weeks=weeks[0])
+def default_review_date(today: dt.date) -> dt.date:
+    """The care pathway's reassessment window starts at about 6 weeks (as for consults)."""
+    return today + dt.timedelta(weeks=REVIEW_AFTER_WEEKS)

@@ -64,7 +64,7 @@ class ComparisonTableView(QTableView):
 class _DifferenceTint(RichTextDelegate):
     """Tints the rows whose cells differ most, when highlighting is on."""
 
-    def __init__(self, model: ComparisonTableModel, parent=None) -> None:
+    def __init__(self, parent=None) -> None:
         super().__init__(ComparisonTableModel.HtmlRole, parent)
         self.highlight = True
 
@@ -110,7 +110,7 @@ class ComparisonPanel(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.delegate = _DifferenceTint(model, self.view)
+        self.delegate = _DifferenceTint(self.view)
         self.view.setItemDelegate(self.delegate)
         header = self.view.horizontalHeader()
         # Treatment names wrap onto two lines instead of being cut at both ends.

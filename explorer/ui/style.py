@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
-
 from explorer.domain.vocab import Certainty
 
 # (background, text) per certainty: readable on light and dark window backgrounds.
@@ -25,14 +22,6 @@ CERTAINTY_COLOURS: dict[Certainty, tuple[str, str]] = {
 }
 CAUTION_COLOUR = "#d55e00"  # Okabe-Ito vermillion
 HARM_COLOUR = "#b2182b"
-
-
-def is_dark() -> bool:
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return False
-    palette = app.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
 def esc(text: str) -> str:
