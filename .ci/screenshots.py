@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from explorer.ui.app import create_window  # noqa: E402
 from explorer.ui.settings import UiSettings  # noqa: E402
 
+PIN = "2468"  # the screenshots' clinician PIN (a fresh data folder each run)
 COMPARISON = [
     "exercise-therapy",
     "epidural-steroid-injection",
@@ -62,6 +63,13 @@ class Shooter:
         settings = QSettings(str(ini), QSettings.Format.IniFormat)
         settings.setValue("explorer/condition", "sciatica")
         settings.setValue("explorer/comparison", ",".join(COMPARISON))
+        settings.setValue("consult/clinician", "Dr A. Rivera")
+        from explorer.services.access import AccessService
+        from explorer.services.knowledge import open_stores
+
+        stores = open_stores(data_dir)
+        AccessService(stores.clinic).set_pin(PIN, PIN, clinician="Dr A. Rivera")
+        stores.close()
         self.window, self.loader = create_window(data_dir, UiSettings(settings))
         self.window.resize(1280, 720)
         self.window.sig_ready.connect(lambda: QTimer.singleShot(300, self.shoot))
@@ -110,6 +118,11 @@ class Shooter:
         w.plain_action.trigger()
         charts.tabs.setCurrentIndex(0)
         charts.outcomes.export_png(self.out / "export-outcomes.png", 1400)
+        w.tabs.setCurrentWidget(w.consult_tab)
+        self.save(w, "consult-locked")
+        form = w.consult_lock.form
+        form.pin.setText(PIN)
+        form.try_submit()
         w.start_consult()
         w.consult.label.setText("Room 3, 10:40")
         w.consult.boxes["avoid-procedures"].setChecked(True)
@@ -143,7 +156,28 @@ class Shooter:
         w.show_details("intra-annular-fibrin")
         self.save(self.dialog(), "treatment-detail")
         self.dialog().close()
+        self.shoot_patient_mode()
         self.app.quit()
+
+    def shoot_patient_mode(self) -> None:
+        w = self.window
+        w.enter_patient_mode()
+        patient = w.patient_window
+        patient.showNormal()  # the offscreen screen is small: a window of a typical size
+        patient.resize(1440, 900)
+        self.app.processEvents()
+        self.save(patient, "patient-mode")
+        patient.browse.tabs.setCurrentWidget(patient.browse.charts)
+        patient.browse.charts.tabs.setCurrentIndex(1)
+        self.save(patient, "patient-mode-pictures")
+        patient.start_over()
+        self.save(patient, "patient-mode-welcome")
+        patient.ask_to_leave()
+        self.app.processEvents()
+        dialogs = [d for d in patient.findChildren(QDialog) if d.isVisible()]
+        self.save(dialogs[-1], "patient-mode-pin")
+        dialogs[-1].form.pin.setText(PIN)
+        dialogs[-1].form.try_submit()
 
     def dialog(self) -> QDialog:
         dialogs = [d for d in self.window.findChildren(QDialog) if d.isVisible()]

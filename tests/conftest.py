@@ -17,6 +17,8 @@ os.environ.pop("EXPLORER_DATA_DIR", None)
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "db" / "knowledge"
+TEST_PIN = "2468"
+"""The clinician PIN of every test data directory (set once in the session's build)."""
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +36,12 @@ def _built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the shipped knowledge base built once per test session."""
     from explorer.services.knowledge import open_stores
 
+    from explorer.services.access import AccessService
+
     folder = tmp_path_factory.mktemp("built")
-    open_stores(folder).close()
+    stores = open_stores(folder)
+    AccessService(stores.clinic).set_pin(TEST_PIN, TEST_PIN, clinician="test set-up")
+    stores.close()
     return folder
 
 

@@ -2,6 +2,10 @@
 
 Every save is its own transaction on the clinic database (WAL, synchronous=FULL): when
 ``save`` returns, the text is on disk. Nothing here touches the knowledge base.
+
+Each use case writes its audit row in the same transaction as the change: started,
+opened, edited (once per editing session: from opening a consult until it is opened
+again or :meth:`ConsultService.end_editing`), exported, deleted and restored.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult, Decision
 from explorer.errors import UserFacingError
+from explorer.services.audit import AuditAction, audit_row
 from explorer.store.clinic_models import ConsultRow
 
 MAX_LABEL = 120
@@ -57,8 +62,36 @@ def _domain(row: ConsultRow) -> Consult:
 class ConsultService:
     """Consults in one clinic database."""
 
-    def __init__(self, clinic: Engine) -> None:
+    def __init__(self, clinic: Engine, *, clinician: str = "") -> None:
         self._engine = clinic
+        self.clinician = clinician
+        """Who is acting (for the audit log): the clinician named in this PC's settings."""
+        self._edited: set[int] = set()
+
+    def _audit(
+        self, session: Session, action: AuditAction, consult_id: int | None, detail: str = ""
+    ) -> None:
+        session.add(audit_row(action, self.clinician, consult_id, detail))
+
+    def open(self, consult_id: int) -> Consult:
+        """Read a consult to show it (audited as opened; starts a new editing session)."""
+        with Session(self._engine) as session, session.begin():
+            row = session.get(ConsultRow, consult_id)
+            if row is None:
+                raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
+            self._audit(session, AuditAction.CONSULT_OPENED, consult_id)
+            self._edited.discard(consult_id)
+            return _domain(row)
+
+    def end_editing(self) -> None:
+        """The next save of any consult is audited as a new edit (e.g. after a lock)."""
+        self._edited.clear()
+
+    def record_export(self, consult_id: int, what: str) -> None:
+        """Audit that a consult left the application (PDF export or print)."""
+        action = AuditAction.CONSULT_PRINTED if what == "print" else AuditAction.CONSULT_EXPORTED
+        with Session(self._engine) as session, session.begin():
+            self._audit(session, action, consult_id, what)
 
     def start(
         self,
@@ -69,6 +102,8 @@ class ConsultService:
         patient_label: str = "",
         today: dt.date | None = None,
         follow_up_of: int | None = None,
+        priorities: tuple[str, ...] = (),
+        priorities_note: str = "",
     ) -> Consult:
         """A new consult from the current comparison, saved at once."""
         date = today or dt.date.today()
@@ -81,8 +116,8 @@ class ConsultService:
             clinician=clinician.strip(),
             condition_slug=condition,
             treatment_slugs=list(treatments),
-            priorities=[],
-            priorities_note="",
+            priorities=list(priorities),
+            priorities_note=priorities_note,
             notes_html="",
             plan="",
             review_date=date + dt.timedelta(weeks=REVIEW_AFTER_WEEKS),
@@ -93,6 +128,9 @@ class ConsultService:
         with Session(self._engine) as session, session.begin():
             session.add(row)
             session.flush()
+            detail = f"follow-up of consult {follow_up_of}" if follow_up_of else ""
+            self._audit(session, AuditAction.CONSULT_STARTED, row.id, detail)
+            self._edited.discard(row.id)
             return _domain(row)
 
     def save(self, consult: Consult) -> Consult:
@@ -134,6 +172,9 @@ class ConsultService:
                     f"This consult was changed elsewhere (version {exists.version}); your text "
                     "was kept and nothing was overwritten."
                 )
+            if consult.id not in self._edited:
+                self._audit(session, AuditAction.CONSULT_EDITED, consult.id)
+        self._edited.add(consult.id)
         return replace(consult, version=consult.version + 1, updated_at=saved_at)
 
     def get(self, consult_id: int) -> Consult | None:
@@ -170,33 +211,33 @@ class ConsultService:
         original = self.get(consult_id)
         if original is None:
             raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
-        follow_up = self.start(
+        return self.start(
             condition=original.condition,
             treatments=list(original.treatments),
             clinician=original.clinician,
             patient_label=original.patient_label,
             today=today,
             follow_up_of=original.id,
-        )
-        return self.save(
-            replace(
-                follow_up, priorities=original.priorities, priorities_note=original.priorities_note
-            )
+            priorities=original.priorities,
+            priorities_note=original.priorities_note,
         )
 
     def delete(self, consult_id: int) -> None:
         """Mark deleted (undo possible with :meth:`undo_delete`)."""
-        self._set_deleted(consult_id, _now())
+        self._set_deleted(consult_id, _now(), AuditAction.CONSULT_DELETED)
 
     def undo_delete(self, consult_id: int) -> None:
-        self._set_deleted(consult_id, None)
+        self._set_deleted(consult_id, None, AuditAction.CONSULT_RESTORED)
 
-    def _set_deleted(self, consult_id: int, when: dt.datetime | None) -> None:
+    def _set_deleted(self, consult_id: int, when: dt.datetime | None, action: AuditAction) -> None:
         with Session(self._engine) as session, session.begin():
             row = session.get(ConsultRow, consult_id)
             if row is None:
                 raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
+            if (row.deleted_at is None) == (when is None):
+                return  # already so: nothing changes, nothing to audit
             row.deleted_at = when
+            self._audit(session, action, consult_id)
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -30,6 +30,7 @@ from explorer.store.engine import DatabaseProblem, check_sqlite_file, sqlite_eng
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
+from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
 
 if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
     from explorer.kb.schema import KnowledgeDocument
@@ -60,7 +61,9 @@ class DataStores:
 
 def _prepare_dir(data_dir: Path) -> None:
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # A folder created here is private to this user (0700 on POSIX); an existing folder
+        # chosen with --data-dir keeps its mode, but the database files in it are made 0600.
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     except OSError as exc:
         raise UserFacingError(
             f"Cannot create the data folder {data_dir} ({exc.strerror}). Choose another folder "
@@ -80,6 +83,8 @@ def open_stores(data_dir: Path, *, refresh_shipped: bool = True) -> DataStores:
     knowledge_path, clinic_path = data_dir / KNOWLEDGE_DB, data_dir / CLINIC_DB
     check_sqlite_file(knowledge_path)
     check_sqlite_file(clinic_path)
+    make_private(clinic_path)
+    make_private(knowledge_path)
     stores = DataStores(data_dir, sqlite_engine(knowledge_path), sqlite_engine(clinic_path))
     try:
         _migrate(stores.clinic, "clinic", clinic_path)

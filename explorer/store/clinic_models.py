@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from explorer.store.models import NAMING
@@ -55,3 +65,31 @@ class ConsultRow(ClinicBase):
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("consult.id", ondelete="SET NULL"))
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ClinicianAccessRow(ClinicBase):
+    """The clinician PIN of this clinic database: one row, a salted scrypt hash only.
+
+    ``failed_attempts`` and ``blocked_until`` make the wrong-PIN back-off survive a restart.
+    """
+
+    __tablename__ = "clinician_access"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuditEventRow(ClinicBase):
+    """One audited action. Append-only: triggers refuse UPDATE and DELETE (revision c0003)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    clinician: Mapped[str] = mapped_column(String(120), default="")
+    workstation: Mapped[str] = mapped_column(String(120), default="")
+    consult_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -44,3 +45,32 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).") from exc
     if rows != [("ok",)]:
         raise DatabaseProblem(f"{path} failed its integrity check: {rows[0][0]}.")
+
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def make_private(path: Path) -> None:
+    """Create ``path`` (and its SQLite side files) readable by the current user only.
+
+    On POSIX the database and its ``-wal``/``-shm``/``-journal`` files get mode 0600 (SQLite
+    gives new side files the database's mode). Windows per-user folders already restrict
+    access through their ACLs; nothing is changed there.
+    """
+    if os.name != "posix":
+        return
+    try:
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE))
+        for candidate in (path, *(path.with_name(path.name + s) for s in SIDE_FILES)):
+            if candidate.exists() and candidate.stat().st_mode & 0o077:
+                candidate.chmod(PRIVATE_FILE_MODE)
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Cannot make {path} private to this user ({exc.strerror}); check the folder's "
+            "permissions."
+        ) from exc
+
+
+SIDE_FILES = ("-wal", "-shm", "-journal")

@@ -75,7 +75,7 @@ class CatalogPanel(QWidget):
             self.invasiveness.addItem(level.value.capitalize(), level.value)
         self.invasiveness.setAccessibleName("Invasiveness")
 
-        filters = QFormLayout()
+        filters = self.filters = QFormLayout()
         filters.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, widget in (
             ("Minimum &certainty", self.min_certainty),
@@ -158,6 +158,13 @@ class CatalogPanel(QWidget):
     def set_condition(self, condition: str | None, name: str | None) -> None:
         self._condition, self._condition_name = condition, name
         self._on_filters_changed()
+
+    def set_simple(self, simple: bool) -> None:
+        """Patient mode: only the search box and the list (no filter vocabulary)."""
+        for row in range(self.filters.rowCount()):
+            self.filters.setRowVisible(row, not simple)
+        if simple:
+            self.clear_filters()
 
     def query(self) -> CatalogQuery:
         approach = self.approach.currentData()

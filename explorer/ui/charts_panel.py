@@ -29,9 +29,10 @@ class ChartsPanel(QWidget):
 
     sig_provenance = Signal(str, list)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, exports: bool = True) -> None:
         super().__init__(parent)
         self.setAccessibleName("Charts")
+        self._exports = exports  # patient mode: no export buttons, no file dialogs
         self._built = False
         self._treatments: list[Treatment] = []
         self._condition: str | None = None
@@ -82,6 +83,8 @@ class ChartsPanel(QWidget):
         self._refresh_all()
 
     def _with_export_buttons(self, chart) -> QWidget:
+        if not self._exports:
+            return chart
         page = QWidget(self)
         png = QPushButton("Export P&NG…", page)
         png.setAccessibleName(f"Export {chart.chart_name} as PNG")
@@ -154,6 +157,8 @@ class ChartsPanel(QWidget):
     # --- export -------------------------------------------------------------------------
     def export(self, chart, kind: str) -> Path | None:
         """Ask for a file name and write the chart; a failure says what happened."""
+        if not self._exports:
+            return None
         filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
         name, _ = QFileDialog.getSaveFileName(
             self,

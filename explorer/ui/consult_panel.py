@@ -50,6 +50,7 @@ class ConsultPanel(QWidget):
         self.consult: Consult | None = None
         self._loading = False
         self._deleted: int | None = None
+        self.locked = True  # until the window's clinician mode is unlocked
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -261,6 +262,18 @@ class ConsultPanel(QWidget):
             priorities_note=self.priorities_note.text(),
         )
 
+    def set_locked(self, locked: bool) -> None:
+        """Locking saves, then clears the editor and the history; unlocking refills the
+        history (the consult that was open stays closed: open it again from the history)."""
+        if locked:
+            self.save_now()
+            self._show(None)
+        self.locked = locked
+        self.search.clear()
+        self._deleted = None
+        self.undo_button.setEnabled(False)
+        self.refresh_history()
+
     def notes_text(self) -> str:
         return self.notes.toPlainText()
 
@@ -283,7 +296,8 @@ class ConsultPanel(QWidget):
 
     # --- history --------------------------------------------------------------------------
     def refresh_history(self, *_args) -> None:
-        if self.service is None:
+        if self.service is None or self.locked:
+            self.history.clear()
             return
         selected = self._selected_id()
         self.history.clear()
@@ -302,7 +316,11 @@ class ConsultPanel(QWidget):
     def _open_selected(self) -> None:
         consult_id = self._selected_id()
         if consult_id is not None and self.save_now():
-            self._show(self.service.get(consult_id))
+            try:
+                self._show(self.service.open(consult_id))
+            except UserFacingError as exc:
+                QMessageBox.warning(self, "Consult not opened", str(exc))
+                self.refresh_history()
 
     def _follow_up(self) -> None:
         consult_id = self._selected_id() or (self.consult.id if self.consult else None)

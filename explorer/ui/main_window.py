@@ -15,6 +15,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from explorer.ui.clinic_mode import ClinicMode
+from explorer.ui.report_actions import ReportActions
 from explorer.ui.settings import UiSettings
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
@@ -29,8 +31,12 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
 ALL_CONDITIONS = "All conditions"
 
 
-class MainWindow(QMainWindow):
-    """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored."""
+class MainWindow(ReportActions, ClinicMode, QMainWindow):
+    """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored.
+
+    Printing and export live in :class:`ReportActions`; the clinic database, the clinician
+    lock, consults and patient mode in :class:`ClinicMode`.
+    """
 
     sig_ready = Signal()
 
@@ -78,11 +84,12 @@ class MainWindow(QMainWindow):
         self.faq = FaqView(self)
         self.charts = ChartsPanel(self)
         self.consult = ConsultPanel(self)
+        self._build_clinic()
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.comparison, "&Comparison")
         self.tabs.addTab(self.charts, "C&harts")
-        self.tabs.addTab(self.consult, "Co&nsult")
+        self.tabs.addTab(self.consult_tab, "Co&nsult")
         self.tabs.addTab(self.pathway, "Care &pathway")
         self.tabs.addTab(self.glossary, "&Glossary")
         self.tabs.addTab(self.faq, "&FAQ")
@@ -139,6 +146,14 @@ class MainWindow(QMainWindow):
             "Export patient &handout (PDF)…", lambda: self.export_pdf("patient")
         )
         self.quit_action = self._action("&Quit", self.close, K.Quit)
+        self.patient_mode_action = self._action(
+            "&Patient mode", self.enter_patient_mode, "Ctrl+Shift+P"
+        )
+        self.patient_mode_action.setToolTip(
+            "Full screen, plain language, nothing of other patients; the PIN ends it"
+        )
+        self.lock_action = self._action("&Lock consult notes", self.lock_clinician, "Ctrl+L")
+        self.audit_action = self._action("&Audit log…", self.show_audit_log)
         self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
         self.preferences_action = self._action(
             "&Preferences…", self.edit_preferences, K.Preferences
@@ -191,6 +206,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.plain_action)
         toolbar.addAction(self.baseline_action)
         toolbar.addAction(self.print_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.patient_mode_action)
         self.addToolBar(toolbar)
 
     def _build_menus(self) -> None:
@@ -203,10 +220,19 @@ class MainWindow(QMainWindow):
                 self.print_action,
                 self.preview_action,
                 None,
+                self.lock_action,
+                self.audit_action,
+                None,
                 self.quit_action,
             ],
             "&Edit": [self.find_action, None, self.preferences_action],
-            "&View": [self.plain_action, self.highlight_action, None, *self.tab_actions],
+            "&View": [
+                self.patient_mode_action,
+                self.plain_action,
+                self.highlight_action,
+                None,
+                *self.tab_actions,
+            ],
             "Co&mparison": [
                 self.add_action,
                 self.remove_action,
@@ -252,9 +278,7 @@ class MainWindow(QMainWindow):
         self.pathway.sig_treatment_clicked.connect(self.show_details)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.consult.new_button.clicked.connect(self.start_consult)
-        self.consult.clinician.textEdited.connect(
-            lambda name: setattr(self.settings, "clinician", name)
-        )
+        self.consult.clinician.textEdited.connect(self._set_clinician)
         self.charts.sig_provenance.connect(self._on_chart_provenance)
         self.glossary.sig_treatment_clicked.connect(self.show_details)
 
@@ -318,6 +342,7 @@ class MainWindow(QMainWindow):
         self._version_label.setMinimumWidth(self._version_label.sizeHint().width())
         self.catalog.search.setFocus()
         QTimer.singleShot(0, self.sig_ready.emit)
+        QTimer.singleShot(0, self.open_clinic)  # after the comparison is on screen
 
     def show_error(self, message: str) -> None:
         self.build()
@@ -326,28 +351,37 @@ class MainWindow(QMainWindow):
 
     # --- actions -----------------------------------------------------------------------------
     def edit_preferences(self) -> None:
-        """Clinic name (report header) and clinician name (new consults) for this PC."""
-        dialog = QtWidgets.QDialog(self)
-        dialog.setWindowTitle("Preferences")
-        clinic = QtWidgets.QLineEdit(self.settings.clinic_name, dialog)
-        clinic.setAccessibleName("Clinic name")
-        clinician = QtWidgets.QLineEdit(self.settings.clinician, dialog)
-        clinician.setAccessibleName("Clinician name")
-        form = QtWidgets.QFormLayout(dialog)
-        form.addRow("&Clinic name (printed on reports)", clinic)
-        form.addRow("C&linician name (new consults)", clinician)
-        buttons = QtWidgets.QDialogButtonBox(
-            QtWidgets.QDialogButtonBox.StandardButton.Ok
-            | QtWidgets.QDialogButtonBox.StandardButton.Cancel,
-            dialog,
-        )
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        self._preferences = (dialog, clinic, clinician)
+        """Clinic and clinician names, idle periods, the PIN (asks for the PIN when locked)."""
+        self.with_unlock(self._edit_preferences_now, "change the preferences")
+
+    def _edit_preferences_now(self) -> None:
+        from explorer.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.change_pin.clicked.connect(self._change_pin)
+        self._preferences = dialog
         if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
-            self.settings.clinic_name = clinic.text().strip()
-            self.settings.clinician = clinician.text().strip()
+            dialog.apply()
+            self._set_clinician(self.settings.clinician)
+            self.idle_watch.set_timeout(self.settings.clinician_lock_minutes * 60)
+
+    def _set_clinician(self, name: str) -> None:
+        self.settings.clinician = name
+        if self.consult.service is not None:
+            self.consult.service.clinician = name
+
+    def _change_pin(self) -> None:
+        from explorer.ui.access import PinDialog
+
+        dialog = PinDialog(
+            "Change the clinician PIN",
+            "Type the new PIN twice.",
+            self._set_submit(),
+            setting=True,
+            button_text="&Set PIN",
+            parent=self._preferences,
+        )
+        dialog.exec()
 
     def focus_search(self) -> None:
         self.catalog.search.setFocus()
@@ -397,28 +431,11 @@ class MainWindow(QMainWindow):
 
     def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
         """Show where the content of one cell (or one piece of it) comes from."""
-        from explorer.ui.provenance import ProvenanceDialog, provenance_html
+        from explorer.ui.provenance import ProvenanceDialog, cell_provenance_html
 
-        model = self.comparison_model
-        if not (0 <= column < model.columnCount()):
-            return
-        treatment = model.treatment(column)
-        cell = model.cell(row, column)
-        ids = cell.pieces[piece].sources if piece is not None else cell.sources
-        by_id = {s.id: s for s in treatment.sources}
-        label = model.headerData(row, QtCore.Qt.Orientation.Vertical).lstrip("◆ ")
-        context = f"{treatment.name} — {label}"
-        if piece is not None and cell.pieces[piece].kind == "certainty":
-            context += f": {cell.pieces[piece].text}"
-        if cell.note:
-            context += f". {cell.note}"
-        body = provenance_html(
-            [by_id[i] for i in ids if i in by_id],
-            context=context,
-            last_reviewed=treatment.last_reviewed,
-            kb_version=self._kb_version(),
-        )
-        self._open(ProvenanceDialog("Where this comes from", body, self))
+        body = cell_provenance_html(self.comparison_model, row, column, piece, self._kb_version())
+        if body is not None:
+            self._open(ProvenanceDialog("Where this comes from", body, self))
 
     def _on_link_activated(self, _index: QModelIndex, href: str) -> None:
         from explorer.ui.cell_html import parse_anchor
@@ -452,40 +469,8 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.charts and not self.charts.built:
             self.charts.ensure_built()  # imports pyqtgraph: only when a chart is wanted
-        if self.tabs.widget(index) is self.consult:
-            self._ensure_consults()
-
-    def _ensure_consults(self) -> bool:
-        """Open the clinic database for consults (SQLAlchemy loads here, not at start)."""
-        if self.consult.service is not None:
-            return True
-        if self.data_dir is None:
-            return False
-        from explorer.errors import UserFacingError
-        from explorer.services.consults import ConsultService
-        from explorer.services.knowledge import open_stores
-
-        try:
-            self._clinic_stores = open_stores(self.data_dir, refresh_shipped=False)
-        except UserFacingError as exc:
-            QtWidgets.QMessageBox.critical(self, "Consults unavailable", str(exc))
-            return False
-        self.consult.set_service(ConsultService(self._clinic_stores.clinic))
-        return True
-
-    def start_consult(self) -> None:
-        """New consult from the current comparison."""
-        if not self._ensure_consults():
-            return
-        slug = self.condition.currentData()
-        names = [t.name for t in self.comparison_model.treatments()]
-        summary = f"{self.condition.currentText()} · " + (
-            ", ".join(names) if names else "no treatments compared yet"
-        )
-        if not self.consult.clinician.text():
-            self.consult.clinician.setText(self.settings.clinician)
-        self.consult.start_from(slug, self.comparison_model.slugs(), summary)
-        self.tabs.setCurrentWidget(self.consult)
+        if self.tabs.widget(index) is self.consult_tab:
+            self.open_clinic()
 
     def _on_chart_provenance(self, context: str, sources: list) -> None:
         from explorer.ui.provenance import ProvenanceDialog, provenance_html
@@ -527,95 +512,6 @@ class MainWindow(QMainWindow):
     def _save_splitter(self, *_args) -> None:
         self.settings.splitter = self.splitter.saveState()
 
-    # --- print -------------------------------------------------------------------------------
-    def _report(self, variant: str):
-        """The report of the current comparison (charts rendered by the chart code)."""
-        from explorer.ui.report_export import build_report
-
-        assert self.snapshot is not None
-        consult = self.consult.current() if self._built else None
-        if consult is None:
-            return build_report(
-                self.snapshot,
-                self.comparison_model.treatments(),
-                self.condition.currentData(),
-                variant=variant,
-                clinic_name=self.settings.clinic_name,
-            )
-        self.consult.save_now()
-        return build_report(
-            self.snapshot,
-            self.comparison_model.treatments(),
-            self.condition.currentData(),
-            variant=variant,
-            clinic_name=self.settings.clinic_name,
-            notes=self.consult.notes_text(),
-            patient_label=consult.patient_label,
-            clinician=consult.clinician,
-            priorities=[*consult.priority_words, consult.priorities_note]
-            if consult.priorities_note
-            else list(consult.priority_words),
-            plan=consult.plan,
-            review_date=consult.review_date,
-            today=consult.consult_date,
-        )
-
-    def print_comparison(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        from explorer.report.pdf import paint_report
-
-        if self.snapshot is None:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            paint_report(*self._report_for(printer))
-
-    def _report_for(self, device):
-        content, images = self._report("clinician")
-        return content, device, images
-
-    def preview_comparison(self) -> None:
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-
-        from explorer.report.pdf import paint_report
-
-        if self.snapshot is None:
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.paintRequested.connect(lambda device: paint_report(*self._report_for(device)))
-        self._open(dialog)
-
-    def export_pdf(self, variant: str = "clinician"):
-        """File → Export…: the clinician summary or the patient handout as PDF."""
-        import datetime as dt
-        from pathlib import Path
-
-        from explorer.errors import UserFacingError
-        from explorer.ui.report_export import export_pdf, suggested_file_name
-
-        if self.snapshot is None:
-            return None
-        consult = self.consult.current()
-        label = consult.patient_label if consult is not None else ""
-        name = suggested_file_name(dt.date.today(), label, variant)
-        chosen, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Export PDF", str(Path.home() / name), "PDF document (*.pdf)"
-        )
-        if not chosen:
-            return None
-        path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
-        content, images = self._report(variant)
-        try:
-            pages = export_pdf(path, content, images)
-        except UserFacingError as exc:
-            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))
-            return None
-        self.statusBar().showMessage(f"Saved {path} ({pages} pages)", 8000)
-        return path
-
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:
         QtWidgets.QMessageBox.information(
@@ -654,8 +550,12 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
+        if self._built and self.patient_window is not None:
+            event.ignore()  # patient mode ends with the PIN, not by closing a hidden window
+            return
         if self._built:
             self.consult.save_now()
+            self.idle_watch.stop()
             if self._clinic_stores is not None:
                 self._clinic_stores.close()
                 self._clinic_stores = None

@@ -136,3 +136,29 @@ def show_source(
     dialog = ProvenanceDialog(title or f"Source: {source.kind.value}", body, parent)
     dialog.exec()
     return dialog
+
+
+def cell_provenance_html(
+    model, row: int, column: int, piece: int | None, kb_version: str | None
+) -> str | None:
+    """Where the content of one comparison cell (or one piece of it) comes from."""
+    from PySide6.QtCore import Qt
+
+    if not (0 <= column < model.columnCount()):
+        return None
+    treatment = model.treatment(column)
+    cell = model.cell(row, column)
+    ids = cell.pieces[piece].sources if piece is not None else cell.sources
+    by_id = {s.id: s for s in treatment.sources}
+    label = model.headerData(row, Qt.Orientation.Vertical).lstrip("◆ ")
+    context = f"{treatment.name} — {label}"
+    if piece is not None and cell.pieces[piece].kind == "certainty":
+        context += f": {cell.pieces[piece].text}"
+    if cell.note:
+        context += f". {cell.note}"
+    return provenance_html(
+        [by_id[i] for i in ids if i in by_id],
+        context=context,
+        last_reviewed=treatment.last_reviewed,
+        kb_version=kb_version,
+    )

@@ -91,5 +91,31 @@ class UiSettings:
     def clinic_name(self, name: str) -> None:
         self._s.setValue("consult/clinic_name", name)
 
+    def _minutes(self, key: str, default: float) -> float:
+        """A stored number of minutes; anything unreadable or out of range gives the default."""
+        try:
+            value = float(self._s.value(key, default))
+        except (TypeError, ValueError):
+            return default
+        return value if 0.5 <= value <= 240 else default
+
+    @property
+    def patient_idle_minutes(self) -> float:
+        """Patient mode returns to its welcome screen after this long without input."""
+        return self._minutes("access/patient_idle_minutes", 3)
+
+    @patient_idle_minutes.setter
+    def patient_idle_minutes(self, minutes: float) -> None:
+        self._s.setValue("access/patient_idle_minutes", minutes)
+
+    @property
+    def clinician_lock_minutes(self) -> float:
+        """Clinician mode locks consult notes after this long without input."""
+        return self._minutes("access/clinician_lock_minutes", 5)
+
+    @clinician_lock_minutes.setter
+    def clinician_lock_minutes(self, minutes: float) -> None:
+        self._s.setValue("access/clinician_lock_minutes", minutes)
+
     def sync(self) -> None:
         self._s.sync()

@@ -7,18 +7,31 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from explorer.ui.app import create_window
+from tests.conftest import TEST_PIN
 from explorer.ui.settings import UiSettings
 
 
-def open_window(qtbot, data_dir: Path, settings_file: Path):
-    """The main window on ``data_dir``, shown and filled (``sig_ready`` received)."""
+def open_window(qtbot, data_dir: Path, settings_file: Path, *, unlocked: bool = False):
+    """The main window on ``data_dir``, shown and filled (``sig_ready`` received); with
+    ``unlocked``, clinician mode unlocked with the test PIN through the Consult tab."""
     settings = UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
     window, loader = create_window(data_dir, settings)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.sig_ready, timeout=30_000):
         loader.start()
+    if unlocked:
+        unlock(window)
     return window
+
+
+def unlock(window, pin: str = TEST_PIN) -> None:
+    """Type the PIN into the Consult tab's lock page, as a clinician would."""
+    assert window.open_clinic()
+    form = window.consult_lock.form
+    form.pin.setText(pin)
+    assert form.try_submit(), form.message.text()
+    assert window.unlocked
 
 
 def close_window(window) -> None:

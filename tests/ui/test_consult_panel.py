@@ -9,7 +9,7 @@ from tests.ui.helpers import close_window, open_window
 
 
 def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_file) -> None:
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     window.condition.setCurrentIndex(window.condition.findData("sciatica"))
     window.add_to_comparison(["exercise-therapy", "epidural-steroid-injection"])
     window.start_consult()
@@ -27,9 +27,9 @@ def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_f
     consult_id = panel.consult.id
     close_window(window)
 
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
-        window.tabs.setCurrentWidget(window.consult)
+        window.tabs.setCurrentWidget(window.consult_tab)
         panel = window.consult
         ids = [panel.history.item(i).data(256) for i in range(panel.history.count())]
         assert consult_id in ids
@@ -45,7 +45,7 @@ def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_f
 
 
 def test_focus_change_saves_at_once(qtbot, data_dir, settings_file) -> None:
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         window.start_consult()
         panel = window.consult
@@ -60,7 +60,7 @@ def test_focus_change_saves_at_once(qtbot, data_dir, settings_file) -> None:
 
 
 def test_delete_asks_first_and_can_be_undone(qtbot, data_dir, settings_file, monkeypatch) -> None:
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         window.start_consult()
         panel = window.consult
@@ -82,7 +82,7 @@ def test_delete_asks_first_and_can_be_undone(qtbot, data_dir, settings_file, mon
 def test_export_carries_the_consult(qtbot, data_dir, settings_file, tmp_path, monkeypatch) -> None:
     from tests.report.test_export_pdf import pdf_text
 
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         window.add_to_comparison(["exercise-therapy"])
         window.start_consult()
@@ -112,7 +112,7 @@ def test_export_carries_the_consult(qtbot, data_dir, settings_file, tmp_path, mo
 def test_clinician_name_is_remembered_and_history_shows_the_label(
     qtbot, data_dir, settings_file
 ) -> None:
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         window.start_consult()
         panel = window.consult
@@ -132,13 +132,12 @@ def test_clinic_name_from_preferences_heads_the_report(
 ) -> None:
     from PySide6.QtWidgets import QDialog
 
-    window = open_window(qtbot, data_dir, settings_file)
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
 
         def accept(dialog):
-            _dialog, clinic, clinician = window._preferences
-            clinic.setText("Riverside Spine Clinic")
-            clinician.setText("Dr Rivera")
+            window._preferences.clinic.setText("Riverside Spine Clinic")
+            window._preferences.clinician.setText("Dr Rivera")
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(QDialog, "exec", accept)

@@ -1,0 +1,96 @@
+"""The clinician PIN of a clinic database: set, check with back-off, reset.
+
+Only a salted scrypt hash is stored (see :mod:`explorer.domain.access`). Wrong PINs are
+counted in the database, so restarting the application does not reset the wait. Every
+outcome is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from explorer.domain.access import check_new_pin, hash_pin, verify_pin, wait_after
+from explorer.services.audit import AuditAction, audit_row, now_utc
+from explorer.store.clinic_models import ClinicianAccessRow
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    """The result of one PIN attempt."""
+
+    ok: bool
+    wait_seconds: int = 0
+    """When not ok: seconds before the next attempt is accepted (0: try again now)."""
+    message: str = ""
+
+
+class AccessService:
+    def __init__(self, clinic: Engine, *, now: Callable[[], dt.datetime] = now_utc) -> None:
+        self._engine = clinic
+        self._now = now
+
+    def has_pin(self) -> bool:
+        with Session(self._engine) as session:
+            return session.get(ClinicianAccessRow, 1) is not None
+
+    def set_pin(self, pin: str, confirmation: str, *, clinician: str = "") -> None:
+        """Set (or replace, when already unlocked) the PIN. Raises ``PinRefused``."""
+        check_new_pin(pin, confirmation)
+        stored = hash_pin(pin)
+        with Session(self._engine) as session, session.begin():
+            row = session.get(ClinicianAccessRow, 1)
+            if row is None:
+                session.add(ClinicianAccessRow(id=1, pin_hash=stored, set_at=self._now()))
+            else:
+                row.pin_hash, row.set_at = stored, self._now()
+                row.failed_attempts, row.blocked_until = 0, None
+            session.add(audit_row(AuditAction.PIN_SET, clinician))
+
+    def check(self, pin: str, *, clinician: str = "", purpose: str = "") -> PinCheck:
+        """Check ``pin``; refused without checking while a back-off wait is running."""
+        with Session(self._engine) as session, session.begin():
+            row = session.get(ClinicianAccessRow, 1)
+            if row is None:
+                return PinCheck(False, message="No clinician PIN has been set on this PC yet.")
+            now = self._now()
+            if row.blocked_until is not None and now < row.blocked_until:
+                wait = int((row.blocked_until - now).total_seconds() + 0.999)
+                return PinCheck(False, wait, _wait_message(wait))
+            if verify_pin(pin, row.pin_hash):
+                row.failed_attempts, row.blocked_until = 0, None
+                return PinCheck(True)
+            row.failed_attempts += 1
+            wait = wait_after(row.failed_attempts)
+            row.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
+            session.add(
+                audit_row(
+                    AuditAction.WRONG_PIN,
+                    clinician,
+                    detail=f"{purpose}; {row.failed_attempts} in a row".strip("; "),
+                )
+            )
+            message = "That PIN is not right."
+            if wait:
+                message += " " + _wait_message(wait)
+            return PinCheck(False, wait, message)
+
+    def reset(self, *, clinician: str = "", detail: str = "") -> bool:
+        """Remove the PIN (``explorer pin reset``); the next start asks for a new one."""
+        with Session(self._engine) as session, session.begin():
+            row = session.get(ClinicianAccessRow, 1)
+            if row is None:
+                return False
+            session.delete(row)
+            session.add(audit_row(AuditAction.PIN_RESET, clinician, detail=detail))
+            return True
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds >= 90:
+        return f"Too many wrong PINs: try again in {(seconds + 59) // 60} minutes."
+    return f"Too many wrong PINs: try again in {seconds} seconds."

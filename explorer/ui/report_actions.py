@@ -1,0 +1,108 @@
+"""File → Export, Print and Print preview of the main window: one renderer for all three.
+
+A report carries the open consult's notes only while clinician mode is unlocked (a locked
+window has no consult open); each export or print of a consult is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6 import QtWidgets
+
+
+class ReportActions:
+    """Mixed into :class:`explorer.ui.main_window.MainWindow`."""
+
+    def _report(self, variant: str):
+        """The report of the current comparison, with the open consult if there is one."""
+        from explorer.ui.report_export import build_report
+
+        assert self.snapshot is not None
+        consult = self.consult.current() if self._built else None
+        if consult is None:
+            return build_report(
+                self.snapshot,
+                self.comparison_model.treatments(),
+                self.condition.currentData(),
+                variant=variant,
+                clinic_name=self.settings.clinic_name,
+            )
+        self.consult.save_now()
+        return build_report(
+            self.snapshot,
+            self.comparison_model.treatments(),
+            self.condition.currentData(),
+            variant=variant,
+            clinic_name=self.settings.clinic_name,
+            notes=self.consult.notes_text(),
+            patient_label=consult.patient_label,
+            clinician=consult.clinician,
+            priorities=[*consult.priority_words, consult.priorities_note]
+            if consult.priorities_note
+            else list(consult.priority_words),
+            plan=consult.plan,
+            review_date=consult.review_date,
+            today=consult.consult_date,
+        )
+
+    def _audit_report(self, what: str) -> None:
+        consult = self.consult.consult if self._built else None
+        if consult is not None and self.consult.service is not None:
+            self.consult.service.record_export(consult.id, what)
+
+    def _report_for(self, device):
+        content, images = self._report("clinician")
+        return content, device, images
+
+    def print_comparison(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from explorer.report.pdf import paint_report
+
+        if self.snapshot is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            paint_report(*self._report_for(printer))
+            self._audit_report("print")
+
+    def preview_comparison(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from explorer.report.pdf import paint_report
+
+        if self.snapshot is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.paintRequested.connect(lambda device: paint_report(*self._report_for(device)))
+        self._open(dialog)
+
+    def export_pdf(self, variant: str = "clinician"):
+        """File → Export…: the clinician summary or the patient handout as PDF."""
+        from explorer.errors import UserFacingError
+        from explorer.ui.report_export import export_pdf, suggested_file_name
+
+        if self.snapshot is None:
+            return None
+        consult = self.consult.current()
+        label = consult.patient_label if consult is not None else ""
+        name = suggested_file_name(dt.date.today(), label, variant)
+        chosen, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export PDF", str(Path.home() / name), "PDF document (*.pdf)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen) if chosen.lower().endswith(".pdf") else Path(chosen + ".pdf")
+        content, images = self._report(variant)
+        try:
+            pages = export_pdf(path, content, images)
+        except UserFacingError as exc:
+            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))
+            return None
+        self._audit_report(f"{variant} PDF")
+        self.statusBar().showMessage(f"Saved {path} ({pages} pages)", 8000)
+        return path
