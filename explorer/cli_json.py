@@ -49,12 +49,15 @@ def treatment_json(t: d.Treatment) -> dict[str, Any]:
         "plain_mechanism": t.plain_mechanism,
         "plain_summary": t.plain_summary,
         "delivered_by": t.delivered_by,
+        "plain_delivered_by": t.plain_delivered_by,
         "patient_commitment": t.patient_commitment,
         "timeframe": {
             "onset_weeks_min": tf.onset_weeks_min,
             "onset_weeks_max": tf.onset_weeks_max,
             "course": tf.course,
+            "plain_course": tf.plain_course,
             "duration_of_effect": tf.duration_of_effect,
+            "plain_duration_of_effect": tf.plain_duration_of_effect,
             "duration_weeks_min": tf.duration_weeks_min,
             "duration_weeks_max": tf.duration_weeks_max,
             "note": tf.note,
@@ -64,14 +67,22 @@ def treatment_json(t: d.Treatment) -> dict[str, Any]:
                 "description": h.description,
                 "plain_description": h.plain_description,
                 "frequency": h.frequency,
+                "plain_frequency": h.plain_frequency,
                 "serious": h.serious,
                 "sources": list(h.sources),
             }
             for h in t.harms
         ],
         "regulatory_note": t.regulatory_note,
+        "plain_regulatory_note": t.plain_regulatory_note,
         "guidelines": [
-            {"body": g.body, "stance": g.stance, "position": g.position, "sources": list(g.sources)}
+            {
+                "body": g.body,
+                "stance": g.stance,
+                "position": g.position,
+                "plain_position": g.plain_position,
+                "sources": list(g.sources),
+            }
             for g in t.guidelines
         ],
         "findings": [
@@ -86,6 +97,7 @@ def treatment_json(t: d.Treatment) -> dict[str, Any]:
                 "plain_effect": f.plain_effect,
                 "estimate": asdict(f.estimate) if f.estimate else None,
                 "timepoint": f.timepoint,
+                "plain_timepoint": f.plain_timepoint,
                 "timepoint_weeks": f.timepoint_weeks,
                 "sources": list(f.sources),
             }

@@ -14,7 +14,17 @@ from enum import StrEnum
 from typing import Literal
 
 from explorer.domain.models import Finding, SourceRef, Treatment
-from explorer.domain.vocab import NOT_ESTABLISHED, Certainty, Direction
+from explorer.domain.vocab import (
+    NO_REGULATORY_NOTE,
+    PLAIN_NO_REGULATORY_NOTE,
+    PLAIN_NOT_ESTABLISHED,
+    PLAIN_NOT_WRITTEN,
+    Certainty,
+    Direction,
+    GuidelineStance,
+    Outcome,
+    SourceKind,
+)
 
 MAX_COLUMNS = 6
 BASELINE_SLUG = "watchful-waiting"
@@ -104,7 +114,37 @@ class Cell:
 
 
 def _missing(plain: bool) -> Piece:
-    return Piece("Not established" if not plain else "No one knows yet", kind="missing")
+    return Piece("Not established" if not plain else PLAIN_NOT_ESTABLISHED, kind="missing")
+
+
+def plain_text(text: str | None) -> str:
+    """A plain field's text; a knowledge base imported before plain fields existed has none, and
+    plain mode then says so rather than show clinician wording."""
+    return text or PLAIN_NOT_WRITTEN
+
+
+def outcome_text(outcome: str, *, plain: bool) -> str:
+    """ "Leg pain"; in plain words "Daily tasks" for function, "Side effects" for adverse events."""
+    if plain and outcome in Outcome._value2member_map_:
+        return Outcome(outcome).plain_label
+    return outcome.capitalize()
+
+
+def stance_text(stance: str, *, plain: bool) -> str:
+    """A guideline stance: the vocabulary word, or its plain wording ("Advised against")."""
+    if plain and stance in GuidelineStance._value2member_map_:
+        return GuidelineStance(stance).plain_label
+    return stance
+
+
+def direction_text(direction: Direction, *, plain: bool) -> str:
+    """What a finding says: "no benefit"; in plain words "it did not help"."""
+    return _DIRECTION_WORDS[direction][1 if plain else 0]
+
+
+def kind_text(kind: SourceKind, *, plain: bool) -> str:
+    """The kind of a source; in plain words ("a study with no one to compare with")."""
+    return kind.plain_label if plain else kind.value
 
 
 def certainty_text(certainty: Certainty, *, plain: bool) -> str:
@@ -119,7 +159,7 @@ def _finding_pieces(
     finding: Finding, sources: Mapping[str, SourceRef], *, plain: bool, with_condition: str | None
 ) -> list[Piece]:
     caution = any(sources[s].needs_caution for s in finding.sources if s in sources)
-    heading = finding.outcome.capitalize()
+    heading = outcome_text(finding.outcome, plain=plain)
     if with_condition:
         heading = f"{with_condition} · {heading}"
     if not plain:
@@ -137,18 +177,23 @@ def _finding_pieces(
             (finding.plain_effect if plain else finding.effect).rstrip(". ") + ".",
             sources=finding.sources,
         ),
-        Piece(f"({'when' if plain else 'at'}: {finding.timepoint})"),
+        Piece(
+            f"(when: {plain_text(finding.plain_timepoint)})"
+            if plain
+            else f"(at: {finding.timepoint})"
+        ),
     ]
     if caution:
         kinds = sorted(
             {
-                sources[s].kind.value
+                kind_text(sources[s].kind, plain=plain)
                 for s in finding.sources
                 if s in sources and sources[s].needs_caution
             }
         )
+        prefix = "⚠ Take care, this includes " if plain else "⚠ "
         pieces.append(
-            Piece("⚠ " + ", ".join(kinds), kind="flag", sources=finding.sources, caution=True)
+            Piece(prefix + ", ".join(kinds), kind="flag", sources=finding.sources, caution=True)
         )
     return pieces
 
@@ -177,7 +222,11 @@ def build_cell(
         # The summary restates the findings in words ("does not help after 3 months"): its
         # provenance is the sources of every finding it summarises.
         summarised = tuple(dict.fromkeys(s for f in treatment.findings for s in f.sources))
-        note = "A plain summary of the findings listed in the evidence row."
+        note = (
+            "A short summary of what the studies found."
+            if plain
+            else "A plain summary of the findings listed in the evidence row."
+        )
         summary = Piece(treatment.plain_summary, sources=summarised, new_paragraph=not plain)
         if plain:
             return Cell((summary,), key=None, note=note)
@@ -212,13 +261,12 @@ def build_cell(
             return Cell((_missing(plain),), key=())
         pieces = []
         for g in treatment.guidelines:
-            pieces.append(
-                Piece(
-                    f"{g.body}: {g.stance}", kind="heading", sources=g.sources, new_paragraph=True
-                )
-            )
-            if not plain:
-                pieces.append(Piece(g.position, sources=g.sources))
+            # Plain: the stance in plain words, then the position's plain sentence, which names
+            # the body in words a patient knows ("A group of US doctors (ACP) …").
+            heading = f"{stance_text(g.stance, plain=True)}:" if plain else f"{g.body}: {g.stance}"
+            pieces.append(Piece(heading, kind="heading", sources=g.sources, new_paragraph=True))
+            if plain:
+                pieces.append(Piece(plain_text(g.plain_position), sources=g.sources))
         return Cell(
             tuple(pieces),
             key=tuple(sorted(Counter(g.stance for g in treatment.guidelines).items())),
@@ -233,23 +281,28 @@ def build_cell(
             prefix = "Serious: " if h.serious else ""
             text = h.plain_description if plain else h.description
             pieces.append(Piece(prefix + text, kind="harm", sources=h.sources, new_paragraph=True))
-            pieces.append(
-                Piece(
-                    f"({'how often' if plain else 'frequency'}: {h.frequency})", sources=h.sources
-                )
-            )
+            often = f"(how often: {plain_text(h.plain_frequency)})" if plain else None
+            pieces.append(Piece(often or f"(frequency: {h.frequency})", sources=h.sources))
         return Cell(tuple(pieces), key=any(h.serious for h in treatment.harms))
     if row is Row.DELIVERED_BY:
-        return Cell((Piece(treatment.delivered_by),), key=treatment.delivered_by.casefold())
+        # Compared on the clinician wording, so the ◆ marks do not change with the wording.
+        who = plain_text(treatment.plain_delivered_by) if plain else treatment.delivered_by
+        return Cell((Piece(who),), key=treatment.delivered_by.casefold())
     if row is Row.REGULATORY:
         if not treatment.regulatory_note:
-            return Cell((Piece("None noted in the sources reviewed"),), key=False)
-        return Cell((Piece(treatment.regulatory_note),), key=True)
-    # Row.SOURCES
+            return Cell(
+                (Piece(PLAIN_NO_REGULATORY_NOTE if plain else NO_REGULATORY_NOTE),), key=False
+            )
+        note = plain_text(treatment.plain_regulatory_note) if plain else treatment.regulatory_note
+        return Cell((Piece(note),), key=True)
+    # Row.SOURCES: citations are names of documents and stay as published; the kind of each
+    # source and its review status are worded for the reader.
     pieces = []
     for number, source in enumerate(treatment.sources, start=1):
-        flag = f" ⚠ {source.kind.value}" if source.needs_caution else f" · {source.kind.value}"
-        review = "" if source.peer_reviewed else " · not peer-reviewed"
+        kind = kind_text(source.kind, plain=plain)
+        flag = f" ⚠ {kind}" if source.needs_caution else f" · {kind}"
+        unchecked = " · not checked by other experts" if plain else " · not peer-reviewed"
+        review = "" if source.peer_reviewed else unchecked
         pieces.append(
             Piece(
                 f"[{number}] {source.citation}{flag}{review}",
@@ -268,25 +321,32 @@ def _timeframe_cell(treatment: Treatment, row: Row, *, condition: str | None, pl
     tf = treatment.timeframe
     timed = [f for f in treatment.findings_for(condition) if f.timepoint_weeks is not None]
     sources = tuple(dict.fromkeys(s for f in timed for s in f.sources))
-    note = tf.note or (
-        "Derived from the time points of the findings in the evidence row." if sources else None
-    )
+    if plain:  # the derivation note is clinician wording; the provenance view shows it too
+        note = PLAIN_TIMING_NOTE if (tf.note or sources) else None
+    else:
+        note = tf.note or (
+            "Derived from the time points of the findings in the evidence row." if sources else None
+        )
     if row is Row.ONSET:
-        text = tf.onset_text
-        if text == NOT_ESTABLISHED:
+        if tf.onset_weeks_min is None and tf.onset_weeks_max is None:
             return Cell((_missing(plain),), key=None, note=note)
+        text = tf.plain_onset_text if plain else tf.onset_text
         return Cell(
             (Piece(text, sources=sources),), key=(tf.onset_weeks_min, tf.onset_weeks_max), note=note
         )
     if row is Row.COURSE:
-        return Cell((Piece(tf.course),), note=note)
-    if tf.duration_of_effect.strip().lower().startswith(NOT_ESTABLISHED):
+        return Cell((Piece(plain_text(tf.plain_course) if plain else tf.course),), note=note)
+    if not tf.duration_established:
         return Cell((_missing(plain),), key=("none",), note=note)
+    duration = plain_text(tf.plain_duration_of_effect) if plain else tf.duration_of_effect
     return Cell(
-        (Piece(tf.duration_of_effect, sources=sources),),
+        (Piece(duration, sources=sources),),
         key=(tf.duration_weeks_min, tf.duration_weeks_max),
         note=note,
     )
+
+
+PLAIN_TIMING_NOTE = "Worked out from when the studies checked how people were doing."
 
 
 def difference(cells: Sequence[Cell]) -> float:
@@ -306,7 +366,7 @@ def evidence_summary(
         return "No one knows yet" if plain else "Not established"
     if len(directions) == 1:
         (direction,) = directions
-        said = _DIRECTION_WORDS[direction][1 if plain else 0]
+        said = direction_text(direction, plain=plain)
     else:
         said = "mixed results" if plain else "mixed"
     # Short enough for a narrow catalog column: "Moderate: no benefit".

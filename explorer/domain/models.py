@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from explorer.domain.vocab import (
     NOT_ESTABLISHED,
+    PLAIN_NOT_ESTABLISHED,
     Approach,
     Certainty,
     Direction,
@@ -72,6 +73,7 @@ class Finding:
     effect: str
     plain_effect: str
     timepoint: str
+    plain_timepoint: str
     sources: tuple[str, ...]
     certainty_note: str | None = None
     timepoint_weeks: float | None = None
@@ -83,6 +85,7 @@ class Harm:
     description: str
     plain_description: str
     frequency: str
+    plain_frequency: str
     serious: bool
     sources: tuple[str, ...]
 
@@ -92,6 +95,7 @@ class GuidelinePosition:
     body: str
     stance: str
     position: str
+    plain_position: str
     sources: tuple[str, ...]
 
 
@@ -103,6 +107,8 @@ class Timeframe:
     onset_weeks_max: float | None
     course: str
     duration_of_effect: str
+    plain_course: str
+    plain_duration_of_effect: str
     duration_weeks_min: float | None = None
     duration_weeks_max: float | None = None
     note: str | None = None
@@ -116,6 +122,24 @@ class Timeframe:
             weeks = lo if lo is not None else hi
             return f"about {weeks:g} weeks"
         return f"{lo:g}-{hi:g} weeks"
+
+    @property
+    def plain_onset_text(self) -> str:
+        """The onset for patients ("Within 2 weeks"); "No one knows yet" when not established."""
+        lo, hi = self.onset_weeks_min, self.onset_weeks_max
+        if lo is None and hi is None:
+            return PLAIN_NOT_ESTABLISHED
+        if lo is None or hi is None or lo == hi:
+            weeks = lo if lo is not None else hi
+            return f"After about {weeks:g} weeks"
+        if lo == 0:
+            return f"Within {hi:g} weeks"
+        return f"After {lo:g} to {hi:g} weeks"
+
+    @property
+    def duration_established(self) -> bool:
+        """False when the clinician text says the duration of benefit is not established."""
+        return not self.duration_of_effect.strip().lower().startswith(NOT_ESTABLISHED)
 
 
 @dataclass(frozen=True)
@@ -166,10 +190,12 @@ class Treatment:
     plain_summary: str
     conditions: tuple[str, ...]
     delivered_by: str
+    plain_delivered_by: str
     patient_commitment: str
     timeframe: Timeframe
     harms: tuple[Harm, ...]
     regulatory_note: str | None
+    plain_regulatory_note: str | None
     guidelines: tuple[GuidelinePosition, ...]
     findings: tuple[Finding, ...]
     sources: tuple[SourceRef, ...]
@@ -252,3 +278,4 @@ class PathwayStep:
     escalation_criteria: tuple[str, ...]
     treatments: tuple[str, ...]
     sources: tuple[SourceRef, ...] = ()
+    plain_escalation_criteria: tuple[str, ...] = ()

@@ -82,6 +82,23 @@ class SourceKind(StrEnum):
         """Registry, industry, marketing and second-hand figures are flagged everywhere."""
         return self in CAUTION_KINDS
 
+    @property
+    def plain_label(self) -> str:
+        """Wording for patients."""
+        return _SOURCE_KIND_PLAIN[self]
+
+
+_SOURCE_KIND_PLAIN = {
+    SourceKind.SYSTEMATIC_REVIEW: "a review of many studies",
+    SourceKind.RCT: "a fair test of the treatment",
+    SourceKind.GUIDELINE: "advice from an expert group",
+    SourceKind.GOVERNMENT: "a government source",
+    SourceKind.COHORT: "a study that followed people over time",
+    SourceKind.REGISTRY: "a study with no one to compare with",
+    SourceKind.INDUSTRY: "the maker of the product",
+    SourceKind.MARKETING: "an advert",
+    SourceKind.SECONDARY: "a second-hand report",
+}
 
 CAUTION_KINDS = frozenset(
     {SourceKind.REGISTRY, SourceKind.INDUSTRY, SourceKind.MARKETING, SourceKind.SECONDARY}
@@ -117,6 +134,26 @@ class Outcome(StrEnum):
     SURGERY_AVOIDED = "surgery avoided"
     ADVERSE_EVENTS = "adverse events"
 
+    @property
+    def plain_label(self) -> str:
+        """Wording for patients ("function" is "daily tasks")."""
+        return _OUTCOME_PLAIN[self]
+
+
+_OUTCOME_PLAIN = {
+    Outcome.PAIN: "Pain",
+    Outcome.LEG_PAIN: "Leg pain",
+    Outcome.BACK_PAIN: "Back pain",
+    Outcome.FUNCTION: "Daily tasks",
+    Outcome.GLOBAL_IMPROVEMENT: "Feeling better overall",
+    Outcome.RECOVERY: "Getting better",
+    Outcome.RETURN_TO_WORK: "Going back to work",
+    Outcome.QUALITY_OF_LIFE: "Quality of life",
+    Outcome.SATISFACTION: "How pleased people were",
+    Outcome.SURGERY_AVOIDED: "Not needing an operation",
+    Outcome.ADVERSE_EVENTS: "Side effects",
+}
+
 
 class GuidelineStance(StrEnum):
     """A guideline's position on a treatment, reduced to four words."""
@@ -126,6 +163,29 @@ class GuidelineStance(StrEnum):
     AGAINST = "against"
     NOT_ADDRESSED = "not addressed"
 
+    @property
+    def plain_label(self) -> str:
+        """Wording for patients; the guideline's own plain sentence follows it."""
+        return _STANCE_PLAIN[self]
+
+
+_STANCE_PLAIN = {
+    GuidelineStance.RECOMMENDED: "Advised",
+    GuidelineStance.CONDITIONAL: "May be offered",
+    GuidelineStance.AGAINST: "Advised against",
+    GuidelineStance.NOT_ADDRESSED: "Not covered",
+}
+
 
 NOT_ESTABLISHED = "not established"
 """What the product says wherever the evidence reference is silent."""
+
+PLAIN_NOT_ESTABLISHED = "No one knows yet"
+"""The same, in plain language."""
+
+PLAIN_NOT_WRITTEN = "No plain wording yet. Ask your clinician."
+"""Shown in plain mode where a knowledge base imported before plain fields existed has none:
+plain mode never falls back to clinician wording."""
+
+NO_REGULATORY_NOTE = "None noted in the sources reviewed"
+PLAIN_NO_REGULATORY_NOTE = "The sources we checked say nothing about this."

@@ -24,7 +24,10 @@ from explorer.domain.vocab import (
 )
 
 FORMAT_NAME = "spine-treatment-explorer/knowledge-base"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: required plain-language fields for everything plain mode shows (course, duration,
+delivered by, regulatory note, guideline positions, harm frequencies, finding time points,
+pathway escalation criteria). A version-1 file is refused, naming every missing field."""
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
@@ -102,6 +105,7 @@ class Finding(_Strict):
     effect: Text
     plain_effect: Text
     timepoint: ShortText
+    plain_timepoint: ShortText
     timepoint_weeks: Annotated[float, Field(ge=0, le=1040)] | None = None
     estimate: Estimate | None = None
     sources: SourceIds
@@ -111,6 +115,7 @@ class Harm(_Strict):
     description: Text
     plain_description: Text
     frequency: ShortText
+    plain_frequency: ShortText
     serious: bool = False
     sources: SourceIds
 
@@ -119,6 +124,9 @@ class GuidelinePosition(_Strict):
     body: ShortText
     stance: GuidelineStance
     position: Text
+    plain_position: Text
+    """One or two short sentences naming the body in plain words ("A group of US doctors
+    (ACP) …"); the stance itself is shown with the vocabulary's plain word."""
     sources: SourceIds
 
 
@@ -128,7 +136,9 @@ class Timeframe(_Strict):
     onset_weeks_min: Annotated[float, Field(ge=0, le=520)] | None = None
     onset_weeks_max: Annotated[float, Field(ge=0, le=520)] | None = None
     course: Text
+    plain_course: Text
     duration_of_effect: Text
+    plain_duration_of_effect: Text
     duration_weeks_min: Annotated[float, Field(ge=0, le=1040)] | None = None
     duration_weeks_max: Annotated[float, Field(ge=0, le=1040)] | None = None
     note: Text | None = None
@@ -146,10 +156,13 @@ class Treatment(_Strict):
     plain_summary: Text
     conditions: Annotated[list[Slug], Field(min_length=1, max_length=40)]
     delivered_by: ShortText
+    plain_delivered_by: ShortText
     patient_commitment: Text
     timeframe: Timeframe
     harms: Annotated[list[Harm], Field(min_length=1, max_length=40)]
     regulatory_note: Text | None = None
+    plain_regulatory_note: Text | None = None
+    """Required exactly when ``regulatory_note`` is given (checked in validate.cross_check)."""
     guidelines: list[GuidelinePosition] = Field(default_factory=list, max_length=40)
     findings: list[Finding] = Field(default_factory=list, max_length=200)
     last_reviewed: dt.date
@@ -188,6 +201,8 @@ class PathwayStep(_Strict):
     description: Text
     plain_description: Text
     escalation_criteria: Annotated[list[ShortText], Field(min_length=1, max_length=20)]
+    plain_escalation_criteria: Annotated[list[ShortText], Field(min_length=1, max_length=20)]
+    """One plain sentence per escalation criterion, in the same order (checked)."""
     treatments: list[Slug] = Field(default_factory=list, max_length=40)
     sources: list[Slug] = Field(default_factory=list, max_length=20)
 
@@ -211,7 +226,7 @@ class KnowledgeDocument(_Strict):
     format: Literal["spine-treatment-explorer/knowledge-base"] = (
         "spine-treatment-explorer/knowledge-base"
     )
-    format_version: Literal[1] = 1
+    format_version: Literal[2] = 2
     meta: Meta
     conditions: Annotated[list[Condition], Field(min_length=1, max_length=1000)]
     sources: Annotated[list[Source], Field(min_length=1, max_length=100_000)]

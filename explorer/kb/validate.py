@@ -171,6 +171,17 @@ def cross_check(doc: KnowledgeDocument, raw: RawContent | None = None) -> list[P
             check_refs(
                 "treatments", i, f"guidelines[{j}].sources", guideline.sources, sources, "source"
             )
+        if (t.regulatory_note is None) != (t.plain_regulatory_note is None):
+            file, entry = where("treatments", i)
+            problems.append(
+                Problem(
+                    file, entry, "plain_regulatory_note", "required when regulatory_note is given"
+                )
+                if t.plain_regulatory_note is None
+                else Problem(
+                    file, entry, "plain_regulatory_note", "given without a regulatory_note"
+                )
+            )
         tf = t.timeframe
         for low, high, label in (
             (tf.onset_weeks_min, tf.onset_weeks_max, "onset_weeks"),
@@ -203,6 +214,17 @@ def cross_check(doc: KnowledgeDocument, raw: RawContent | None = None) -> list[P
     for i, step in enumerate(doc.pathway):
         check_refs("pathway", i, "treatments", step.treatments, treatments, "treatment")
         check_refs("pathway", i, "sources", step.sources, sources, "source")
+        if len(step.plain_escalation_criteria) != len(step.escalation_criteria):
+            file, entry = where("pathway", i)
+            problems.append(
+                Problem(
+                    file,
+                    entry,
+                    "plain_escalation_criteria",
+                    f"needs one plain sentence per escalation criterion "
+                    f"({len(step.escalation_criteria)}), got {len(step.plain_escalation_criteria)}",
+                )
+            )
         if step.step != i + 1:
             file, entry = where("pathway", i)
             problems.append(

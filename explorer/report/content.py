@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Literal
 
-from explorer.domain.comparison import ROWS, Cell, Row, build_cell, row_label
+from explorer.domain.comparison import ROWS, Cell, Row, build_cell, kind_text, row_label
 from explorer.domain.consult import REVIEW_AFTER_WEEKS
 from explorer.domain.models import KnowledgeBaseInfo, SourceRef, Treatment
 
@@ -96,12 +96,17 @@ PATIENT_ROWS = (
     Row.WHAT,
     Row.HOW,
     Row.EVIDENCE,
+    Row.GUIDELINES,
     Row.ONSET,
+    Row.COURSE,
     Row.DURATION,
     Row.ASKS,
     Row.HARMS,
     Row.DELIVERED_BY,
+    Row.REGULATORY,
 )
+"""Every row has plain wording (plain-language fields or plain vocabulary words); the sources
+are listed once at the end instead of per treatment."""
 
 
 def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
@@ -175,21 +180,31 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
             f"DOI {source.doi}" if source.doi else "",
             source.url or "",
         ]
+        kind = kind_text(source.kind, plain=plain)
         flag = ""
         if source.needs_caution:
-            flag = f' <span style="color:{CAUTION_COLOUR}"><b>⚠ {_e(source.kind.value)}</b></span>'
-        review = "peer-reviewed" if source.peer_reviewed else "not peer-reviewed"
+            flag = f' <span style="color:{CAUTION_COLOUR}"><b>⚠ {_e(kind)}</b></span>'
+        if plain:
+            review = "checked by other experts" if source.peer_reviewed else "not checked by others"
+        else:
+            review = "peer-reviewed" if source.peer_reviewed else "not peer-reviewed"
         out.append(
-            f"<li>{_e(source.citation)} <i>({_e(source.kind.value)}; {review})</i>"
+            f"<li>{_e(source.citation)} <i>({_e(kind)}; {review})</i>"
             f"{' ' + _e(' · '.join(i for i in ids if i)) if any(ids) else ''}{flag}</li>"
         )
     out.append("</ol>")
     reviewed = ", ".join(f"{t.name}: {t.last_reviewed:%d %b %Y}" for t in content.treatments)
     info = content.info
+    flags = (
+        "⚠ marks sources to take care with: studies with no one to compare with, the makers of "
+        "products, adverts and second-hand reports."
+        if plain
+        else "⚠ marks registry, industry, marketing or second-hand sources."
+    )
     out.append(
         f"<p><small>Knowledge base {_e(info.kb_version)}, reviewed {info.last_reviewed:%d %B %Y}"
         f"; evidence current to {_e(info.evidence_current_to)}. Entries last reviewed: "
-        f"{_e(reviewed)}. ⚠ marks registry, industry, marketing or second-hand sources."
+        f"{_e(reviewed)}. {flags}"
         "</small></p>"
     )
     out.append(f"<p><b>Disclaimer.</b> {_e(info.disclaimer)}</p>")

@@ -182,10 +182,24 @@ def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
 
 
 def export_document_of(stores: DataStores) -> KnowledgeDocument:
+    from pydantic import ValidationError
+
     from explorer.store.kb_io import export_document
 
     with stores.knowledge_session() as session:
-        return export_document(session)
+        try:
+            return export_document(session)
+        except ValidationError as exc:
+            # A knowledge base imported before a schema change (e.g. the plain-language
+            # fields of revision 0005) lacks what the export format now requires.
+            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+            log.error("knowledge base does not fit the export format: %s", fields)
+            raise UserFacingError(
+                f"The knowledge base cannot be exported: {len(fields)} field(s) are empty or "
+                f"invalid, first {fields[0]} (an import from before plain-language fields "
+                "existed?). Import a knowledge-base file that has them; `explorer kb validate "
+                "FILE` lists what a file lacks."
+            ) from exc
 
 
 def document_json(doc: KnowledgeDocument) -> str:

@@ -133,15 +133,19 @@ def replace_content(
             plain_mechanism=t.plain_mechanism,
             plain_summary=t.plain_summary,
             delivered_by=t.delivered_by,
+            plain_delivered_by=t.plain_delivered_by,
             patient_commitment=t.patient_commitment,
             onset_weeks_min=tf.onset_weeks_min,
             onset_weeks_max=tf.onset_weeks_max,
             course=tf.course,
+            plain_course=tf.plain_course,
             duration_of_effect=tf.duration_of_effect,
+            plain_duration_of_effect=tf.plain_duration_of_effect,
             duration_weeks_min=tf.duration_weeks_min,
             duration_weeks_max=tf.duration_weeks_max,
             timeframe_note=tf.note,
             regulatory_note=t.regulatory_note,
+            plain_regulatory_note=t.plain_regulatory_note,
             last_reviewed=t.last_reviewed,
         )
         row.condition_links = [
@@ -157,6 +161,7 @@ def replace_content(
                 description=h.description,
                 plain_description=h.plain_description,
                 frequency=h.frequency,
+                plain_frequency=h.plain_frequency,
                 serious=h.serious,
             )
             session.add(harm)
@@ -164,7 +169,12 @@ def replace_content(
             link(HarmSource, harm.id, h.sources)
         for j, g in enumerate(t.guidelines):
             guideline = GuidelineRow(
-                treatment_id=row.id, position=j, body=g.body, stance=g.stance.value, text=g.position
+                treatment_id=row.id,
+                position=j,
+                body=g.body,
+                stance=g.stance.value,
+                text=g.position,
+                plain_text=g.plain_position,
             )
             session.add(guideline)
             session.flush()
@@ -184,6 +194,7 @@ def replace_content(
                 effect=f.effect,
                 plain_effect=f.plain_effect,
                 timepoint=f.timepoint,
+                plain_timepoint=f.plain_timepoint,
                 timepoint_weeks=f.timepoint_weeks,
                 est_measure=e.measure if e else None,
                 est_value=e.value if e else None,
@@ -228,6 +239,7 @@ def replace_content(
             description=p.description,
             plain_description=p.plain_description,
             escalation_criteria=list(p.escalation_criteria),
+            plain_escalation_criteria=list(p.plain_escalation_criteria),
             treatment_slugs=list(p.treatments),
         )
         session.add(step)
@@ -340,6 +352,7 @@ def export_document(session: Session) -> s.KnowledgeDocument:
                 "description": r.description,
                 "plain_description": r.plain_description,
                 "escalation_criteria": r.escalation_criteria,
+                "plain_escalation_criteria": r.plain_escalation_criteria,
                 "treatments": r.treatment_slugs,
                 "sources": _keys(r.sources),
             }
@@ -381,12 +394,15 @@ def _treatment(t: TreatmentRow) -> dict[str, Any]:
         "plain_summary": t.plain_summary,
         "conditions": [link.condition.slug for link in t.condition_links],
         "delivered_by": t.delivered_by,
+        "plain_delivered_by": t.plain_delivered_by,
         "patient_commitment": t.patient_commitment,
         "timeframe": {
             "onset_weeks_min": t.onset_weeks_min,
             "onset_weeks_max": t.onset_weeks_max,
             "course": t.course,
+            "plain_course": t.plain_course,
             "duration_of_effect": t.duration_of_effect,
+            "plain_duration_of_effect": t.plain_duration_of_effect,
             "duration_weeks_min": t.duration_weeks_min,
             "duration_weeks_max": t.duration_weeks_max,
             "note": t.timeframe_note,
@@ -396,14 +412,22 @@ def _treatment(t: TreatmentRow) -> dict[str, Any]:
                 "description": h.description,
                 "plain_description": h.plain_description,
                 "frequency": h.frequency,
+                "plain_frequency": h.plain_frequency,
                 "serious": h.serious,
                 "sources": _keys(h.sources),
             }
             for h in t.harms
         ],
         "regulatory_note": t.regulatory_note,
+        "plain_regulatory_note": t.plain_regulatory_note,
         "guidelines": [
-            {"body": g.body, "stance": g.stance, "position": g.text, "sources": _keys(g.sources)}
+            {
+                "body": g.body,
+                "stance": g.stance,
+                "position": g.text,
+                "plain_position": g.plain_text,
+                "sources": _keys(g.sources),
+            }
             for g in t.guidelines
         ],
         "findings": [_finding(f) for f in t.findings],
@@ -435,6 +459,7 @@ def _finding(f: FindingRow) -> dict[str, Any]:
         "effect": f.effect,
         "plain_effect": f.plain_effect,
         "timepoint": f.timepoint,
+        "plain_timepoint": f.plain_timepoint,
         "timepoint_weeks": f.timepoint_weeks,
         "estimate": estimate,
         "sources": _keys(f.sources),

@@ -31,12 +31,14 @@ _TREATMENT_COLUMNS = (
     "id, slug, name, category, approach, invasiveness, synonyms, mechanism, plain_mechanism, "
     "plain_summary, delivered_by, patient_commitment, onset_weeks_min, onset_weeks_max, course, "
     "duration_of_effect, duration_weeks_min, duration_weeks_max, timeframe_note, "
-    "regulatory_note, last_reviewed"
+    "regulatory_note, last_reviewed, plain_delivered_by, plain_course, "
+    "plain_duration_of_effect, plain_regulatory_note"
 )
 _FINDING_COLUMNS = (
     "f.id, c.slug, f.outcome, f.comparison, f.certainty, f.direction, f.effect, f.plain_effect, "
     "f.timepoint, f.certainty_note, f.timepoint_weeks, f.est_measure, f.est_value, f.est_ci_low, "
-    "f.est_ci_high, f.est_scale, f.est_better, f.est_mcid, f.est_participants, f.est_studies"
+    "f.est_ci_high, f.est_scale, f.est_better, f.est_mcid, f.est_participants, f.est_studies, "
+    "f.plain_timepoint"
 )
 _BEST_PER_CONDITION = """
     SELECT f.treatment_id, c.slug, MAX(f.certainty_rank)
@@ -258,6 +260,10 @@ class KnowledgeRepository:
             timeframe_note,
             regulatory,
             reviewed,
+            plain_delivered_by,
+            plain_course,
+            plain_duration,
+            plain_regulatory,
         ) = rows[0]
         conditions = tuple(
             r[0]
@@ -274,12 +280,13 @@ class KnowledgeRepository:
             tid=tid,
         )
         harm_rows = self._rows(
-            "SELECT id, description, plain_description, frequency, serious FROM harm "
+            "SELECT id, description, plain_description, frequency, serious, plain_frequency "
+            "FROM harm "
             "WHERE treatment_id = :tid ORDER BY position",
             tid=tid,
         )
         guideline_rows = self._rows(
-            "SELECT id, body, stance, text FROM guideline WHERE treatment_id = :tid "
+            "SELECT id, body, stance, text, plain_text FROM guideline WHERE treatment_id = :tid "
             "ORDER BY position",
             tid=tid,
         )
@@ -297,6 +304,7 @@ class KnowledgeRepository:
                 effect=r[6],
                 plain_effect=r[7],
                 timepoint=r[8],
+                plain_timepoint=r[20],
                 sources=tuple(finding_sources.get(r[0], [])),
                 certainty_note=r[9],
                 timepoint_weeks=r[10],
@@ -321,6 +329,7 @@ class KnowledgeRepository:
                 description=r[1],
                 plain_description=r[2],
                 frequency=r[3],
+                plain_frequency=r[5],
                 serious=bool(r[4]),
                 sources=tuple(harm_sources.get(r[0], [])),
             )
@@ -331,6 +340,7 @@ class KnowledgeRepository:
                 body=r[1],
                 stance=r[2],
                 position=r[3],
+                plain_position=r[4],
                 sources=tuple(guideline_sources.get(r[0], [])),
             )
             for r in guideline_rows
@@ -355,18 +365,22 @@ class KnowledgeRepository:
             plain_summary=plain_summary,
             conditions=conditions,
             delivered_by=delivered_by,
+            plain_delivered_by=plain_delivered_by,
             patient_commitment=commitment,
             timeframe=d.Timeframe(
                 onset_weeks_min=onset_min,
                 onset_weeks_max=onset_max,
                 course=course,
+                plain_course=plain_course,
                 duration_of_effect=duration,
+                plain_duration_of_effect=plain_duration,
                 duration_weeks_min=duration_min,
                 duration_weeks_max=duration_max,
                 note=timeframe_note,
             ),
             harms=harms,
             regulatory_note=regulatory,
+            plain_regulatory_note=plain_regulatory,
             guidelines=guidelines,
             findings=findings,
             sources=tuple(self._sources_by_key(list(cited))),
@@ -438,7 +452,8 @@ class KnowledgeRepository:
     def pathway(self) -> list[d.PathwayStep]:
         rows = self._rows(
             "SELECT id, step, title, plain_title, description, plain_description, "
-            "escalation_criteria, treatment_slugs FROM pathway_step ORDER BY step"
+            "escalation_criteria, treatment_slugs, plain_escalation_criteria "
+            "FROM pathway_step ORDER BY step"
         )
         sources = self._sources_of("pathway_step_source", (r[0] for r in rows))
         return [
@@ -451,6 +466,7 @@ class KnowledgeRepository:
                 escalation_criteria=_strings(r[6]),
                 treatments=_strings(r[7]),
                 sources=tuple(sources.get(r[0], [])),
+                plain_escalation_criteria=_strings(r[8]),
             )
             for r in rows
         ]

@@ -117,15 +117,19 @@ class TreatmentRow(KnowledgeBase):
     plain_mechanism: Mapped[str] = mapped_column(Text)
     plain_summary: Mapped[str] = mapped_column(Text)
     delivered_by: Mapped[str] = mapped_column(Text)
+    plain_delivered_by: Mapped[str] = mapped_column(Text)
     patient_commitment: Mapped[str] = mapped_column(Text)
     onset_weeks_min: Mapped[float | None] = mapped_column(Float)
     onset_weeks_max: Mapped[float | None] = mapped_column(Float)
     course: Mapped[str] = mapped_column(Text)
+    plain_course: Mapped[str] = mapped_column(Text)
     duration_of_effect: Mapped[str] = mapped_column(Text)
+    plain_duration_of_effect: Mapped[str] = mapped_column(Text)
     duration_weeks_min: Mapped[float | None] = mapped_column(Float)
     duration_weeks_max: Mapped[float | None] = mapped_column(Float)
     timeframe_note: Mapped[str | None] = mapped_column(Text)
     regulatory_note: Mapped[str | None] = mapped_column(Text)
+    plain_regulatory_note: Mapped[str | None] = mapped_column(Text)
     last_reviewed: Mapped[dt.date] = mapped_column(Date)
 
     condition_links: Mapped[list[TreatmentCondition]] = relationship(
@@ -171,6 +175,7 @@ class HarmRow(KnowledgeBase):
     description: Mapped[str] = mapped_column(Text)
     plain_description: Mapped[str] = mapped_column(Text)
     frequency: Mapped[str] = mapped_column(Text)
+    plain_frequency: Mapped[str] = mapped_column(Text)
     serious: Mapped[bool] = mapped_column(Boolean, default=False)
     sources: Mapped[list[SourceRow]] = relationship(
         secondary="harm_source",
@@ -188,6 +193,7 @@ class GuidelineRow(KnowledgeBase):
     body: Mapped[str] = mapped_column(Text)
     stance: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    plain_text: Mapped[str] = mapped_column(Text)
     sources: Mapped[list[SourceRow]] = relationship(
         secondary="guideline_source",
         order_by=GuidelineSource.position,  # type: ignore[attr-defined]
@@ -215,6 +221,7 @@ class FindingRow(KnowledgeBase):
     effect: Mapped[str] = mapped_column(Text)
     plain_effect: Mapped[str] = mapped_column(Text)
     timepoint: Mapped[str] = mapped_column(Text)
+    plain_timepoint: Mapped[str] = mapped_column(Text)
     timepoint_weeks: Mapped[float | None] = mapped_column(Float)
     est_measure: Mapped[str | None] = mapped_column(String(20))
     est_value: Mapped[float | None] = mapped_column(Float)
@@ -268,6 +275,7 @@ class PathwayStepRow(KnowledgeBase):
     description: Mapped[str] = mapped_column(Text)
     plain_description: Mapped[str] = mapped_column(Text)
     escalation_criteria: Mapped[list[str]] = mapped_column(JSON)
+    plain_escalation_criteria: Mapped[list[str]] = mapped_column(JSON)
     treatment_slugs: Mapped[list[str]] = mapped_column(JSON)
     sources: Mapped[list[SourceRow]] = relationship(
         secondary="pathway_step_source",

@@ -9,9 +9,17 @@ from collections.abc import Mapping
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from explorer.domain.comparison import certainty_text
+from explorer.domain.comparison import (
+    PLAIN_TIMING_NOTE,
+    certainty_text,
+    direction_text,
+    kind_text,
+    outcome_text,
+    plain_text,
+    stance_text,
+)
 from explorer.domain.models import Finding, SourceRef, Treatment
-from explorer.domain.vocab import NOT_ESTABLISHED
+from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NO_REGULATORY_NOTE, PLAIN_NOT_ESTABLISHED
 from explorer.ui.provenance import (
     ProvenanceDialog,
     make_browser,
@@ -33,7 +41,8 @@ class TreatmentDetailDialog(QDialog):
 
     Source numbers such as [2] are links: clicking one opens a ProvenanceDialog for that
     source. Findings are grouped by condition; a listed condition without any finding says
-    "Not established". Harms get the same heading and layout as benefits.
+    "Not established". Harms get the same heading and layout as benefits. With ``plain`` every
+    text is a plain-language field or plain vocabulary word (citations excepted).
     """
 
     def __init__(
@@ -43,11 +52,14 @@ class TreatmentDetailDialog(QDialog):
         *,
         plain: bool = False,
         kb_version: str | None = None,
+        plain_condition_names: Mapping[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.treatment = treatment
         self._conditions = dict(condition_names)
+        if plain:
+            self._conditions.update(plain_condition_names or {})
         self._plain = plain
         self._kb_version = kb_version
         self._sources = {s.id: s for s in treatment.sources}
@@ -98,31 +110,47 @@ class TreatmentDetailDialog(QDialog):
 
     def _caution(self, source_ids: tuple[str, ...]) -> str:
         flagged = [self._sources[s] for s in source_ids if s in self._sources]
+        plain = self._plain
         kinds = sorted(
             {
-                s.kind.value if s.kind.needs_caution else f"industry-linked {s.kind.value}"
+                kind_text(s.kind, plain=plain)
+                if s.kind.needs_caution
+                else ("linked to the maker: " if plain else "industry-linked ")
+                + kind_text(s.kind, plain=plain)
                 for s in flagged
                 if s.needs_caution
             }
         )
-        return " " + caution_flag("⚠ includes " + ", ".join(kinds)) if kinds else ""
+        prefix = "⚠ Take care, this includes " if plain else "⚠ includes "
+        return " " + caution_flag(prefix + ", ".join(kinds)) if kinds else ""
 
     def _finding(self, f: Finding) -> str:
         plain = self._plain
         badge = certainty_badge(f.certainty, certainty_text(f.certainty, plain=plain))
-        versus = "compared with" if plain else "vs"
-        meta = [f"{'When' if plain else 'At'}: {esc(f.timepoint)}", esc(f.direction.value)]
-        if f.certainty_note and not plain:
-            meta.append(esc(f.certainty_note))
+        if plain:  # the plain effect names what the treatment was compared with
+            meta = [f"When: {esc(plain_text(f.plain_timepoint))}"]
+            meta.append(esc(_cap(direction_text(f.direction, plain=True))))
+            heading = f"<b>{esc(outcome_text(f.outcome, plain=True))}</b>"
+        else:
+            meta = [f"At: {esc(f.timepoint)}", esc(f.direction.value)]
+            if f.certainty_note:
+                meta.append(esc(f.certainty_note))
+            heading = f"<b>{esc(_cap(f.outcome))}</b> vs {esc(f.comparison)}"
         return (
-            f"<p><b>{esc(_cap(f.outcome))}</b> {versus} {esc(f.comparison)}<br>"
+            f"<p>{heading}<br>"
             f"{badge}{self._caution(f.sources)}<br>"
             f"{esc(f.plain_effect if plain else f.effect)}{self._refs(f.sources)}<br>"
             f"<small>{' · '.join(meta)}</small></p>"
         )
 
     def _source(self, number: int, s: SourceRef) -> str:
-        facts = [esc(s.kind.value), "peer-reviewed" if s.peer_reviewed else "not peer-reviewed"]
+        if self._plain:
+            checked = (
+                "checked by other experts" if s.peer_reviewed else "not checked by other experts"
+            )
+            facts = [esc(kind_text(s.kind, plain=True)), checked]
+        else:
+            facts = [esc(s.kind.value), "peer-reviewed" if s.peer_reviewed else "not peer-reviewed"]
         facts += [str(s.year)] if s.year else []
         facts += [f"PMID {esc(s.pmid)}"] if s.pmid else []
         facts += [f"DOI {esc(s.doi)}"] if s.doi else []
@@ -138,11 +166,14 @@ class TreatmentDetailDialog(QDialog):
         name_of = self._conditions.get
         h = []
         h.append(f"<h2>{esc(t.name)}</h2>")
-        h.append(
-            f"<p>{esc(t.category)} · {esc(t.approach.value)} · {esc(t.invasiveness.value)}</p>"
-        )
-        h.append(f"<h3>What it is</h3><p>{esc(t.plain_summary) or 'Not described.'}</p>")
-        how = (t.plain_mechanism if plain else t.mechanism) or t.mechanism
+        if plain:
+            h.append(f"<p>{esc(t.category)}</p>")
+        else:
+            h.append(
+                f"<p>{esc(t.category)} · {esc(t.approach.value)} · {esc(t.invasiveness.value)}</p>"
+            )
+        h.append(f"<h3>What it is</h3><p>{esc(plain_text(t.plain_summary))}</p>")
+        how = plain_text(t.plain_mechanism) if plain else t.mechanism
         h.append(f"<h3>How it works</h3><p>{esc(how) or 'Not described.'}</p>")
         used = "".join(f"<li>{esc(name_of(c, c))}</li>" for c in t.conditions)
         h.append(f"<h3>{'What it is used for' if plain else 'Conditions'}</h3><ul>{used}</ul>")
@@ -155,7 +186,12 @@ class TreatmentDetailDialog(QDialog):
             h.append(f"<h4>{esc(name_of(condition, condition))}</h4>")
             findings = t.findings_for(condition)
             h.extend(self._finding(f) for f in findings)
-            if not findings:
+            if not findings and plain:
+                h.append(
+                    f"<p><b>{PLAIN_NOT_ESTABLISHED}</b>: the studies we checked have no result"
+                    " for this.</p>"
+                )
+            elif not findings:
                 h.append(
                     f"<p><b>{_cap(NOT_ESTABLISHED)}</b>: no study result for this condition"
                     " in the evidence reviewed.</p>"
@@ -164,29 +200,43 @@ class TreatmentDetailDialog(QDialog):
         h.append(f"<h3>{'Possible harms' if plain else 'Harms'}</h3>")
         for harm in t.harms:
             serious = f'<b style="color:{HARM_COLOUR}">Serious</b> · ' if harm.serious else ""
-            text = (plain and harm.plain_description) or harm.description
+            text = plain_text(harm.plain_description) if plain else harm.description
+            often = plain_text(harm.plain_frequency) if plain else harm.frequency
             h.append(
                 f"<p>{serious}{esc(text)}{self._refs(harm.sources)}{self._caution(harm.sources)}"
-                f"<br><small>How often: {esc(harm.frequency)}</small></p>"
+                f"<br><small>How often: {esc(often)}</small></p>"
             )
         if not t.harms:
             h.append("<p>No harms are recorded for this treatment in the knowledge base.</p>")
 
         h.append(f"<h3>{'What guidelines say' if plain else 'Guideline positions'}</h3>")
         for g in t.guidelines:
-            h.append(
-                f"<p><b>{esc(g.body)}</b> · {esc(g.stance)}<br>"
-                f"{esc(g.position)}{self._refs(g.sources)}</p>"
-            )
+            if plain:
+                h.append(
+                    f"<p><b>{esc(stance_text(g.stance, plain=True))}</b><br>"
+                    f"{esc(plain_text(g.plain_position))}{self._refs(g.sources)}</p>"
+                )
+            else:
+                h.append(
+                    f"<p><b>{esc(g.body)}</b> · {esc(g.stance)}<br>"
+                    f"{esc(g.position)}{self._refs(g.sources)}</p>"
+                )
         if not t.guidelines:
             h.append("<p>No guideline position is recorded.</p>")
 
         tf = t.timeframe
-        rows = [
-            ("Time to effect" if plain else "Onset", _cap(tf.onset_text)),
-            ("What happens" if plain else "Course", tf.course),
-            ("How long it lasts" if plain else "Duration of effect", tf.duration_of_effect),
-        ] + ([("Note", tf.note)] if tf.note else [])
+        if plain:
+            rows = [
+                ("When it may start to help", tf.plain_onset_text),
+                ("What a course looks like", plain_text(tf.plain_course)),
+                ("How long any help lasts", plain_text(tf.plain_duration_of_effect)),
+            ] + ([("How we know", PLAIN_TIMING_NOTE)] if tf.note else [])
+        else:
+            rows = [
+                ("Onset", _cap(tf.onset_text)),
+                ("Course", tf.course),
+                ("Duration of effect", tf.duration_of_effect),
+            ] + ([("Note", tf.note)] if tf.note else [])
         cells = "".join(
             f"<tr><td><b>{esc(k)}</b></td><td>{esc(v) or 'Not established'}</td></tr>"
             for k, v in rows
@@ -198,11 +248,18 @@ class TreatmentDetailDialog(QDialog):
         h.append(f"<h3>What it asks of {'you' if plain else 'the patient'}</h3>")
         h.append(f"<p>{esc(t.patient_commitment) or 'Not described.'}</p>")
         h.append(f"<h3>{'Who gives it' if plain else 'Delivered by'}</h3>")
-        h.append(f"<p>{esc(t.delivered_by) or 'Not described.'}</p>")
-        if t.regulatory_note:
+        who = plain_text(t.plain_delivered_by) if plain else t.delivered_by
+        h.append(f"<p>{esc(who) or 'Not described.'}</p>")
+        if plain:
+            note = plain_text(t.plain_regulatory_note) if t.regulatory_note else None
+            h.append(f"<h3>Approval and rules</h3><p>{esc(note or PLAIN_NO_REGULATORY_NOTE)}</p>")
+        elif t.regulatory_note:
             h.append(f"<h3>Regulatory note</h3><p>{esc(t.regulatory_note)}</p>")
 
-        h.append("<h3>Sources</h3><p><small>Click a number for full details.</small></p>")
+        h.append(
+            f"<h3>{'Where this comes from' if plain else 'Sources'}</h3>"
+            "<p><small>Click a number for full details.</small></p>"
+        )
         h.extend(self._source(n, s) for n, s in enumerate(t.sources, 1))
         footer = f"Last reviewed {t.last_reviewed:%d %B %Y}"
         if self._kb_version:

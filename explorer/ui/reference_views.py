@@ -137,7 +137,8 @@ class PathwayView(_HtmlView):
             else:
                 parts.append(f"<p><b>{label}:</b> none listed.</p>")
             heading = "When to change the plan" if plain else "Move on when…"
-            criteria = "".join(f"<li>{esc(c)}</li>" for c in step.escalation_criteria)
+            shown = step.plain_escalation_criteria if plain else step.escalation_criteria
+            criteria = "".join(f"<li>{esc(c)}</li>" for c in shown)
             parts.append(f"<p><b>{heading}</b></p><ul>{criteria}</ul>")
             if step.sources:
                 links = " ".join(

@@ -133,3 +133,65 @@ def test_upgrade_at_head_is_a_no_op(tmp_path: Path) -> None:
     assert migrate.upgrade(engine, "knowledge") is True
     assert migrate.upgrade(engine, "knowledge") is False
     engine.dispose()
+
+
+def test_0005_adds_empty_plain_fields_and_keeps_the_data(tmp_path: Path) -> None:
+    """Upgrade 0004 → 0005 with rows: nothing lost, plain columns empty (never clinician text)."""
+    path = tmp_path / "knowledge.sqlite"
+    engine = sqlite_engine(path)
+    migrate.upgrade(engine, "knowledge", "0004")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    with con:
+        for statement in _ROWS_AT_FIRST_REVISION:
+            con.execute(statement)
+        con.execute("UPDATE treatment SET regulatory_note = 'Not FDA-approved.'")
+        con.execute(
+            "INSERT INTO guideline (id, treatment_id, position, body, stance, text) "
+            "VALUES (1, 1, 0, 'NICE NG59', 'against', 'Do not offer TENS.')"
+        )
+        con.execute(
+            "INSERT INTO pathway_step (id, step, title, plain_title, description, "
+            "plain_description, escalation_criteria, treatment_slugs) VALUES "
+            "(1, 1, 't', 'pt', 'd', 'pd', '[\"Red flags\"]', '[]')"
+        )
+    con.close()
+
+    engine = sqlite_engine(path)
+    assert migrate.upgrade(engine, "knowledge") is True
+    assert migrate.current_revision(engine) == "0005"
+    engine.dispose()
+    con = sqlite3.connect(path)
+    assert con.execute(
+        "SELECT delivered_by, plain_delivered_by, course, plain_course, duration_of_effect, "
+        "plain_duration_of_effect, regulatory_note, plain_regulatory_note FROM treatment"
+    ).fetchall() == [("PT", "", "c", "", "d", "", "Not FDA-approved.", None)]
+    assert con.execute("SELECT frequency, plain_frequency FROM harm").fetchall() == [
+        ("not quantified", "")
+    ]
+    assert con.execute("SELECT text, plain_text FROM guideline").fetchall() == [
+        ("Do not offer TENS.", "")
+    ]
+    assert con.execute("SELECT timepoint, plain_timepoint FROM finding").fetchall() == [
+        ("2 wk", "")
+    ]
+    assert con.execute(
+        "SELECT escalation_criteria, plain_escalation_criteria FROM pathway_step"
+    ).fetchall() == [('["Red flags"]', "[]")]
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
+
+
+def test_a_knowledge_base_without_plain_wording_is_not_exported_half_empty(
+    stores, data_dir
+) -> None:
+    """An imported knowledge base upgraded to 0005 has empty plain columns: export says why."""
+    from explorer.errors import UserFacingError
+    from explorer.services import knowledge
+
+    con = sqlite3.connect(data_dir / "knowledge.sqlite")
+    with con:
+        con.execute("UPDATE treatment SET plain_course = ''")
+    con.close()
+    with pytest.raises(UserFacingError, match="plain_course"):
+        knowledge.export_document_of(stores)

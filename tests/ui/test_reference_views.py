@@ -25,6 +25,8 @@ def kb(stores):
             glossary=repo.glossary(),
             faq=repo.faq(),
             fibrin=repo.treatment("intra-annular-fibrin"),
+            esi=repo.treatment("epidural-steroid-injection"),
+            plain_conditions={c.slug: c.plain_name for c in repo.conditions()},
             names={t.slug: t.name for t in repo.treatment_summaries()},
             conditions={c.slug: c.name for c in repo.conditions()},
             kb_version=repo.info().kb_version,
@@ -58,6 +60,14 @@ def test_pathway_shows_five_numbered_steps_with_escalation_criteria(pathway, kb)
         assert step.title in text
         assert all(criterion in text for criterion in step.escalation_criteria)
         assert all(esc(kb.names[slug]) in sections[f"Step {step.step}"] for slug in step.treatments)
+
+
+def test_pathway_in_plain_words_shows_plain_escalation_criteria(pathway, kb) -> None:
+    pathway.set_plain(True)
+    text = pathway.browser.toPlainText()
+    for step in kb.pathway:
+        assert all(criterion in text for criterion in step.plain_escalation_criteria)
+        assert not any(criterion in text for criterion in step.escalation_criteria)
     assert pathway.browser.accessibleName() == "Care pathway"
     assert "in your comparison" not in pathway.html()
     assert not pathway.browser.openLinks()
@@ -254,6 +264,28 @@ def test_detail_plain_mode_uses_plain_effects(qtbot, kb) -> None:
     assert all(esc(f.plain_effect) in html for f in kb.fibrin.findings)
     assert esc(kb.fibrin.findings[0].effect) not in html
     assert "Possible harms" in html
+
+
+def test_detail_plain_mode_shows_only_plain_fields(qtbot, kb) -> None:
+    esi = kb.esi
+    dialog = TreatmentDetailDialog(
+        esi, kb.conditions, plain=True, plain_condition_names=kb.plain_conditions
+    )
+    qtbot.addWidget(dialog)
+    html = dialog.html()
+    tf = esi.timeframe
+    plain = [esi.plain_delivered_by, esi.plain_regulatory_note, tf.plain_course]
+    plain += [tf.plain_duration_of_effect, *(h.plain_frequency for h in esi.harms)]
+    plain += [g.plain_position for g in esi.guidelines]
+    plain += [f.plain_timepoint for f in esi.findings]
+    plain += [kb.plain_conditions[c] for c in esi.conditions]
+    assert all(esc(text) in html for text in plain)
+    clinician = [esi.delivered_by, esi.regulatory_note, tf.course, tf.duration_of_effect, tf.note]
+    clinician += [h.frequency for h in esi.harms] + [g.position for g in esi.guidelines]
+    clinician += [g.body for g in esi.guidelines] + [f.comparison for f in esi.findings]
+    clinician += [kb.conditions[c] for c in esi.conditions if c != "sciatica"]
+    clinician += ["peer-reviewed", "minimally invasive", "Regulatory note"]
+    assert [text for text in clinician if esc(text) in html] == []
 
 
 def test_detail_escapes_content(qtbot, kb) -> None:
