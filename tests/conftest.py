@@ -34,9 +34,8 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 @pytest.fixture(scope="session")
 def _built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the shipped knowledge base built once per test session."""
-    from explorer.services.knowledge import open_stores
-
     from explorer.services.access import AccessService
+    from explorer.services.knowledge import open_stores
 
     folder = tmp_path_factory.mktemp("built")
     stores = open_stores(folder)

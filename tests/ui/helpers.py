@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from explorer.ui.app import create_window
-from tests.conftest import TEST_PIN
 from explorer.ui.settings import UiSettings
+from tests.conftest import TEST_PIN
 
 
 def open_window(qtbot, data_dir: Path, settings_file: Path, *, unlocked: bool = False):
