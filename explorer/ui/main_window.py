@@ -417,6 +417,9 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
             names,
             plain=self.plain_action.isChecked(),
             kb_version=self._kb_version(),
+            plain_condition_names={c.slug: c.plain_name for c in self.snapshot.conditions}
+            if self.snapshot
+            else None,
             parent=self,
         )
         self._open(dialog)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from explorer.domain.models import SourceRef
+from explorer.domain.vocab import CAUTION_KINDS
 from explorer.ui.style import caution_flag, esc
 
 # Why a kind of source needs caution: (short flag text, full sentence).
@@ -40,6 +41,12 @@ def _caution(source: SourceRef) -> tuple[str, str]:
     return _CAUTION.get(source.kind.value, _INDUSTRY_LINK)
 
 
+def _plain_caution(source: SourceRef) -> str:
+    if source.kind in CAUTION_KINDS:
+        return f"⚠ Take care: this is {source.kind.plain_label}."
+    return "⚠ Take care: the maker of the product paid for or helped write this."
+
+
 def source_caution_flag(source: SourceRef) -> str:
     """An inline ⚠ flag saying why a source needs caution; empty for sources that do not."""
     if not source.needs_caution:
@@ -64,18 +71,22 @@ def provenance_html(
     context: str | None = None,
     last_reviewed: dt.date | None = None,
     kb_version: str | None = None,
+    plain: bool = False,
 ) -> str:
-    """HTML listing each source with everything a physician needs to judge it."""
+    """HTML listing each source with everything a physician needs to judge it; ``plain``
+    words the kind, peer review and caution for patients and leaves out clinician notes."""
     parts = []
     if context:
         parts.append(f"<p><b>{esc(context)}</b></p>")
     if not sources:
         parts.append("<p>No source is recorded for this item.</p>")
     for source in sources:
-        kind = esc(source.kind.value)
+        kind = esc(source.kind.plain_label if plain else source.kind.value)
         flag = ""
         if source.needs_caution:
-            flag = "<br>" + caution_flag("⚠ " + _caution(source)[1])
+            flag = "<br>" + caution_flag(
+                _plain_caution(source) if plain else "⚠ " + _caution(source)[1]
+            )
         ids = []
         if source.pmid:
             ids.append(f"PMID {esc(source.pmid)}")
@@ -84,13 +95,19 @@ def provenance_html(
         if source.url:
             ids.append(esc(source.url))
         peer = "peer-reviewed" if source.peer_reviewed else "not peer-reviewed"
+        if plain:
+            peer = (
+                "checked by other experts"
+                if source.peer_reviewed
+                else ("not checked by other experts")
+            )
         year = f" · {source.year}" if source.year else ""
         parts.append(
             "<p style='margin-top:8px'>"
             f"{esc(source.citation)}<br>"
-            f"<i>Kind:</i> {kind} · {peer}{year}"
+            f"<i>{'What it is' if plain else 'Kind'}:</i> {kind} · {peer}{year}"
             + (f"<br><i>Identifiers:</i> {' · '.join(ids)}" if ids else "")
-            + (f"<br><i>Note:</i> {esc(source.note)}" if source.note else "")
+            + (f"<br><i>Note:</i> {esc(source.note)}" if source.note and not plain else "")
             + flag
             + "</p>"
         )
@@ -161,4 +178,5 @@ def cell_provenance_html(
         context=context,
         last_reviewed=treatment.last_reviewed,
         kb_version=kb_version,
+        plain=model.plain,
     )
