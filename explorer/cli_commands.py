@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--variant", choices=["clinician", "patient"], default="clinician")
     export.add_argument("--pdfa", action="store_true", help="PDF/A-1b for the record")
     export.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    from explorer import cli_clinic
+
+    cli_clinic.add_commands(commands, common)
     kb = commands.add_parser("kb", parents=[common], help="knowledge-base commands")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
     p = kb_commands.add_parser("list", parents=[common], help="list treatments")
@@ -233,6 +236,10 @@ def run_command(argv: Sequence[str]) -> int:
     try:
         if args.command == "export":
             return _export(args, data_dir_arg)
+        if args.command in ("pin", "audit"):
+            from explorer import cli_clinic
+
+            return cli_clinic.run(args, data_dir_arg)
         return _run_kb(args, data_dir_arg)
     except ContentError as exc:
         for problem in exc.problems:

@@ -44,6 +44,10 @@ class CatalogTableModel(QAbstractTableModel):
         self._visible = visible
         self.endResetModel()
 
+    @property
+    def plain(self) -> bool:
+        return self._plain
+
     def set_plain(self, plain: bool) -> None:
         if plain == self._plain:
             return

@@ -234,7 +234,15 @@ class ConsultPanel(QWidget):
             for key, box in self.boxes.items():
                 box.setChecked(key in consult.priorities)
             self.status.setText(f"Saved {consult.updated_at:%H:%M}")
-        else:
+        else:  # nothing of the last consult stays in the widgets (locking relies on this)
+            for field in (self.label, self.priorities_note, self.plan):
+                field.clear()
+            self.notes.clear()
+            self.notes.document().clearUndoRedoStacks()
+            self.summary.clear()
+            self.date_label.clear()
+            for box in self.boxes.values():
+                box.setChecked(False)
             self.status.setText("No consult open")
         self._loading = False
         self.sig_consult_changed.emit(consult)

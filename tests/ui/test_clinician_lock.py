@@ -1,0 +1,164 @@
+"""Clinician mode: first start asks for a PIN; with a PIN the window starts with consults
+locked; the PIN unlocks them (wrong PINs wait); idle time locks them again and hides the
+notes; the audit log and preferences ask for the PIN."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from explorer.services.audit import AuditAction, AuditLog
+from explorer.services.consults import ConsultService
+from explorer.services.knowledge import open_stores
+from explorer.ui.access import PinDialog
+from explorer.ui.audit_dialog import AuditDialog
+from tests.conftest import TEST_PIN
+from tests.ui.helpers import close_window, open_window, unlock
+
+
+def _audit(window) -> Counter[str]:
+    return Counter(e.action for e in AuditLog(window._clinic_stores.clinic).events())
+
+
+def test_consults_start_locked_and_the_pin_opens_them(qtbot, data_dir, settings_file) -> None:
+    stores = open_stores(data_dir)
+    ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="A. B.")
+    stores.close()
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        assert window.open_clinic()
+        window.tabs.setCurrentWidget(window.consult_tab)
+        assert window.consult_tab.currentWidget() is window.consult_lock
+        assert window.consult.history.count() == 0  # not even the labels
+        form = window.consult_lock.form
+        form.pin.setText("9999")
+        assert not form.try_submit()
+        assert "not right" in form.message.text()
+        assert window.consult_tab.currentWidget() is window.consult_lock
+        unlock(window)
+        assert window.consult_tab.currentWidget() is window.consult
+        assert window.consult.history.count() == 1
+        assert _audit(window)[AuditAction.CLINICIAN_UNLOCKED.value] == 1
+    finally:
+        close_window(window)
+
+
+def test_repeated_wrong_pins_make_the_form_wait(qtbot, data_dir, settings_file) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.open_clinic()
+        form = window.consult_lock.form
+        for _ in range(3):
+            form.pin.setText("0000")
+            form.try_submit()
+        assert not form.button.isEnabled() and not form.pin.isEnabled()
+        assert "try again in 10 seconds" in form.message.text()
+        form.pin.setText(TEST_PIN)
+        assert not form.try_submit()  # refused while waiting, even the right PIN
+        assert not window.unlocked
+    finally:
+        close_window(window)
+
+
+def test_idle_time_locks_saves_and_hides_the_notes(qtbot, data_dir, settings_file) -> None:
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
+    try:
+        window.start_consult()
+        panel = window.consult
+        consult_id = panel.consult.id
+        panel.notes.setPlainText("typed just before walking away")
+        now = [5000.0]
+        window.idle_watch.set_clock(lambda: now[0])
+        now[0] += window.settings.clinician_lock_minutes * 60 - 1
+        assert not window.idle_watch.check() and window.unlocked
+        now[0] += 1
+        assert window.idle_watch.check()
+        assert not window.unlocked
+        assert window.consult_tab.currentWidget() is window.consult_lock
+        assert panel.consult is None and panel.notes.toPlainText() == ""
+        assert panel.history.count() == 0
+        saved = panel.service.get(consult_id)
+        assert "typed just before walking away" in saved.notes_html  # nothing lost
+        events = AuditLog(window._clinic_stores.clinic).events()
+        locks = [e for e in events if e.action == AuditAction.CLINICIAN_LOCKED.value]
+        assert len(locks) == 1 and locks[0].detail == "idle"
+        assert not window.idle_watch.check()  # once, until there is input again
+    finally:
+        close_window(window)
+
+
+def test_locked_start_consult_asks_for_the_pin_then_starts(qtbot, data_dir, settings_file) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.add_to_comparison(["tens"])
+        window.start_consult()
+        assert window.consult.consult is None
+        dialog = window.pin_dialog
+        assert isinstance(dialog, PinDialog) and dialog.isVisible()
+        dialog.form.pin.setText(TEST_PIN)
+        assert dialog.form.try_submit()
+        assert window.consult.consult is not None
+        assert window.consult.consult.treatments == ("tens",)
+    finally:
+        close_window(window)
+
+
+def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(qtbot, tmp_path, settings_file) -> None:
+    folder = tmp_path / "first-start"
+    open_stores(folder).close()
+    window = open_window(qtbot, folder, settings_file)
+    try:
+        assert window.open_clinic()
+        qtbot.waitUntil(lambda: getattr(window, "pin_dialog", None) is not None, timeout=3000)
+        dialog = window.pin_dialog
+        assert dialog.isVisible() and dialog.form.setting
+        dialog.form.pin.setText("4826")
+        dialog.form.confirm.setText("4862")
+        assert not dialog.form.try_submit()
+        assert "differ" in dialog.form.message.text()
+        dialog.form.pin.setText("4826")
+        dialog.form.confirm.setText("4826")
+        assert dialog.form.try_submit()
+        assert window.unlocked and window.access.has_pin()
+        assert _audit(window)[AuditAction.PIN_SET.value] == 1
+    finally:
+        close_window(window)
+
+
+def test_audit_log_needs_the_pin_shows_the_actions_and_exports_csv(
+    qtbot, data_dir, settings_file, tmp_path, monkeypatch
+) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.audit_action.trigger()
+        assert isinstance(window._dialog, PinDialog)  # not the log
+        window._dialog.form.pin.setText(TEST_PIN)
+        window._dialog.form.try_submit()
+        dialog = window._dialog
+        assert isinstance(dialog, AuditDialog)
+        actions = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
+        assert actions[0] == AuditAction.CLINICIAN_UNLOCKED.value  # newest first
+        target = tmp_path / "audit.csv"
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "CSV file (*.csv)")
+        )
+        assert dialog.export_csv() == target
+        text = Path(target).read_text(encoding="utf-8-sig")
+        assert text.startswith("id,time (UTC),action") and "clinician mode unlocked" in text
+        assert _audit(window)[AuditAction.AUDIT_EXPORTED.value] == 1
+        window.lock_clinician()
+        assert not dialog.isVisible()  # locking closes the log
+    finally:
+        close_window(window)
+
+
+def test_preferences_ask_for_the_pin_when_locked(qtbot, data_dir, settings_file) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.preferences_action.trigger()
+        assert isinstance(window._dialog, PinDialog)
+        assert getattr(window, "_preferences", None) is None
+    finally:
+        close_window(window)
