@@ -98,7 +98,9 @@ def _draw_charts(
     add(
         "chart-timeline.png",
         timeline_chart(treatments, kb_version, plain=plain),
-        "When benefit may start and how long it was measured, in weeks.",
+        "When it may start to help, and how long the help lasted, in weeks."
+        if plain
+        else "When benefit may start and how long it was measured, in weeks.",
     )
     return images, captions
 

@@ -60,10 +60,19 @@ def icon_chart(
     figure.drawing(key.height, key.paint, [d.toPlainText() for _f, d in key.rows])
     grid = _Grid(counts, sizes)
     notes = statistic_notes(statistic, counts, plain=plain)
+    # Beside the people: how to read them (in words again), then flags and rounding.
+    how = (
+        f"Each figure is one person. The {format_number(counts.events)} filled figures are "
+        f"the {format_number(counts.events)} out of {format_number(per)}; the "
+        f"{format_number(counts.others)} outlined figures are the others."
+    )
     side = QTextDocument()
     side.setDocumentMargin(0)
-    side.setDefaultFont(font(sizes.small, bold=True))
-    side.setPlainText(notes)
+    side.setDefaultFont(font(sizes.small))
+    side.setHtml(
+        f'<p style="margin-bottom:{sizes.small}px">{html.escape(how)}</p>'
+        + (f"<p><b>{html.escape(notes)}</b></p>" if notes else "")
+    )
     side.setTextWidth(figure.inner - grid.width - sizes.body)
 
     def paint(painter: QPainter, rect: QRectF) -> None:
@@ -73,7 +82,7 @@ def icon_chart(
         side.drawContents(painter)
         painter.restore()
 
-    figure.drawing(max(grid.height, side.size().height()), paint, [notes] if notes else [])
+    figure.drawing(max(grid.height, side.size().height()), paint, [how, notes])
     about = f" About this figure: {statistic.note}" if statistic.note else ""
     return figure.chart(f"{statistic_caption(statistic)}{about} Knowledge base {kb_version}.")
 
