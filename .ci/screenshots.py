@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,9 +139,10 @@ class Shooter:
         for variant in ("clinician", "patient"):
             content, images = w._report(variant)
             for number, page in enumerate(render_pages(content, images, dpi=70)[:2], start=1):
-                path = self.out / f"pdf-{variant}-{number}.png"
-                page.save(str(path))
-                print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+                self.write(page, f"pdf-{variant}-{number}")
+            # The print charts as the PDF embeds them (1200 px wide, ~170 mm on paper).
+            for name, image in images.items():
+                self.write(image, f"print-{variant}-{name.removeprefix('chart-')[:-4]}")
         w.tabs.setCurrentWidget(w.pathway)
         self.save(w, "care-pathway")
         w.tabs.setCurrentWidget(w.glossary)
@@ -178,6 +179,11 @@ class Shooter:
         self.save(dialogs[-1], "patient-mode-pin")
         dialogs[-1].form.pin.setText(PIN)
         dialogs[-1].form.try_submit()
+
+    def write(self, image: QImage, name: str) -> None:
+        path = self.out / f"{name}.png"
+        image.save(str(path))
+        print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
     def dialog(self) -> QDialog:
         dialogs = [d for d in self.window.findChildren(QDialog) if d.isVisible()]

@@ -296,11 +296,13 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
             sys.platform.startswith("linux")
         ):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from PySide6.QtWidgets import QApplication
+        # The report path paints with QtGui only (QTextDocument, QPdfWriter, QPainter on a
+        # QImage): a QGuiApplication is enough, and QtWidgets is never loaded.
+        from PySide6.QtGui import QGuiApplication
 
         logging.getLogger("qt").propagate = False
-        app = QApplication.instance() or QApplication([sys.argv[0]])
-        from explorer.ui.report_export import build_report, export_pdf
+        app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+        from explorer.report.build import build_report, export_pdf
 
         content, images = build_report(
             snapshot,

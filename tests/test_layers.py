@@ -44,3 +44,18 @@ def test_window_module_imports_nothing_heavy_before_the_first_paint() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == ""
+
+
+def test_report_layer_loads_no_widgets_pyqtgraph_or_numpy() -> None:
+    """The report (and so the headless export) paints with QtGui only."""
+    code = (
+        "import sys\n"
+        "import explorer.report.build, explorer.report.print_charts\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'pyqtgraph', 'numpy'}"
+        " or m.startswith(('PySide6.QtWidgets', 'explorer.ui')))\n"
+        "print(heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -83,8 +83,14 @@ class OutcomeChoice:
     def for_outcome(self, outcome: str | None) -> list[OutcomeGroup]:
         return [g for g in self.groups if outcome is None or g.key.outcome == outcome]
 
-    def refusal(self, shown: OutcomeGroup | None, outcome: str | None = None) -> str:
-        """Why some findings are not on the chart, in words ('' when everything is)."""
+    def refusal(
+        self, shown: OutcomeGroup | None, outcome: str | None = None, *, printed: bool = False
+    ) -> str:
+        """Why some findings are not on the chart, in words ('' when everything is).
+
+        On screen the others can be chosen from a list; on paper (``printed``) the reader is
+        sent to the comparison table, where every finding is listed.
+        """
         others = [g for g in self.for_outcome(outcome) if g is not shown]
         parts = []
         if others:
@@ -92,7 +98,8 @@ class OutcomeChoice:
             parts.append(
                 f"Not plotted on this axis: {sum(len(g.rows) for g in others)} finding(s) on "
                 f"another scale or time window ({kinds}). Numbers on different scales or at "
-                "different times must not share an axis; choose them from the list."
+                "different times must not share an axis; "
+                + ("they are in the comparison table." if printed else "choose them from the list.")
             )
         missing = [f for _t, f in self.without_numbers if outcome is None or f.outcome == outcome]
         if missing:

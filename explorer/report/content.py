@@ -39,8 +39,9 @@ class ReportContent:
     notes: str = ""
     plan: str = ""
     review_date: dt.date | None = None
-    charts: tuple[tuple[str, str], ...] = ()
-    """(resource name, caption) of chart images the renderer registers with the document."""
+    charts: tuple[tuple[str, str, str], ...] = ()
+    """(resource name, caption, small print) of the chart images the renderer registers with
+    the document; the small print (notes, sources, knowledge-base version) is set as text."""
 
     @property
     def plain(self) -> bool:
@@ -157,8 +158,10 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
     else:
         out.append("<p>No treatments were compared.</p>")
 
-    for name, caption in content.charts:
-        out.append(f'<p><img src="{_e(name)}" width="640"><br><i>{_e(caption)}</i></p>')
+    for name, caption, small_print in content.charts:
+        out.append(
+            f'<p><img src="{_e(name)}" width="640"><br><b>{_e(caption)}</b> {_e(small_print)}</p>'
+        )
 
     if content.notes.strip():
         out.append(f"<h2>{'Notes from your visit' if plain else 'Notes'}</h2>")

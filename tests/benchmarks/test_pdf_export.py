@@ -1,5 +1,8 @@
 """PDF export speed: warm in the application vs a bare QTextDocument→PDF of the same text,
 and the whole headless `explorer export` process vs a bare PySide6 process painting a window.
+
+The report's charts are drawn for paper with QPainter (explorer.report.print_charts): the
+headless export loads neither QtWidgets, pyqtgraph nor numpy.
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ def _median(fn, runs: int = 5) -> float:
 def test_warm_export_against_bare_text_document(qtbot, data_dir, tmp_path) -> None:
     from PySide6.QtGui import QPdfWriter, QTextDocument
 
+    from explorer.report.build import build_report, export_pdf
     from explorer.report.content import report_html
     from explorer.services.explorer_data import open_service
-    from explorer.ui.report_export import build_report, export_pdf
 
     service = open_service(data_dir)
     snapshot = service.snapshot()
@@ -40,7 +43,7 @@ def test_warm_export_against_bare_text_document(qtbot, data_dir, tmp_path) -> No
         content, images = build_report(
             snapshot, treatments, "chronic-low-back-pain", variant="clinician"
         )
-        assert len(images) == 2  # outcome chart and timeline
+        assert len(images) == 2  # outcome chart and timeline (cached after the first run)
         export_pdf(tmp_path / "app.pdf", content, images)
 
     content, _ = build_report(
@@ -63,12 +66,23 @@ def test_warm_export_against_bare_text_document(qtbot, data_dir, tmp_path) -> No
         floor,
         "bare QTextDocument→PDF of the same text",
     )
-    print(f"[benchmark] target ≤ 1.5x; measured {measured / floor:.2f}x", file=sys.stderr)
+    ratio = measured / floor
+    verdict = "met" if ratio <= 1.5 else "NOT met"
+    print(f"[benchmark] target ≤ 1.5x: {verdict}; measured {ratio:.2f}x", file=sys.stderr)
     assert measured > 0
 
 
 def test_headless_export_process_against_bare_window_process(data_dir, tmp_path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", EXPLORER_DATA_DIR=str(data_dir))
+    # Bytecode cached in a session folder (filled by the warm-up run), as in an installed
+    # application, even where the environment sets PYTHONDONTWRITEBYTECODE: without it
+    # both processes compile every module from source on every run.
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        EXPLORER_DATA_DIR=str(data_dir),
+        PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"),
+    )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     bare = [
         sys.executable,
         "-c",
@@ -92,5 +106,7 @@ def test_headless_export_process_against_bare_window_process(data_dir, tmp_path)
     floor = median_seconds(bare, runs=5, env=env)
     measured = median_seconds(command, runs=5, env=env)
     report("headless explorer export process", measured, floor, "bare PySide6 window process")
-    print(f"[benchmark] target ≤ 4x; measured {measured / floor:.2f}x", file=sys.stderr)
+    ratio = measured / floor
+    verdict = "met" if ratio <= 4 else "NOT met"
+    print(f"[benchmark] target ≤ 4x (issue 5): {verdict}; measured {ratio:.2f}x", file=sys.stderr)
     assert out.exists()

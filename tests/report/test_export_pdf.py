@@ -145,7 +145,7 @@ def test_a_failed_write_keeps_the_existing_file_and_leaves_no_partial(
 def test_suggested_file_name_carries_date_and_label() -> None:
     import datetime as dt
 
-    from explorer.ui.report_export import suggested_file_name
+    from explorer.report.build import suggested_file_name
 
     name = suggested_file_name(dt.date(2026, 11, 26), "J. Smith / room 3", "patient")
     assert name.startswith("2026-11-26") and "J--Smith" in name and name.endswith(".pdf")

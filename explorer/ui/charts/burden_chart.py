@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from explorer.domain.chart_words import format_number, full_citation, verdict_tag
 from explorer.domain.charts import BurdenGroup, burden_groups, is_flagged
 from explorer.domain.models import SourceRef, Statistic
 from explorer.ui.charts.base import AXIS_POINT_SIZE, FLAG_COLOUR, PALETTE, ChartWidget, foreground
@@ -34,19 +35,9 @@ PLAIN_FOOTNOTE = (
     "⚠ Striped bars come from sources other scientists have not checked: adverts, "
     "registries, companies, second-hand reports, or government survey tables."
 )
-WEAK_VERDICTS = {  # verdict -> (clinician wording, plain wording)
-    "overstated": ("Overstated", "Overstated"),
-    "unsourced": ("Unsourced", "No source found"),
-    "not verified": ("Not verified", "Could not be checked"),
-}
 _GROUP_NAMES = {"%": "Percentages", "million people": "Millions of people"}
 _LABEL_PT, _CONTEXT_PT = AXIS_POINT_SIZE, AXIS_POINT_SIZE - 2
 _BAR_CENTRE, _BAR_HEIGHT, _CONTEXT_TOP = 0.52, 0.26, 0.69  # within a row one unit tall
-
-
-def format_number(value: float) -> str:
-    """Thousands separators; one decimal only where the figure has one."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def shorten(text: str, limit: int) -> str:
@@ -72,19 +63,15 @@ def short_citation(source: SourceRef) -> str:
 
 def cite(source: SourceRef, short: bool = False) -> str:
     """A citation with its kind, flagged ⚠ when the source needs caution."""
+    if not short:
+        return full_citation(source)
     flag = "⚠ " if source.needs_caution or not source.peer_reviewed else ""
-    return f"{flag}{short_citation(source) if short else source.citation} ({source.kind})"
+    return f"{flag}{short_citation(source)} ({source.kind})"
 
 
 def sources_of(statistic: Statistic) -> list[SourceRef]:
     """The source, and the summary it was read in when there is one (for provenance)."""
     return [s for s in (statistic.source, statistic.read_in) if s is not None]
-
-
-def verdict_tag(statistic: Statistic, plain: bool) -> str:
-    """'Overstated', 'Unsourced', 'Not verified' (or plain words); '' for sound figures."""
-    words = WEAK_VERDICTS.get((statistic.verdict or "").strip().lower())
-    return words[1 if plain else 0] if words else ""
 
 
 def _scale_maximum(unit: str) -> float | None:

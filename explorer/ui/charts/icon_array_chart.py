@@ -17,12 +17,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from explorer.domain.chart_words import statistic_caption, statistic_notes
 from explorer.domain.charts import IconCounts, absolute_statistics, icon_counts, is_flagged
 from explorer.domain.models import Statistic
 from explorer.ui.charts.base import PALETTE, TITLE_POINT_SIZE, ChartWidget, foreground
 from explorer.ui.charts.burden_chart import (
     chart_font,
-    cite,
     format_number,
     sources_of,
     statistic_tooltip,
@@ -306,38 +306,11 @@ class IconArrayChart(ChartWidget):
 
     # --- texts ----------------------------------------------------------------------------
     def _caption(self, statistic: Statistic) -> str:
-        parts = [
-            f"Out of: {re.sub(r'^of ', '', statistic.denominator)}.",
-            f"People: {statistic.population}.",
-            f"Time: {statistic.timeframe}.",
-            f"Source: {cite(statistic.source)}.",
-        ]
-        if statistic.read_in is not None:
-            parts.append(f"Read in: {cite(statistic.read_in)}.")
-        return " ".join(parts)
+        return statistic_caption(statistic)
 
     def _notes(self, statistic: Statistic, counts: IconCounts) -> str:
         """The honest small print: flags, the evidence check, ranges and rounding."""
-        notes, source, read_in = [], statistic.source, statistic.read_in
-        if source.needs_caution:
-            notes.append(f"⚠ Not peer-reviewed ({source.kind}); shown because patients meet it.")
-        elif not source.peer_reviewed:
-            notes.append(f"Source: {source.kind} (not a peer-reviewed journal article).")
-        elif read_in is not None and read_in.needs_caution:
-            notes.append(f"⚠ Second-hand: read in a {read_in.kind}; treat with caution.")
-        if tag := verdict_tag(statistic, self._plain):
-            notes.append(f"⚠ Evidence check: {tag.lower()}.")
-        low, high = statistic.value_low, statistic.value_high
-        if low is not None and high is not None and low != high:
-            shown = format_number(statistic.value)
-            span = f"{format_number(low)}–{format_number(high)}%"
-            notes.append(f"The source gives {span}; the picture shows {shown}%.")
-        if abs(statistic.value * counts.per / 100 - counts.events) > 1e-9:
-            notes.append(
-                f"{format_number(statistic.value)}% rounded to whole people: "
-                f"{counts.events} out of {format_number(counts.per)}."
-            )
-        return " ".join(notes)
+        return statistic_notes(statistic, counts, plain=self._plain)
 
     # --- events ---------------------------------------------------------------------------
     def _on_scene_clicked(self, event: object) -> None:

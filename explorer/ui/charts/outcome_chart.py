@@ -6,7 +6,6 @@ group, and the message line says what is left off and why (``OutcomeChoice.refus
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +14,19 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
+from explorer.domain.chart_words import (
+    MCID_LABEL,
+    MEASURES,
+    NO_DIFFERENCE,
+    NO_NULL_LINE,
+    NOTHING_TO_PLOT,
+    axis_words,
+    clip,
+    fmt,
+    mcid_threshold,
+    short_citation,
+    source_kind,
+)
 from explorer.domain.charts import ForestRow, OutcomeChoice, OutcomeGroup, outcome_groups
 from explorer.domain.comparison import certainty_text
 from explorer.domain.models import SourceRef, Treatment
@@ -22,22 +34,6 @@ from explorer.domain.vocab import Certainty
 from explorer.ui.charts.base import FLAG_COLOUR, PALETTE, SYMBOLS, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
 
-NOTHING_TO_PLOT = (
-    "No finding for the compared treatments has numbers to plot; see the comparison table."
-)
-MCID_LABEL = "smallest difference patients notice"
-MEASURES = {
-    "MD": "mean difference",
-    "SMD": "standardised mean difference",
-    "RR": "risk ratio",
-    "HR": "hazard ratio",
-    "OR": "odds ratio",
-    "risk difference": "risk difference",
-    "percent": "share of patients in one group",
-}
-# Where "no difference" lies; a percentage of one group has no such line (not a comparison).
-NO_DIFFERENCE = {"MD": 0.0, "SMD": 0.0, "risk difference": 0.0, "RR": 1.0, "HR": 1.0, "OR": 1.0}
-DIFFERENCES = frozenset({"MD", "SMD", "risk difference"})
 # GRADE certainty → (marker size in px, filled); "not rated" is drawn as an 'x'.
 MARKERS = {
     Certainty.HIGH: (22, True),
@@ -46,23 +42,6 @@ MARKERS = {
     Certainty.VERY_LOW: (13, False),
     Certainty.NOT_RATED: (18, True),
 }
-LINE_CHARS = 40
-
-
-def short_citation(source: SourceRef) -> str:
-    """First author (or body, or bracketed description) and year: 'Hayden JA et al. 2021'."""
-    text = source.citation.strip()
-    if text.startswith("["):
-        head = clip(text[1:].split("]")[0], 50)
-    else:
-        head = re.split(r"\[|\. |\.$", text, maxsplit=1)[0].strip()
-        if " et al" in head:
-            head = head[: head.index(" et al")] + " et al."
-        elif "," in head:
-            head = head.split(",")[0] + " et al."
-        head = clip(head, 60)
-    year = f" {source.year}" if source.year and str(source.year) not in head else ""
-    return head + year
 
 
 def fit_axis(axis: pg.AxisItem, labels: Sequence[str]) -> None:
@@ -70,20 +49,6 @@ def fit_axis(axis: pg.AxisItem, labels: Sequence[str]) -> None:
     metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
     lines = [line for label in labels for line in label.split("\n")]
     axis.setWidth(max((metrics.horizontalAdvance(line) for line in lines), default=0) + 18)
-
-
-def source_kind(source: SourceRef) -> str:
-    """The kind in words, '⚠'-flagged where the figure needs caution."""
-    kind = source.kind.value + (", industry-linked" if source.industry_link else "")
-    return f"⚠ {kind}" if source.needs_caution else kind
-
-
-def clip(text: str, limit: int = LINE_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;(") + "…"
-
-
-def fmt(value: float) -> str:
-    return f"{value:.3g}".replace("-", "−")
 
 
 class OutcomeChart(ChartWidget):
@@ -201,10 +166,7 @@ class OutcomeChart(ChartWidget):
         measure = group.key.measure
         notes = [self._choice.refusal(group, group.key.outcome)]
         if measure not in NO_DIFFERENCE:
-            notes.append(
-                "These are shares of patients in one group, not differences between "
-                "treatments, so there is no line of no difference."
-            )
+            notes.append(NO_NULL_LINE)
         caption = "Sources: " + "; ".join(
             f"[{n}] {short_citation(s)} ({source_kind(s)})" for s, n in numbers.items()
         )
@@ -296,8 +258,7 @@ class OutcomeChart(ChartWidget):
         lines: list[tuple[float, str, Qt.PenStyle, float]] = []
         if null is not None:
             lines.append((null, "no difference", Qt.PenStyle.SolidLine, len(self._rows) - 0.35))
-        if null is not None and group.mcid is not None and measure in DIFFERENCES:
-            threshold = null - group.mcid if group.better == "lower" else null + group.mcid
+        if (threshold := mcid_threshold(group)) is not None:
             lines.append((threshold, MCID_LABEL, Qt.PenStyle.DashLine, -0.7))
         xs += [x for x, *_ in lines]
         low, high = min(xs), max(xs)
@@ -318,18 +279,11 @@ class OutcomeChart(ChartWidget):
             self.plot.addItem(item)
 
     def _axis_label(self, group: OutcomeGroup) -> str:
-        measure = MEASURES.get(group.key.measure, group.key.measure)
-        scale = group.key.scale
-        if group.key.measure != "percent" and measure.lower() not in scale.lower():
-            scale = f"{scale} ({measure})"
-        if group.key.measure not in NO_DIFFERENCE:
-            side = "higher is better" if group.better == "higher" else "lower is better"
-        else:
-            side = "better with treatment" if self._plain else "favours treatment"
+        title, side = axis_words(group, plain=self._plain)
         # Rich text; the window is repeated here because exports contain only the plot.
         if group.better == "lower":
-            return f"{scale}, {group.key.window}<br>← {side}"
-        return f'{scale}, {group.key.window}<div align="right">{side} →</div>'
+            return f"{title}<br>← {side}"
+        return f'{title}<div align="right">{side} →</div>'
 
     def _tip(self, x: float, y: float, data: dict[str, int]) -> str:
         row = self._rows[data["row"]]

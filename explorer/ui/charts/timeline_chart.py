@@ -14,54 +14,29 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
+from explorer.domain.chart_words import (
+    REGION_LABEL,
+    TIMELINE_TITLE,
+    TIMELINE_WORDS,
+    short_name,
+    span_text,
+    stated_bounds,
+    timeline_caption,
+    timing_sources,
+)
 from explorer.domain.charts import REASSESSMENT_WEEKS, TimelineRow, timeline_rows
-from explorer.domain.models import SourceRef, Treatment
+from explorer.domain.models import Treatment
 from explorer.domain.vocab import NOT_ESTABLISHED
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
-from explorer.ui.charts.outcome_chart import fit_axis, short_citation
+from explorer.ui.charts.outcome_chart import fit_axis
 
 Span = tuple[float, float]
-TITLE = "When benefit starts and how long it lasts (weeks)"
-REGION_LABEL = "Reassessment window (care pathway)"
+TITLE = TIMELINE_TITLE
+WORDS = TIMELINE_WORDS
 NOT_ESTABLISHED_TEXT = NOT_ESTABLISHED.capitalize()
 LANES = {"onset": -0.2, "duration": 0.2}  # offset of each bar from its row's centre
 BAR_HEIGHT = 0.32
-WORDS = {"onset": "effect starts", "duration": "benefit lasts"}
-
-
-def span_text(
-    span: Span, kind: str = "onset", bounds: tuple[float | None, float | None] = (0.0, 0.0)
-) -> str:
-    """'2–12 weeks', or, when the timeframe states only one end, what that end means."""
-    low, high = span
-    if low != high:
-        return f"{low:g}–{high:g} weeks"
-    if bounds[0] is None:  # only the upper end is stated
-        return f"{'by' if kind == 'onset' else 'up to'} about {high:g} weeks"
-    if bounds[1] is None:  # only the lower end is stated
-        return f"{'not before' if kind == 'onset' else 'at least'} about {low:g} weeks"
-    return f"about {low:g} weeks"
-
-
-def stated_bounds(row: TimelineRow, kind: str) -> tuple[float | None, float | None]:
-    tf = row.treatment.timeframe
-    if kind == "onset":
-        return tf.onset_weeks_min, tf.onset_weeks_max
-    return tf.duration_weeks_min, tf.duration_weeks_max
-
-
-def short_name(treatment: Treatment) -> str:
-    return treatment.name.split(" / ")[0].split(" (")[0]
-
-
-def timing_sources(treatment: Treatment) -> list[SourceRef]:
-    """Sources of the treatment's findings that state a time point, in first-use order."""
-    by_id = {s.id: s for s in treatment.sources}
-    ids = dict.fromkeys(
-        s for f in treatment.findings if f.timepoint_weeks is not None for s in f.sources
-    )
-    return [by_id[i] for i in ids if i in by_id]
 
 
 class _SpanBar(pg.BarGraphItem):
@@ -273,19 +248,7 @@ class TimelineChart(ChartWidget):
         ).replace("\n\n", "\n")
 
     def _caption(self) -> str:
-        if not self._rows:
-            return ""
-        cited: dict[str, str] = {}
-        for row in self._rows:
-            for source in timing_sources(row.treatment):
-                cited.setdefault(source.id, short_citation(source))
-        sources = "; ".join(f"[{n}] {text}" for n, text in enumerate(cited.values(), start=1))
-        return (
-            "Weeks are the times at which trials measured effects (each treatment's timeframe "
-            "note, in its details), not a forecast for one person. Solid: benefit measured; "
-            "lighter: may last until. Where the evidence gives no time the row says so; nothing "
-            "is estimated." + (f" Sources: {sources}." if sources else "")
-        )
+        return timeline_caption(self._rows)
 
     # --- events -------------------------------------------------------------------------------
     def _emit_provenance(self, row: TimelineRow) -> None:

@@ -1,0 +1,230 @@
+"""The words the charts put around their marks: axis titles, value texts, citations with
+their kind of source, captions and honest notes.
+
+Plain Python, shared by the on-screen charts (``explorer.ui.charts``, pyqtgraph) and the
+printed ones (``explorer.report.print_charts``, QPainter), so a chart says the same thing
+on screen and on paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from explorer.domain.charts import ForestRow, IconCounts, OutcomeGroup, TimelineRow
+from explorer.domain.models import SourceRef, Statistic, Treatment
+
+LINE_CHARS = 40
+NOTHING_TO_PLOT = (
+    "No finding for the compared treatments has numbers to plot; see the comparison table."
+)
+MCID_LABEL = "smallest difference patients notice"
+MEASURES = {
+    "MD": "mean difference",
+    "SMD": "standardised mean difference",
+    "RR": "risk ratio",
+    "HR": "hazard ratio",
+    "OR": "odds ratio",
+    "risk difference": "risk difference",
+    "percent": "share of patients in one group",
+}
+NO_DIFFERENCE = {"MD": 0.0, "SMD": 0.0, "risk difference": 0.0, "RR": 1.0, "HR": 1.0, "OR": 1.0}
+"""Where "no difference" lies; a percentage of one group has no such line (not a comparison)."""
+DIFFERENCES = frozenset({"MD", "SMD", "risk difference"})
+NO_NULL_LINE = (
+    "These are shares of patients in one group, not differences between treatments, so "
+    "there is no line of no difference."
+)
+
+
+# --- general ---------------------------------------------------------------------------
+def clip(text: str, limit: int = LINE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;(") + "…"
+
+
+def fmt(value: float) -> str:
+    """Three significant digits, with a true minus sign."""
+    return f"{value:.3g}".replace("-", "−")
+
+
+def format_number(value: float) -> str:
+    """Thousands separators; one decimal only where the figure has one."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def short_citation(source: SourceRef) -> str:
+    """First author (or body, or bracketed description) and year: 'Hayden JA et al. 2021'."""
+    text = source.citation.strip()
+    if text.startswith("["):
+        head = clip(text[1:].split("]")[0], 50)
+    else:
+        head = re.split(r"\[|\. |\.$", text, maxsplit=1)[0].strip()
+        if " et al" in head:
+            head = head[: head.index(" et al")] + " et al."
+        elif "," in head:
+            head = head.split(",")[0] + " et al."
+        head = clip(head, 60)
+    year = f" {source.year}" if source.year and str(source.year) not in head else ""
+    return head + year
+
+
+def source_kind(source: SourceRef) -> str:
+    """The kind in words, '⚠'-flagged where the figure needs caution."""
+    kind = source.kind.value + (", industry-linked" if source.industry_link else "")
+    return f"⚠ {kind}" if source.needs_caution else kind
+
+
+def numbered_sources(sources: Iterable[SourceRef]) -> str:
+    """'[1] Hayden JA et al. 2021 (systematic review); [2] …' in first-use order."""
+    unique = list(dict.fromkeys(sources))
+    return "; ".join(
+        f"[{n}] {short_citation(s)} ({source_kind(s)})" for n, s in enumerate(unique, start=1)
+    )
+
+
+def short_name(treatment: Treatment) -> str:
+    """'Epidural corticosteroid injection' rather than the full name with its synonyms."""
+    return treatment.name.split(" / ")[0].split(" (")[0]
+
+
+# --- outcomes (forest plot) --------------------------------------------------------------
+def axis_words(group: OutcomeGroup, *, plain: bool) -> tuple[str, str]:
+    """The axis title ('Pain, 0-100 (mean difference), 6 weeks to 6 months') and which side
+    is better ('favours treatment', 'lower is better')."""
+    measure = MEASURES.get(group.key.measure, group.key.measure)
+    scale = group.key.scale
+    if group.key.measure != "percent" and measure.lower() not in scale.lower():
+        scale = f"{scale} ({measure})"
+    if group.key.measure not in NO_DIFFERENCE:
+        side = "higher is better" if group.better == "higher" else "lower is better"
+    else:
+        side = "better with treatment" if plain else "favours treatment"
+    return f"{scale}, {group.key.window}", side
+
+
+def mcid_threshold(group: OutcomeGroup) -> float | None:
+    """Where the smallest important difference lies on the axis, when the source gives one
+    and the measure is a difference (a ratio's threshold is not on the same footing)."""
+    null = NO_DIFFERENCE.get(group.key.measure)
+    if null is None or group.mcid is None or group.key.measure not in DIFFERENCES:
+        return None
+    return null - group.mcid if group.better == "lower" else null + group.mcid
+
+
+def interval_text(row: ForestRow) -> str:
+    if row.ci_low is not None and row.ci_high is not None:
+        return f"({fmt(row.ci_low)} to {fmt(row.ci_high)})"
+    return "(no interval given)"
+
+
+# --- people out of 100 -------------------------------------------------------------------
+VERDICT_WORDS = {  # verdict -> (clinician wording, plain wording)
+    "overstated": ("Overstated", "Overstated"),
+    "unsourced": ("Unsourced", "No source found"),
+    "not verified": ("Not verified", "Could not be checked"),
+}
+
+
+def verdict_tag(statistic: Statistic, plain: bool) -> str:
+    """'Overstated', 'Unsourced', 'Not verified' (or plain words); '' for sound figures."""
+    words = VERDICT_WORDS.get((statistic.verdict or "").strip().lower())
+    return words[1 if plain else 0] if words else ""
+
+
+def full_citation(source: SourceRef) -> str:
+    """The whole citation with its kind, flagged ⚠ when the source needs caution."""
+    flag = "⚠ " if source.needs_caution or not source.peer_reviewed else ""
+    return f"{flag}{source.citation} ({source.kind})"
+
+
+def statistic_caption(statistic: Statistic) -> str:
+    """Out of whom, which people, over what time, and the source (and where it was read)."""
+    parts = [
+        f"Out of: {re.sub(r'^of ', '', statistic.denominator)}.",
+        f"People: {statistic.population}.",
+        f"Time: {statistic.timeframe}.",
+        f"Source: {full_citation(statistic.source)}.",
+    ]
+    if statistic.read_in is not None:
+        parts.append(f"Read in: {full_citation(statistic.read_in)}.")
+    return " ".join(parts)
+
+
+def statistic_notes(statistic: Statistic, counts: IconCounts, *, plain: bool) -> str:
+    """The honest small print: flags, the evidence check, ranges and rounding."""
+    notes, source, read_in = [], statistic.source, statistic.read_in
+    if source.needs_caution:
+        notes.append(f"⚠ Not peer-reviewed ({source.kind}); shown because patients meet it.")
+    elif not source.peer_reviewed:
+        notes.append(f"Source: {source.kind} (not a peer-reviewed journal article).")
+    elif read_in is not None and read_in.needs_caution:
+        notes.append(f"⚠ Second-hand: read in a {read_in.kind}; treat with caution.")
+    if tag := verdict_tag(statistic, plain):
+        notes.append(f"⚠ Evidence check: {tag.lower()}.")
+    low, high = statistic.value_low, statistic.value_high
+    if low is not None and high is not None and low != high:
+        shown = format_number(statistic.value)
+        span = f"{format_number(low)}–{format_number(high)}%"
+        notes.append(f"The source gives {span}; the picture shows {shown}%.")
+    if abs(statistic.value * counts.per / 100 - counts.events) > 1e-9:
+        notes.append(
+            f"{format_number(statistic.value)}% rounded to whole people: "
+            f"{counts.events} out of {format_number(counts.per)}."
+        )
+    return " ".join(notes)
+
+
+# --- timeline ----------------------------------------------------------------------------
+TIMELINE_TITLE = "When benefit starts and how long it lasts (weeks)"
+REGION_LABEL = "Reassessment window (care pathway)"
+TIMELINE_WORDS = {"onset": "effect starts", "duration": "benefit lasts"}
+
+Span = tuple[float, float]
+
+
+def span_text(
+    span: Span, kind: str = "onset", bounds: tuple[float | None, float | None] = (0.0, 0.0)
+) -> str:
+    """'2–12 weeks', or, when the timeframe states only one end, what that end means."""
+    low, high = span
+    if low != high:
+        return f"{low:g}–{high:g} weeks"
+    if bounds[0] is None:  # only the upper end is stated
+        return f"{'by' if kind == 'onset' else 'up to'} about {high:g} weeks"
+    if bounds[1] is None:  # only the lower end is stated
+        return f"{'not before' if kind == 'onset' else 'at least'} about {low:g} weeks"
+    return f"about {low:g} weeks"
+
+
+def stated_bounds(row: TimelineRow, kind: str) -> tuple[float | None, float | None]:
+    tf = row.treatment.timeframe
+    if kind == "onset":
+        return tf.onset_weeks_min, tf.onset_weeks_max
+    return tf.duration_weeks_min, tf.duration_weeks_max
+
+
+def timing_sources(treatment: Treatment) -> list[SourceRef]:
+    """Sources of the treatment's findings that state a time point, in first-use order."""
+    by_id = {s.id: s for s in treatment.sources}
+    ids = dict.fromkeys(
+        s for f in treatment.findings if f.timepoint_weeks is not None for s in f.sources
+    )
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def timeline_caption(rows: Iterable[TimelineRow]) -> str:
+    """What the weeks are (and are not), and the sources of the timed findings."""
+    rows = list(rows)
+    if not rows:
+        return ""
+    cited: dict[str, str] = {}
+    for row in rows:
+        for source in timing_sources(row.treatment):
+            cited.setdefault(source.id, short_citation(source))
+    sources = "; ".join(f"[{n}] {text}" for n, text in enumerate(cited.values(), start=1))
+    return (
+        "Weeks are the times at which trials measured effects (each treatment's timeframe "
+        "note, in its details), not a forecast for one person. Solid: benefit measured; "
+        "lighter: may last until. Where the evidence gives no time the row says so; nothing "
+        "is estimated." + (f" Sources: {sources}." if sources else "")
+    )
