@@ -24,26 +24,31 @@ class LockPage(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setAccessibleName("Consults locked")
-        self.heading = QLabel(self)
+        self._box = QWidget(self)
+        self._box.setFixedWidth(34 * self.fontMetrics().averageCharWidth() + 200)
+        self.heading = QLabel(self._box)
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.heading.setFont(font)
-        self.text = QLabel(self)
+        self.heading.setWordWrap(True)
+        self.text = QLabel(self._box)
         self.text.setWordWrap(True)
         self.form: PinForm | None = None
-        self._layout = QVBoxLayout(self)
-        self._layout.addStretch(1)
-        self._layout.addWidget(self.heading, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
-        self._layout.addWidget(self.text, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
-        self._layout.addStretch(2)
+        self._inner = QVBoxLayout(self._box)
+        self._inner.addWidget(self.heading)
+        self._inner.addWidget(self.text)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self._box, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
 
     def show_form(self, form: PinForm, heading: str, text: str) -> None:
         if self.form is not None:
             self.form.deleteLater()
         self.form = form
-        form.setMaximumWidth(460)
-        self._layout.insertWidget(3, form, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
+        form.setParent(self._box)
+        self._inner.addWidget(form)
         self.heading.setText(heading)
         self.text.setText(text)
 
