@@ -169,7 +169,7 @@ class Shooter:
         self.app.processEvents()
         self.save(patient, "patient-mode")
         patient.browse.tabs.setCurrentWidget(patient.browse.charts)
-        patient.browse.charts.tabs.setCurrentIndex(1)
+        patient.browse.charts.tabs.setCurrentIndex(0)
         self.save(patient, "patient-mode-pictures")
         patient.start_over()
         self.save(patient, "patient-mode-welcome")

@@ -358,6 +358,11 @@ def difference(cells: Sequence[Cell]) -> float:
     return (distinct - 1) / (len(keys) - 1)
 
 
+BASELINE_SUMMARY = ("Baseline: natural course", "What happens without treatment")
+"""Catalog wording for watchful waiting: its findings describe the natural course, not the
+effect of a treatment, so "benefit" would mislead."""
+
+
 def evidence_summary(
     certainty: Certainty | None, directions: frozenset[Direction], *, plain: bool
 ) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from explorer.domain.catalog import CatalogIndex, CatalogQuery
-from explorer.domain.comparison import evidence_summary
+from explorer.domain.comparison import BASELINE_SLUG, BASELINE_SUMMARY, evidence_summary
 from explorer.domain.models import TreatmentSummary
 
 TREATMENT_MIME = "application/x-spine-explorer-treatments"
@@ -91,6 +91,8 @@ class CatalogTableModel(QAbstractTableModel):
             if column == 0:
                 return entry.name
             if column == 1:
+                if entry.slug == BASELINE_SLUG:
+                    return BASELINE_SUMMARY[1 if self._plain else 0]
                 condition = self._query.condition
                 return evidence_summary(
                     entry.certainty_for(condition),

@@ -29,10 +29,13 @@ class ChartsPanel(QWidget):
 
     sig_provenance = Signal(str, list)
 
-    def __init__(self, parent: QWidget | None = None, *, exports: bool = True) -> None:
+    def __init__(self, parent: QWidget | None = None, *, patient: bool = False) -> None:
         super().__init__(parent)
         self.setAccessibleName("Charts")
-        self._exports = exports  # patient mode: no export buttons, no file dialogs
+        # Patient mode: the patient forms only (people out of 100 first, then the timeline),
+        # no export buttons and no file dialogs.
+        self._patient = patient
+        self._exports = not patient
         self._built = False
         self._treatments: list[Treatment] = []
         self._condition: str | None = None
@@ -72,11 +75,22 @@ class ChartsPanel(QWidget):
         tabs = QTabWidget(self)
         tabs.setAccessibleName("Chart")
         tabs.setDocumentMode(True)
-        for chart, title in zip(
-            self.charts, ("&Outcomes", "Out of &100", "&Timeline", "&Burden"), strict=True
-        ):
+        shown = (
+            [(self.icons, "People out of &100"), (self.timeline, "&When it may help")]
+            if self._patient
+            else [
+                (self.outcomes, "&Outcomes"),
+                (self.icons, "Out of &100"),
+                (self.timeline, "&Timeline"),
+                (self.burden, "&Burden"),
+            ]
+        )
+        for chart, title in shown:
             tabs.addTab(self._with_export_buttons(chart), title)
+        for chart in self.charts:
             chart.sig_provenance.connect(self.sig_provenance)
+            if all(chart is not c for c, _title in shown):
+                chart.hide()
         self.tabs = tabs
         self._stack.addWidget(tabs)
         self._stack.setCurrentWidget(tabs)
@@ -104,7 +118,11 @@ class ChartsPanel(QWidget):
     def current_chart(self):
         if not self._built or self.tabs is None:
             return None
-        return self.charts[self.tabs.currentIndex()]
+        page = self.tabs.currentWidget()
+        for chart in self.charts:
+            if chart is page or chart.parent() is page:
+                return chart
+        return None
 
     # --- data ---------------------------------------------------------------------------
     def set_kb_version(self, version: str | None) -> None:

@@ -102,9 +102,19 @@ class PatientWindow(QWidget):
         self.welcome = self._build_welcome()
         self.stack.addWidget(self.welcome)
         self.browse: _BrowsePage | None = None
+        info = snapshot.info
+        self.footer = QLabel(
+            "This is general information from published studies, last checked on "
+            f"{info.last_reviewed:%d %B %Y}. It does not take the place of advice from your "
+            "own doctor or nurse.",
+            self,
+        )
+        self.footer.setWordWrap(True)
+        self.footer.setAccessibleName("About this information")
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.footer)
 
         self.condition.currentIndexChanged.connect(self._on_condition_changed)
         self.start_over_button.clicked.connect(self.start_over)
@@ -290,7 +300,7 @@ class _BrowsePage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.comparison, 1)
         column.addWidget(self.words)
-        self.charts = ChartsPanel(self, exports=False)
+        self.charts = ChartsPanel(self, patient=True)
         self.charts.set_kb_version(snapshot.info.kb_version)
         self.charts.set_statistics(snapshot.statistics)
         self.charts.set_plain(True)

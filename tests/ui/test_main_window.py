@@ -411,3 +411,11 @@ def test_window_fits_1280_by_720_even_at_150_percent_font(qtbot, data_dir, setti
         window.service.close()
     finally:
         app.setFont(original)
+
+
+def test_watchful_waiting_reads_as_the_natural_course_not_a_benefit(window) -> None:
+    model = window.catalog.model
+    row = model.row_of("watchful-waiting")
+    assert model.index(row, 1).data() == "Baseline: natural course"
+    window.plain_action.trigger()
+    assert model.index(row, 1).data() == "What happens without treatment"

@@ -105,6 +105,12 @@ def test_one_action_enters_full_screen_plain_large_type_with_the_comparison(
         assert patient.condition.currentData() == "sciatica"
         # the glossary terms the comparison uses are explained beside it
         assert "Words used above" in patient.browse.words.toPlainText()
+        # the charts in their patient forms only: people out of 100, then the timeline
+        patient.browse.tabs.setCurrentWidget(patient.browse.charts)
+        tabs = patient.browse.charts.tabs
+        titles = [tabs.tabText(i).replace("&", "") for i in range(tabs.count())]
+        assert titles == ["People out of 100", "When it may help"]
+        assert patient.browse.charts.icons._plain and patient.browse.charts.timeline._plain
         _leave(qtbot, patient)
     finally:
         close_window(window)
@@ -254,5 +260,27 @@ def test_patient_mode_needs_a_pin_to_exist_first(qtbot, tmp_path, settings_file)
         assert AccessService(window._clinic_stores.clinic).has_pin()
         assert window.patient_window is not None  # entered once the PIN was set
         _leave(qtbot, window.patient_window, pin="5813")
+    finally:
+        close_window(window)
+
+
+def test_patient_mode_own_words_read_at_grade_8_or_below(qtbot, data_dir, settings_file) -> None:
+    import textstat
+
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        patient = _enter(qtbot, window)
+        texts = [
+            patient.footer.text(),
+            *(
+                label.text()
+                for label in patient.welcome.findChildren(QLabel)
+                if len(label.text()) > 40
+            ),
+        ]
+        assert len(texts) >= 2
+        failing = [t for t in texts if textstat.flesch_kincaid_grade(t) > 8]
+        assert not failing, failing
+        _leave(qtbot, patient)
     finally:
         close_window(window)
