@@ -222,3 +222,39 @@ def set_pin_submit(
         return None
 
     return submit
+
+
+class LockPage(QWidget):
+    """What the Consult tab shows while locked: a PIN field (or, before any PIN exists, the
+    form that sets one)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Consults locked")
+        self._box = QWidget(self)
+        self._box.setFixedWidth(34 * self.fontMetrics().averageCharWidth() + 200)
+        self.heading = QLabel(self._box)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.text = QLabel(self._box)
+        self.text.setWordWrap(True)
+        self.form: PinForm | None = None
+        self._inner = QVBoxLayout(self._box)
+        self._inner.addWidget(self.heading)
+        self._inner.addWidget(self.text)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self._box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+    def show_form(self, form: PinForm, heading: str, text: str) -> None:
+        if self.form is not None:
+            self.form.deleteLater()
+        self.form = form
+        form.setParent(self._box)
+        self._inner.addWidget(form)
+        self.heading.setText(heading)
+        self.text.setText(text)

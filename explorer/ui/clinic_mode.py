@@ -12,45 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from explorer.ui.access import IdleWatch, PinDialog, PinForm, set_pin_submit
-
-
-class LockPage(QWidget):
-    """What the Consult tab shows while locked: a PIN field (or, before any PIN exists, the
-    form that sets one)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Consults locked")
-        self._box = QWidget(self)
-        self._box.setFixedWidth(34 * self.fontMetrics().averageCharWidth() + 200)
-        self.heading = QLabel(self._box)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.heading.setWordWrap(True)
-        self.text = QLabel(self._box)
-        self.text.setWordWrap(True)
-        self.form: PinForm | None = None
-        self._inner = QVBoxLayout(self._box)
-        self._inner.addWidget(self.heading)
-        self._inner.addWidget(self.text)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(self._box, 0, QtCore.Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
-
-    def show_form(self, form: PinForm, heading: str, text: str) -> None:
-        if self.form is not None:
-            self.form.deleteLater()
-        self.form = form
-        form.setParent(self._box)
-        self._inner.addWidget(form)
-        self.heading.setText(heading)
-        self.text.setText(text)
+# explorer.ui.access is imported where it is used: this module loads before the first paint,
+# and the access widgets (and their Qt enums) are needed only after it.
 
 
 class ClinicMode:
@@ -59,6 +23,8 @@ class ClinicMode:
     # --- opening the clinic database ---------------------------------------------------------
     def _build_clinic(self) -> None:
         """Called from ``build``: the Consult tab's lock page and the idle watch."""
+        from explorer.ui.access import IdleWatch, LockPage
+
         self.unlocked = False
         self.access = None
         self.audit = None
@@ -116,6 +82,8 @@ class ClinicMode:
         return submit
 
     def _set_submit(self) -> Callable[[str, str], tuple[str, int] | None]:
+        from explorer.ui.access import set_pin_submit
+
         def set_pin(pin: str, confirmation: str) -> None:
             assert self.access is not None
             self.access.set_pin(pin, confirmation, clinician=self._clinician_name())
@@ -123,6 +91,8 @@ class ClinicMode:
         return set_pin_submit(set_pin)
 
     def _show_lock_page(self) -> None:
+        from explorer.ui.access import PinForm
+
         if self.access is None:
             return
         if self.access.has_pin():
@@ -146,6 +116,8 @@ class ClinicMode:
         self.consult_tab.setCurrentWidget(self.consult_lock)
 
     def _first_start_pin(self) -> None:
+        from explorer.ui.access import PinDialog
+
         if self.access is None or self.access.has_pin() or self.unlocked:
             return
         dialog = PinDialog(
@@ -188,6 +160,8 @@ class ClinicMode:
             self._after_unlock = action
             self._first_start_pin()
             return
+        from explorer.ui.access import PinDialog
+
         dialog = PinDialog(
             "Clinician PIN",
             f"Enter the clinician PIN to {purpose}.",
@@ -280,6 +254,7 @@ class ClinicMode:
 
     def _left_patient_mode(self) -> None:
         from explorer.services.audit import AuditAction
+        from explorer.ui.access import IdleWatch
 
         window, self.patient_window = self.patient_window, None
         if self.audit is not None:
