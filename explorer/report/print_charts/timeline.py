@@ -23,7 +23,7 @@ from explorer.domain.chart_words import (
 )
 from explorer.domain.charts import REASSESSMENT_WEEKS, TimelineRow, timeline_rows
 from explorer.domain.models import Treatment
-from explorer.domain.vocab import NOT_ESTABLISHED
+from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NOT_ESTABLISHED
 from explorer.report.print_charts.figure import (
     DARK,
     FAINT,
@@ -50,6 +50,7 @@ PLAIN_TITLE = "When it may start to help, and how long the help lasted (weeks)"
 PLAIN_WORDS = {"onset": "starts to help", "duration": "help lasted"}
 PLAIN_REGION = "Time to check how it is going"
 NOT_ESTABLISHED_TEXT = NOT_ESTABLISHED.capitalize()
+PLAIN_UNKNOWN_ROW = "No one knows yet: the studies give no time"
 
 
 def _notes(plain: bool) -> str:
@@ -150,13 +151,14 @@ class _Timeline:
         return f"{PLAIN_REGION if self.sizes.plain else REGION_LABEL}: {weeks}"
 
     def _not_established(self) -> str:
-        return NOT_ESTABLISHED_TEXT + (": the studies give no time" if self.sizes.plain else "")
+        return PLAIN_UNKNOWN_ROW if self.sizes.plain else NOT_ESTABLISHED_TEXT
 
     def _texts(self, row: TimelineRow) -> dict[str, str]:
         texts = {}
         for kind, span in (("onset", row.onset), ("duration", row.duration)):
             if span is None:
-                texts[kind] = f"{self.lane_words[kind]}: {NOT_ESTABLISHED}"
+                unknown = PLAIN_NOT_ESTABLISHED.lower() if self.sizes.plain else NOT_ESTABLISHED
+                texts[kind] = f"{self.lane_words[kind]}: {unknown}"
             else:
                 texts[kind] = (
                     f"{self.lane_words[kind]}: {span_text(span, kind, stated_bounds(row, kind))}"
@@ -211,9 +213,7 @@ class _Timeline:
         painter.drawLine(QPointF(0, y + height), QPointF(self.width, y + height))
         lanes = {"onset": y + pad, "duration": y + pad + self.lane_h}
         if not row.established:
-            words = NOT_ESTABLISHED_TEXT + (
-                ": the studies give no time" if self.sizes.plain else ""
-            )
+            words = self._not_established()
             box = QRectF(self.left + 10, y + pad, self.right - self.left, height)
             draw_text(painter, box, words, font(self.sizes.body, bold=True), backed=True)
             return
