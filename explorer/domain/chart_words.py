@@ -178,6 +178,11 @@ def statistic_notes(statistic: Statistic, counts: IconCounts, *, plain: bool) ->
 TIMELINE_TITLE = "When benefit starts and how long it lasts (weeks)"
 REGION_LABEL = "Reassessment window (care pathway)"
 TIMELINE_WORDS = {"onset": "effect starts", "duration": "benefit lasts"}
+# The same, for patients (plain mode on screen, the patient handout on paper).
+TIMELINE_PLAIN_TITLE = "When it may start to help, and how long the help lasted (weeks)"
+TIMELINE_PLAIN_WORDS = {"onset": "starts to help", "duration": "help lasted"}
+PLAIN_REGION_LABEL = "Time to check how it is going"
+PLAIN_UNKNOWN_ROW = "No one knows yet: the studies give no time"
 
 Span = tuple[float, float]
 

@@ -284,3 +284,21 @@ def test_patient_mode_own_words_read_at_grade_8_or_below(qtbot, data_dir, settin
         _leave(qtbot, patient)
     finally:
         close_window(window)
+
+
+def test_patient_timeline_on_screen_is_in_plain_words(qtbot, data_dir, settings_file) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.add_to_comparison(["intra-annular-fibrin", "exercise-therapy"])
+        patient = _enter(qtbot, window)
+        patient.browse.tabs.setCurrentWidget(patient.browse.charts)
+        timeline = patient.browse.charts.timeline
+        texts = " ".join(
+            item.toPlainText() for item in timeline.plot.items if hasattr(item, "toPlainText")
+        )
+        shown = f"{timeline.title.text()} {texts}"
+        assert "No one knows yet" in shown and "Time to check how it is going" in shown
+        assert "not established" not in shown.lower() and "benefit lasts" not in shown
+        _leave(qtbot, patient)
+    finally:
+        close_window(window)

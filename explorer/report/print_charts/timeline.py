@@ -12,7 +12,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from explorer.domain.chart_words import (
+    PLAIN_REGION_LABEL,
+    PLAIN_UNKNOWN_ROW,
     REGION_LABEL,
+    TIMELINE_PLAIN_TITLE,
+    TIMELINE_PLAIN_WORDS,
     TIMELINE_TITLE,
     TIMELINE_WORDS,
     numbered_sources,
@@ -46,11 +50,10 @@ from explorer.report.print_charts.figure import (
     text_width,
 )
 
-PLAIN_TITLE = "When it may start to help, and how long the help lasted (weeks)"
-PLAIN_WORDS = {"onset": "starts to help", "duration": "help lasted"}
-PLAIN_REGION = "Time to check how it is going"
+PLAIN_TITLE = TIMELINE_PLAIN_TITLE
+PLAIN_WORDS = TIMELINE_PLAIN_WORDS
+PLAIN_REGION = PLAIN_REGION_LABEL
 NOT_ESTABLISHED_TEXT = NOT_ESTABLISHED.capitalize()
-PLAIN_UNKNOWN_ROW = "No one knows yet: the studies give no time"
 
 
 def _notes(plain: bool) -> str:

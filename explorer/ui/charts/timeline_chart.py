@@ -15,7 +15,11 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
 from explorer.domain.chart_words import (
+    PLAIN_REGION_LABEL,
+    PLAIN_UNKNOWN_ROW,
     REGION_LABEL,
+    TIMELINE_PLAIN_TITLE,
+    TIMELINE_PLAIN_WORDS,
     TIMELINE_TITLE,
     TIMELINE_WORDS,
     short_name,
@@ -26,7 +30,7 @@ from explorer.domain.chart_words import (
 )
 from explorer.domain.charts import REASSESSMENT_WEEKS, TimelineRow, timeline_rows
 from explorer.domain.models import Treatment
-from explorer.domain.vocab import NOT_ESTABLISHED
+from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NOT_ESTABLISHED
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
 from explorer.ui.charts.outcome_chart import fit_axis
@@ -119,7 +123,8 @@ class TimelineChart(ChartWidget):
                 self.plot.addItem(pg.InfiniteLine(y - 0.5, angle=0, pen=pg.mkPen(faint)))
             self._spans[row.treatment.slug] = {}
             if not row.established:
-                self._add_text(row, NOT_ESTABLISHED_TEXT, 0.3, y, bold=True)
+                unknown = PLAIN_UNKNOWN_ROW if self._plain else NOT_ESTABLISHED_TEXT
+                self._add_text(row, unknown, 0.3, y, bold=True)
             for kind in ("onset", "duration"):
                 span = row.onset if kind == "onset" else row.duration
                 self._draw_span(row, kind, span, y, colour, established=row.established)
@@ -134,7 +139,10 @@ class TimelineChart(ChartWidget):
             note.setFont(self.plot.getAxis("bottom").label.font())
             note.setPos(right / 2, 0.3)
             self.plot.addItem(note)
-        self.set_texts(TITLE, self._caption(), message)
+        self.set_texts(TIMELINE_PLAIN_TITLE if self._plain else TITLE, self._caption(), message)
+
+    def _words(self) -> dict[str, str]:
+        return TIMELINE_PLAIN_WORDS if self._plain else WORDS
 
     def _draw_region(self) -> None:
         low, high = REASSESSMENT_WEEKS
@@ -147,7 +155,9 @@ class TimelineChart(ChartWidget):
         )
         self.region.setZValue(-10)
         self.plot.addItem(self.region)
-        label = pg.TextItem(REGION_LABEL, color=fg(), anchor=(0, 0.5))
+        label = pg.TextItem(
+            PLAIN_REGION_LABEL if self._plain else REGION_LABEL, color=fg(), anchor=(0, 0.5)
+        )
         label.setFont(self.plot.getAxis("bottom").label.font())
         label.setPos(low, -0.8)
         self.plot.addItem(label)
@@ -167,9 +177,10 @@ class TimelineChart(ChartWidget):
         self._spans[slug][kind] = None
         if span is None:
             if established:  # the other lane has a bar: say this one is unknown
-                self._add_text(row, f"{WORDS[kind]}: {NOT_ESTABLISHED}", 0.3, lane, muted=True)
+                unknown = PLAIN_NOT_ESTABLISHED.lower() if self._plain else NOT_ESTABLISHED
+                self._add_text(row, f"{self._words()[kind]}: {unknown}", 0.3, lane, muted=True)
             return
-        words = f"{WORDS[kind]}: {span_text(span, kind, stated_bounds(row, kind))}"
+        words = f"{self._words()[kind]}: {span_text(span, kind, stated_bounds(row, kind))}"
         tip = self._tip(row, words)
         click = partial(self._emit_provenance, row)
         pen = pg.mkPen(colour, width=2)
@@ -240,11 +251,15 @@ class TimelineChart(ChartWidget):
 
     def _tip(self, row: TimelineRow, words: str) -> str:
         tf = row.treatment.timeframe
-        what = tf.course if words.startswith(WORDS["onset"]) else tf.duration_of_effect
+        onset = words.startswith(self._words()["onset"])
+        if self._plain:
+            what = tf.plain_course if onset else tf.plain_duration_of_effect
+        else:
+            what = tf.course if onset else tf.duration_of_effect
         sources = "\n".join(f"• {s.citation[:90]}" for s in timing_sources(row.treatment))
         return (
             f"{row.treatment.name}\n{words[0].upper()}{words[1:]}\n{what}\n"
-            f"{tf.note or ''}\n{sources}\nClick for the full sources."
+            f"{'' if self._plain else tf.note or ''}\n{sources}\nClick for the full sources."
         ).replace("\n\n", "\n")
 
     def _caption(self) -> str:
