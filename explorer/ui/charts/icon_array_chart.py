@@ -177,7 +177,8 @@ class IconArrayChart(ChartWidget):
         self._drawn, self._key = [], None
         statistic = self.current_statistic()
         self._counts = counts = icon_counts(statistic, self._per) if statistic else None
-        title = f"Out of {format_number(self._per)} people" + (" like you" if self._plain else "")
+        # Not "like you": the figure describes the study population, which may differ.
+        title = f"Out of {format_number(self._per)} people"
         for box in (self.figure_box, self.format_box, self.per_box):
             box.setEnabled(statistic is not None)
         self.plot.hideAxis("left")
