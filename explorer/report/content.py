@@ -110,6 +110,12 @@ PATIENT_ROWS = (
 are listed once at the end instead of per treatment."""
 
 
+PLAIN_DISCLAIMER = (
+    "This is general information from published studies. It does not take the place of "
+    "advice from your own doctor or nurse."
+)
+
+
 def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
     """The whole report as HTML, and the numbered sources it cites (in number order)."""
     citations = _Citations()
@@ -134,8 +140,32 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
         out.extend(f"<li>{_e(p)}</li>" for p in content.priorities)
         out.append("</ul>")
 
-    out.append(f"<h2>{'The options side by side' if plain else 'Comparison'}</h2>")
-    if content.treatments:
+    def cell(t: Treatment, row: Row) -> str:
+        built = build_cell(
+            t,
+            row,
+            condition=content.condition,
+            plain=plain,
+            condition_names=content.condition_names,
+            plain_condition_names=content.plain_condition_names,
+        )
+        return _cell_html(built, t, citations)
+
+    if not content.treatments:
+        out.append("<p>No treatments were compared.</p>")
+    elif plain:
+        # One card per option: full-width text in large type reads better than a narrow
+        # table, and no table row is split across two pages.
+        out.append("<h2>Your options, one by one</h2>")
+        for number, t in enumerate(content.treatments, start=1):
+            out.append(f"<h2>{number}. {_e(t.name)}</h2>")
+            for row in rows:
+                out.append(
+                    f'<p style="margin-top:6px"><b>{_e(row_label(row, plain=True))}</b><br>'
+                    f"{cell(t, row)}</p>"
+                )
+    else:
+        out.append("<h2>Comparison</h2>")
         width = int(82 / len(content.treatments))
         out.append('<table border="1" cellspacing="0" cellpadding="4" width="100%">')
         out.append(
@@ -144,19 +174,12 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
             + "</tr>"
         )
         for row in rows:
-            cells = "".join(
-                f'<td valign="top">'
-                f"{_cell_html(build_cell(t, row, condition=content.condition, plain=plain, condition_names=content.condition_names, plain_condition_names=content.plain_condition_names), t, citations)}"  # noqa: E501
-                "</td>"
-                for t in content.treatments
-            )
+            cells = "".join(f'<td valign="top">{cell(t, row)}</td>' for t in content.treatments)
             out.append(
                 f'<tr><th align="left" valign="top">{_e(row_label(row, plain=plain))}'
                 f"</th>{cells}</tr>"
             )
         out.append("</table>")
-    else:
-        out.append("<p>No treatments were compared.</p>")
 
     for name, caption, small_print in content.charts:
         out.append(
@@ -210,7 +233,11 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
         f"{_e(reviewed)}. {flags}"
         "</small></p>"
     )
-    out.append(f"<p><b>Disclaimer.</b> {_e(info.disclaimer)}</p>")
+    if plain:
+        out.append(f"<p><b>Please note.</b> {_e(PLAIN_DISCLAIMER)}</p>")
+        out.append(f"<p><small>{_e(info.disclaimer)}</small></p>")
+    else:
+        out.append(f"<p><b>Disclaimer.</b> {_e(info.disclaimer)}</p>")
     out.append("</body></html>")
     return "".join(out), sources
 

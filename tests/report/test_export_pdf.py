@@ -78,6 +78,42 @@ def test_patient_handout_uses_plain_words(data_dir, tmp_path, stores) -> None:
         exercise = stores.repository(session).treatment("exercise-therapy")
     assert squash(exercise.plain_summary)[:50] in whole
     assert "Page 1 of" in whole
+    # one card per option, in the comparison's order, in plain words
+    pages = pdf_text(out)
+    assert "1. Exercise therapy" in squash(" ".join(pages))
+    assert "It does not take the place of advice from your own doctor" in whole
+    clinician = tmp_path / "summary.pdf"
+    assert export("--out", str(clinician)) == 0
+    assert len(PdfReader(clinician).pages) < len(pages) + 6  # cards are not pages longer
+
+
+def test_handout_cards_and_summary_table(data_dir) -> None:
+    import datetime as dt
+
+    from explorer.paths import resolve_data_dir
+    from explorer.report.content import ReportContent, report_html
+    from explorer.services.explorer_data import open_service
+
+    service = open_service(resolve_data_dir())
+    try:
+        snapshot = service.snapshot()
+        treatments = tuple(service.treatments(["tens", "exercise-therapy"]))
+        kwargs = dict(
+            info=snapshot.info,
+            treatments=treatments,
+            condition="sciatica",
+            condition_names={c.slug: c.name for c in snapshot.conditions},
+            plain_condition_names={c.slug: c.plain_name for c in snapshot.conditions},
+            date=dt.date(2026, 11, 26),
+            review_date=dt.date(2027, 1, 7),
+        )
+        patient, _ = report_html(ReportContent(variant="patient", **kwargs))
+        clinician, _ = report_html(ReportContent(variant="clinician", **kwargs))
+    finally:
+        service.close()
+    assert "<table" not in patient and "<table" in clinician
+    assert patient.index("1. ") < patient.index("2. ")
+    assert ">1. " + treatments[0].name in patient and ">2. " + treatments[1].name in patient
 
 
 def test_pdfa_markers_are_present(data_dir, tmp_path) -> None:
