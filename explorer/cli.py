@@ -42,7 +42,17 @@ def _window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _private_files() -> None:
+    """Files this process creates (databases, settings, logs, exports, backups) are readable
+    by the current user only: consult notes are health information."""
+    import os
+
+    if os.name == "posix":
+        os.umask(0o077)
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    _private_files()
     arguments = sys.argv[1:] if argv is None else list(argv)
     window, data_dir = _window_only(arguments)
     if window:
@@ -56,6 +66,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def gui_main() -> int:
     """Entry point of the windowed launcher (no console on Windows)."""
+    _private_files()
     arguments = sys.argv[1:]
     window, data_dir = _window_only(arguments)
     if window:

@@ -89,7 +89,8 @@ class ConsultService:
 
     def record_export(self, consult_id: int, what: str) -> None:
         """Audit that a consult left the application (PDF export or print)."""
-        action = AuditAction.CONSULT_PRINTED if what == "print" else AuditAction.CONSULT_EXPORTED
+        printed = what.startswith("print")
+        action = AuditAction.CONSULT_PRINTED if printed else AuditAction.CONSULT_EXPORTED
         with Session(self._engine) as session, session.begin():
             self._audit(session, action, consult_id, what)
 

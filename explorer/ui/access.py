@@ -95,6 +95,14 @@ class IdleWatch(QObject):
         if app is not None:
             app.removeEventFilter(self)
 
+    def start(self) -> None:
+        """Watch again (after :meth:`stop`), counting from now."""
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.touch()
+        self._poll.start()
+
 
 class PinForm(QWidget):
     """A PIN field (and a confirmation field when setting one), a message and a button.
@@ -180,7 +188,11 @@ class PinForm(QWidget):
 
 
 class PinDialog(QDialog):
-    """A small window around a :class:`PinForm` (set a PIN, or give it to leave or unlock)."""
+    """A small window around a :class:`PinForm` (set a PIN, or give it to leave or unlock).
+
+    With ``ask_name`` it also asks for the clinician's name (for the audit log) and refuses
+    to go on without one; ``name_accepted(name)`` is called before the PIN is submitted.
+    """
 
     def __init__(
         self,
@@ -191,22 +203,42 @@ class PinDialog(QDialog):
         setting: bool,
         button_text: str,
         parent: QWidget | None = None,
+        ask_name: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_WindowPropagation)  # the patient-mode type size
         text = QLabel(explanation, self)
         text.setWordWrap(True)
-        self.form = PinForm(submit, setting=setting, button_text=button_text, parent=self)
+        self.name = QLineEdit(self)
+        self.name.setAccessibleName("Your name")
+        self.name.setPlaceholderText("e.g. Dr A. Rivera (recorded with each action)")
+        self.name.setVisible(ask_name is not None)
+        self._ask_name = ask_name
+
+        def with_name(pin: str, confirmation: str) -> tuple[str, int] | None:
+            if self._ask_name is not None:
+                name = self.name.text().strip()
+                if not name:
+                    self.name.setFocus()
+                    return "Type your name first: the audit log records who did what.", 0
+                self._ask_name(name)
+            return submit(pin, confirmation)
+
+        self.form = PinForm(with_name, setting=setting, button_text=button_text, parent=self)
         self.form.sig_accepted.connect(self.accept)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
+        if ask_name is not None:
+            names = QFormLayout()
+            names.addRow("Your &name", self.name)
+            layout.addLayout(names)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
-        self.form.pin.setFocus()
+        self.setMinimumWidth(460)
+        (self.name if ask_name is not None else self.form.pin).setFocus()
 
 
 def set_pin_submit(

@@ -61,7 +61,8 @@ def _configure_logging(data_dir: Path) -> None:
 
     folder = log_dir(data_dir)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # private, like the data
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # private (health data)
+        folder.mkdir(exist_ok=True, mode=0o700)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
             folder / "explorer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )

@@ -11,10 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 # explorer.ui.access is imported where it is used: this module loads before the first paint,
 # and the access widgets (and their Qt enums) are needed only after it.
+
+
+def forget_clipboard(private_texts: tuple[str, ...] = ()) -> None:
+    """Empty the clipboard if it holds something copied in this application, or any piece
+    of ``private_texts`` (the open consult): a note must not be pasted in patient mode."""
+    clipboard = QtGui.QGuiApplication.clipboard()
+    modes = [QtGui.QClipboard.Mode.Clipboard]
+    if clipboard.supportsSelection():
+        modes.append(QtGui.QClipboard.Mode.Selection)
+    for mode in modes:
+        owned = (
+            clipboard.ownsClipboard()
+            if mode == QtGui.QClipboard.Mode.Clipboard
+            else clipboard.ownsSelection()
+        )
+        text = clipboard.text(mode).strip()
+        if owned or (text and any(text in private for private in private_texts)):
+            clipboard.clear(mode)
 
 
 class ClinicMode:
@@ -129,6 +147,7 @@ class ClinicMode:
             setting=True,
             button_text="&Set PIN",
             parent=self,
+            ask_name=None if self.settings.clinician.strip() else self._set_clinician,
         )
         dialog.accepted.connect(self._unlocked_by_pin)
         self.pin_dialog = dialog
@@ -182,15 +201,38 @@ class ClinicMode:
 
         if not self._built:
             return
+        private = self.consult.private_texts()
         self.consult.set_locked(True)
         if self.consult.service is not None:
             self.consult.service.end_editing()
-        if self._dialog is not None and getattr(self._dialog, "clinic_data", False):
-            self._dialog.close()
         was_unlocked, self.unlocked = self.unlocked, False
+        self._close_dialogs()
+        forget_clipboard(private)
         self._show_lock_page()
         if was_unlocked and self.audit is not None:
             self.audit.record(AuditAction.CLINICIAN_LOCKED, self._clinician_name(), detail=reason)
+
+    def _close_dialogs(self) -> None:
+        """Close every dialog of this window except PIN prompts: preferences, print preview,
+        the audit log, message boxes waiting for an answer (answered "no"), file dialogs."""
+        from explorer.ui.access import PinDialog
+
+        for widget in QtWidgets.QApplication.topLevelWidgets():
+            if (
+                isinstance(widget, QtWidgets.QDialog)
+                and widget.isVisible()
+                and not isinstance(widget, PinDialog)
+                and self._owns(widget)
+            ):
+                widget.reject()
+
+    def _owns(self, widget: QtWidgets.QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None:
+            if parent is self:
+                return True
+            parent = parent.parentWidget()
+        return False
 
     # --- consults -----------------------------------------------------------------------------
     def start_consult(self) -> None:
@@ -234,8 +276,6 @@ class ClinicMode:
         from explorer.ui.patient_window import PatientWindow
 
         self.lock_clinician("patient mode")
-        if self._dialog is not None:
-            self._dialog.close()
         assert self.audit is not None
         self.audit.record(AuditAction.PATIENT_MODE_ENTERED, self._clinician_name())
         window = PatientWindow(
@@ -254,13 +294,11 @@ class ClinicMode:
 
     def _left_patient_mode(self) -> None:
         from explorer.services.audit import AuditAction
-        from explorer.ui.access import IdleWatch
 
         window, self.patient_window = self.patient_window, None
         if self.audit is not None:
             self.audit.record(AuditAction.PATIENT_MODE_LEFT, self._clinician_name())
-        self.idle_watch = IdleWatch(self.settings.clinician_lock_minutes * 60, self)
-        self.idle_watch.sig_idle.connect(lambda: self.lock_clinician("idle"))
+        self.idle_watch.start()
         self.show()
         self.activateWindow()
         self._unlocked_by_pin()  # the PIN was given to leave

@@ -270,6 +270,17 @@ class ConsultPanel(QWidget):
             priorities_note=self.priorities_note.text(),
         )
 
+    def private_texts(self) -> tuple[str, ...]:
+        """What the open consult shows (to keep it off the clipboard once locked)."""
+        if self.consult is None:
+            return ()
+        return (
+            self.label.text(),
+            self.notes.toPlainText(),
+            self.plan.text(),
+            self.priorities_note.text(),
+        )
+
     def set_locked(self, locked: bool) -> None:
         """Locking saves, then clears the editor and the history; unlocking refills the
         history (the consult that was open stays closed: open it again from the history)."""
@@ -343,8 +354,8 @@ class ConsultPanel(QWidget):
         answer = QMessageBox.question(
             self, "Delete consult", "Delete this consult? You can undo right after."
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        if answer != QMessageBox.StandardButton.Yes or self.locked:
+            return  # not confirmed, or clinician mode locked while the question was open
         self.service.delete(consult_id)
         self._deleted = consult_id
         self.undo_button.setEnabled(True)

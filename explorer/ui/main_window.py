@@ -360,7 +360,8 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
         dialog = PreferencesDialog(self.settings, self)
         dialog.change_pin.clicked.connect(self._change_pin)
         self._preferences = dialog
-        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
+        if accepted and self.unlocked:  # a lock while it was open closes it unapplied
             dialog.apply()
             self._set_clinician(self.settings.clinician)
             self.idle_watch.set_timeout(self.settings.clinician_lock_minutes * 60)
@@ -371,8 +372,21 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
             self.consult.service.clinician = name
 
     def _change_pin(self) -> None:
+        """The current PIN first (a PIN is never changed by whoever finds the window open)."""
         from explorer.ui.access import PinDialog
 
+        if not self.unlocked:
+            return
+        current = PinDialog(
+            "Change the clinician PIN",
+            "Type the current PIN first.",
+            self._check_submit("change the PIN"),
+            setting=False,
+            button_text="&Next",
+            parent=self._preferences,
+        )
+        if current.exec() != QtWidgets.QDialog.DialogCode.Accepted or not self.unlocked:
+            return
         dialog = PinDialog(
             "Change the clinician PIN",
             "Type the new PIN twice.",

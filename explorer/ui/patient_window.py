@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.comparison import ROWS
+from explorer.domain.comparison import ROWS, Row
 from explorer.domain.glossary import terms_in
 from explorer.domain.models import Treatment
 from explorer.services.explorer_data import ExplorerSnapshot
@@ -134,7 +134,7 @@ class PatientWindow(QWidget):
         big.setBold(True)
         heading.setFont(big)
         text = QLabel(
-            "Here you can read about treatments for back and neck pain that do not need "
+            "Here you can read about treatments for back pain and leg pain that do not need "
             "surgery: what each one is, what studies found, how long it takes and its risks. "
             "Start by choosing what your doctor said you have. If you are not sure, choose "
             "“Show all treatments”.",
@@ -294,7 +294,7 @@ class _BrowsePage(QWidget):
         self.words = QTextBrowser(self)
         self.words.setAccessibleName("Words used above, explained")
         self.words.setOpenLinks(False)
-        self.words.setMaximumHeight(9 * self.fontMetrics().height())
+        self.words.setMaximumHeight(6 * self.fontMetrics().height())
         side_by_side = QWidget(self)
         column = QVBoxLayout(side_by_side)
         column.setContentsMargins(0, 0, 0, 0)
@@ -326,7 +326,7 @@ class _BrowsePage(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         chars = self.fontMetrics().averageCharWidth()
-        splitter.setSizes([44 * chars, 120 * chars])
+        splitter.setSizes([34 * chars, 130 * chars])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -388,16 +388,26 @@ class _BrowsePage(QWidget):
         slug = self.model.condition
         self.charts.set_comparison(treatments, slug, self._window._plain_conditions.get(slug or ""))
         self.comparison.schedule_row_heights()
+        # The words the patient can see: headers and cells, not the citations of the sources
+        # row (names of papers, not words to explain).
         texts = [
+            self.model.headerData(c, Qt.Orientation.Horizontal) or ""
+            for c in range(self.model.columnCount())
+        ]
+        texts += [
             self.model.cell(row, column).text
-            for row in range(len(ROWS))
+            for row, kind in enumerate(ROWS)
+            if kind is not Row.SOURCES
             for column in range(self.model.columnCount())
         ]
         used = terms_in(texts, self._glossary)
         if not used:
             self.words.setHtml("<p><i>Words used in the table are explained here.</i></p>")
             return
-        self.words.setHtml(
-            "<p><b>Words used above</b></p>"
-            + "".join(f"<p><b>{esc(e.term)}</b>: {esc(e.plain_definition)}</p>" for e in used)
-        )
+        items = []
+        for entry, words in used:
+            name = words[:1].upper() + words[1:]
+            if words.casefold() != entry.term.casefold():
+                name += f" ({entry.term})"
+            items.append(f"<p><b>{esc(name)}</b>: {esc(entry.plain_definition)}</p>")
+        self.words.setHtml("<p><b>Words used above</b></p>" + "".join(items))

@@ -148,11 +148,27 @@ def show_source(
     last_reviewed: dt.date | None = None,
     kb_version: str | None = None,
 ) -> ProvenanceDialog:
-    """Open (modally) the provenance of one source and return the dialog."""
-    body = provenance_html([source], last_reviewed=last_reviewed, kb_version=kb_version)
-    dialog = ProvenanceDialog(title or f"Source: {source.kind.value}", body, parent)
+    """Open (modally) the provenance of one source and return the dialog. From patient mode
+    it is worded for patients and takes patient mode's type size."""
+    plain = in_patient_mode(parent)
+    body = provenance_html(
+        [source], last_reviewed=last_reviewed, kb_version=kb_version, plain=plain
+    )
+    kind = source.kind.plain_label if plain else source.kind.value
+    dialog = ProvenanceDialog(title or f"Source: {kind}", body, parent)
+    if plain:
+        dialog.setFont(parent.window().font())
     dialog.exec()
     return dialog
+
+
+def in_patient_mode(widget: QWidget | None) -> bool:
+    """True when ``widget`` belongs to the patient-mode window (directly or via dialogs)."""
+    while widget is not None:
+        if widget.objectName() == "PatientWindow":
+            return True
+        widget = widget.parentWidget()
+    return False
 
 
 def cell_provenance_html(

@@ -79,6 +79,9 @@ class ReportActions:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintPreviewDialog(printer, self)
         dialog.paintRequested.connect(lambda device: paint_report(*self._report_for(device)))
+        # Its Print button prints through the same signal, so the preview is audited as a
+        # possible print when a consult is open.
+        self._audit_report("print preview")
         self._open(dialog)
 
     def export_pdf(self, variant: str = "clinician"):

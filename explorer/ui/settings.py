@@ -5,7 +5,19 @@ Only UI memory lives here; anything clinically meaningful lives in the database.
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from PySide6.QtCore import QByteArray, QSettings
+
+
+def _make_private(path: str) -> None:
+    """The settings file names the clinician and the last comparison: this user only."""
+    if os.name != "posix" or not path or not os.path.isfile(path):
+        return
+    with contextlib.suppress(OSError):
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, 0o600)
 
 
 class UiSettings:
@@ -13,6 +25,7 @@ class UiSettings:
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._s = settings if settings is not None else QSettings()
+        _make_private(self._s.fileName())
 
     @property
     def qsettings(self) -> QSettings:
@@ -119,3 +132,4 @@ class UiSettings:
 
     def sync(self) -> None:
         self._s.sync()
+        _make_private(self._s.fileName())

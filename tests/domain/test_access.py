@@ -85,6 +85,9 @@ def test_glossary_terms_are_found_as_whole_words_in_order_of_appearance() -> Non
         GlossaryEntry("MCID", "d", "pd"),
         GlossaryEntry("Disc", "d", "pd"),
     ]
-    found = terms_in(["The smallest change that matters (MCID) in Radiculopathy."], glossary)
-    assert [e.term for e in found] == ["MCID", "Sciatica"]
+    found = terms_in(["The smallest change that matters (MCID) in radiculopathy."], glossary)
+    assert [(e.term, words) for e, words in found] == [
+        ("MCID", "MCID"),
+        ("Sciatica", "radiculopathy"),  # the words the reader saw
+    ]
     assert terms_in(["discectomy"], glossary) == []  # not inside another word

@@ -101,6 +101,9 @@ def main() -> None:
     window.enter_patient_mode()
     patient = window.patient_window
     patient.browse.tabs.setCurrentWidget(patient.browse.charts)
+    patient.browse.charts.tabs.setCurrentIndex(1)  # the timeline
+    patient.show_details("tens")
+    patient.browse._provenance(3, 0, None)  # sources of an evidence cell
     app.processEvents()
     seen += inet_sockets()
     patient.ask_to_leave()
@@ -121,6 +124,8 @@ def main() -> None:
         "app_events": app_events,
         "app_sockets": seen,
         "pdf_written": (out_dir / "net.pdf").exists(),
+        # Qt's own sockets (HTTP, DNS, TCP) live in QtNetwork: never loaded at all.
+        "qt_network_loaded": "PySide6.QtNetwork" in sys.modules,
         "control_events": EVENTS[len(app_events) :],
         "control_sockets": control_proc,
     }

@@ -1,5 +1,10 @@
 """The application opens no network socket: start, consult, charts, PDF export, patient
-mode — watched from inside the process by two independent means (see network_child.py)."""
+mode — watched from inside the process by two independent means (see network_child.py),
+and Qt's network module is never even loaded.
+
+Limits: a socket opened and closed by C++ code between two /proc snapshots would escape the
+second watcher; no C++ code here can open one without QtNetwork (asserted not loaded) or a
+platform plugin (the offscreen one opens none)."""
 
 from __future__ import annotations
 
@@ -37,3 +42,4 @@ def test_the_whole_application_opens_no_network_socket(data_dir, tmp_path) -> No
     network = [e for e in report["app_events"] if "AF_UNIX" not in e]
     assert network == []
     assert report["app_sockets"] == []
+    assert not report["qt_network_loaded"]

@@ -115,6 +115,11 @@ def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(qtbot, tmp_path, sett
         dialog = window.pin_dialog
         assert dialog.isVisible() and dialog.form.setting
         dialog.form.pin.setText("4826")
+        dialog.form.confirm.setText("4826")
+        assert not dialog.form.try_submit()  # no name yet: the audit log needs one
+        assert "name" in dialog.form.message.text()
+        dialog.name.setText("Dr A. Rivera")
+        dialog.form.pin.setText("4826")
         dialog.form.confirm.setText("4862")
         assert not dialog.form.try_submit()
         assert "differ" in dialog.form.message.text()
@@ -123,6 +128,9 @@ def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(qtbot, tmp_path, sett
         assert dialog.form.try_submit()
         assert window.unlocked and window.access.has_pin()
         assert _audit(window)[AuditAction.PIN_SET.value] == 1
+        assert window.settings.clinician == "Dr A. Rivera"
+        events = AuditLog(window._clinic_stores.clinic).events()
+        assert all(e.clinician == "Dr A. Rivera" for e in events)
     finally:
         close_window(window)
 
@@ -162,3 +170,137 @@ def test_preferences_ask_for_the_pin_when_locked(qtbot, data_dir, settings_file)
         assert getattr(window, "_preferences", None) is None
     finally:
         close_window(window)
+
+
+def test_locking_closes_every_open_dialog_and_applies_nothing(
+    qtbot, data_dir, settings_file, monkeypatch
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
+    try:
+        window.start_consult()
+        consult_id = window.consult.consult.id
+        seen: list[str] = []
+        forced: list[str] = []  # dialogs the lock failed to close (closed by the test instead)
+
+        def lock_while_open(then_check) -> None:
+            def fire() -> None:
+                modal = QApplication.activeModalWidget()
+                seen.append(type(modal).__name__)
+                if isinstance(modal, QDialog) and hasattr(modal, "clinic"):
+                    modal.clinic.setText("Changed while locked")
+                window.lock_clinician("idle")
+                then_check()
+                QTimer.singleShot(300, force_close)  # only if the lock left it open
+
+            def force_close() -> None:
+                modal = QApplication.activeModalWidget()
+                if modal is not None:
+                    forced.append(type(modal).__name__)
+                    modal.reject()
+
+            QTimer.singleShot(50, fire)
+
+        # Preferences open when the lock fires: closed, nothing applied.
+        lock_while_open(lambda: None)
+        window._edit_preferences_now()
+        assert seen == ["PreferencesDialog"] and forced == []
+        assert window.settings.clinic_name != "Changed while locked"
+        # The delete question open when the lock fires: answered no, nothing deleted.
+        unlock(window)
+        window.consult.refresh_history()
+        window.consult.history.setCurrentRow(0)
+        lock_while_open(lambda: None)
+        window.consult._delete()
+        assert seen[-1] == "QMessageBox" and forced == []
+        assert not window.consult.service.get(consult_id).deleted
+        visible = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()
+        ]
+        assert visible == []
+    finally:
+        close_window(window)
+
+
+def test_locking_clears_a_copied_note_from_the_clipboard(qtbot, data_dir, settings_file) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
+    try:
+        window.start_consult()
+        window.consult.notes.setPlainText("she fears losing her job")
+        window.consult.notes.selectAll()
+        window.consult.notes.copy()
+        clipboard = QGuiApplication.clipboard()
+        assert clipboard.text() == "she fears losing her job"
+        window.lock_clinician()
+        assert clipboard.text() == ""
+        clipboard.setText("a treatment name")  # something unrelated and not ours stays
+    finally:
+        close_window(window)
+
+
+def test_changing_the_pin_asks_for_the_current_one_first(
+    qtbot, data_dir, settings_file, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
+    try:
+        asked: list[str] = []
+
+        def answer(dialog):
+            asked.append(dialog.windowTitle() + ": " + ("set" if dialog.form.setting else "check"))
+            if not dialog.form.setting:
+                dialog.form.pin.setText("0000")  # a wrong current PIN
+                dialog.form.try_submit()
+                return QDialog.DialogCode.Rejected
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(QDialog, "exec", answer)
+        from explorer.ui.preferences import PreferencesDialog
+
+        window._preferences = PreferencesDialog(window.settings, window)
+        window._change_pin()
+        assert asked == ["Change the clinician PIN: check"]  # never reached "set"
+        assert window.access.check(TEST_PIN).ok  # the PIN is unchanged
+    finally:
+        close_window(window)
+
+
+def test_first_start_data_folder_logs_and_settings_are_private(tmp_path) -> None:
+    import os
+    import stat
+
+    import pytest
+    from PySide6.QtCore import QSettings
+
+    from explorer.ui.app import _configure_logging
+    from explorer.ui.settings import UiSettings
+
+    if os.name != "posix":
+        pytest.skip("POSIX file modes")
+    old = os.umask(0o022)
+    try:
+        folder = tmp_path / "fresh" / "data"
+        _configure_logging(folder)  # the window's first step after its first paint
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE((folder / "logs").stat().st_mode) == 0o700
+        ini = tmp_path / "settings.ini"
+        ini.write_text("[consult]\nclinician=Dr A\n")
+        ini.chmod(0o644)
+        settings = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat))
+        assert stat.S_IMODE(ini.stat().st_mode) == 0o600
+        settings.clinician = "Dr B"
+        settings.sync()
+        assert stat.S_IMODE(ini.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+        import logging
+
+        for handler in logging.getLogger().handlers[:]:
+            if getattr(handler, "baseFilename", "").startswith(str(tmp_path)):
+                logging.getLogger().removeHandler(handler)
+                handler.close()

@@ -254,6 +254,7 @@ def test_patient_mode_needs_a_pin_to_exist_first(qtbot, tmp_path, settings_file)
         assert window.patient_window is None  # not without a way back
         dialog = window.pin_dialog
         assert dialog.isVisible()
+        dialog.name.setText("Dr Rivera")
         dialog.form.pin.setText("5813")
         dialog.form.confirm.setText("5813")
         assert dialog.form.try_submit()

@@ -63,7 +63,7 @@ class ChartWidget(QWidget):
         self._plain = False
         self.title = QLabel(self)
         title_font = QFont(self.font())
-        title_font.setPointSize(TITLE_POINT_SIZE)
+        title_font.setPointSizeF(max(TITLE_POINT_SIZE, self.font().pointSizeF() * 1.15))
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.title.setWordWrap(True)
@@ -91,10 +91,14 @@ class ChartWidget(QWidget):
     def accessible_name(self) -> str:
         return self.chart_name.capitalize()
 
+    def axis_point_size(self) -> float:
+        """12 pt, or the widget's own type size when that is larger (patient mode: 14 pt+)."""
+        return max(float(AXIS_POINT_SIZE), self.font().pointSizeF())
+
     # --- common look ------------------------------------------------------------------------
     def _style_axes(self) -> None:
         font = QFont(self.font())
-        font.setPointSize(AXIS_POINT_SIZE)
+        font.setPointSizeF(self.axis_point_size())
         pen = pg.mkPen(foreground())
         for name in ("left", "bottom"):
             axis = self.plot.getAxis(name)
@@ -104,7 +108,7 @@ class ChartWidget(QWidget):
             axis.label.setFont(font)
 
     def set_axis_labels(self, left: str | None, bottom: str | None) -> None:
-        style = {"color": foreground(), "font-size": f"{AXIS_POINT_SIZE}pt"}
+        style = {"color": foreground(), "font-size": f"{self.axis_point_size():g}pt"}
         self.plot.setLabel("left", left or "", **style)
         self.plot.setLabel("bottom", bottom or "", **style)
 
