@@ -81,11 +81,11 @@ class ClinicMode:
         from explorer.errors import UserFacingError
         from explorer.services.access import AccessService
         from explorer.services.audit import AuditLog
+        from explorer.services.clinic_db import open_clinic_store
         from explorer.services.consults import ConsultService
-        from explorer.services.knowledge import open_stores
 
         try:
-            self._clinic_stores = open_stores(self.data_dir, refresh_shipped=False)
+            self._clinic_stores = open_clinic_store(self.data_dir)
         except UserFacingError as exc:
             self.consult_lock.heading.setText("Consults unavailable")
             self.consult_lock.text.setText(str(exc))
