@@ -34,9 +34,9 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     from explorer.paths import resolve_data_dir
     from explorer.services.access import AccessService
     from explorer.services.audit import AuditAction, AuditLog, events_csv
-    from explorer.services.knowledge import open_stores
+    from explorer.services.clinic_db import open_clinic_store
 
-    stores = open_stores(resolve_data_dir(data_dir_arg), refresh_shipped=False)
+    stores = open_clinic_store(resolve_data_dir(data_dir_arg))
     try:
         who = f"{getpass.getuser()} (command line)"
         if args.command == "pin":

@@ -49,9 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--variant", choices=["clinician", "patient"], default="clinician")
     export.add_argument("--pdfa", action="store_true", help="PDF/A-1b for the record")
     export.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
-    from explorer import cli_clinic
+    from explorer import cli_backup, cli_clinic
 
     cli_clinic.add_commands(commands, common)
+    cli_backup.add_commands(commands, common)
     kb = commands.add_parser("kb", parents=[common], help="knowledge-base commands")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
     p = kb_commands.add_parser("list", parents=[common], help="list treatments")
@@ -141,7 +142,11 @@ def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
             service.close()
     from explorer.services import knowledge
 
-    stores = knowledge.open_stores(data_dir)
+    stores = knowledge.open_knowledge(
+        data_dir,
+        refresh_shipped=args.kb_command != "build",
+        rebuild_damaged=args.kb_command == "build",
+    )
     try:
         return _kb_write(args, stores)
     finally:
@@ -240,6 +245,10 @@ def run_command(argv: Sequence[str]) -> int:
             from explorer import cli_clinic
 
             return cli_clinic.run(args, data_dir_arg)
+        if args.command in ("backup", "restore"):
+            from explorer import cli_backup
+
+            return cli_backup.run(args, data_dir_arg)
         return _run_kb(args, data_dir_arg)
     except ContentError as exc:
         for problem in exc.problems:

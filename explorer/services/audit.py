@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     PIN_SET = "PIN set"
     PIN_RESET = "PIN reset"
     AUDIT_EXPORTED = "audit log exported"
+    BACKUP_MADE = "backup made"
+    RESTORED_FROM_BACKUP = "restored from backup"
 
 
 @dataclass(frozen=True)

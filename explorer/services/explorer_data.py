@@ -21,9 +21,24 @@ from explorer.domain.models import (
     TreatmentSummary,
 )
 from explorer.store.kb_repository import KnowledgeRepository
+from explorer.store.sqlite_files import DatabaseProblem
 
 if TYPE_CHECKING:  # the full stores import SQLAlchemy; the fast path must not
-    from explorer.services.knowledge import DataStores
+    from explorer.services.knowledge import KnowledgeStores
+
+
+class KnowledgeDatabaseProblem(DatabaseProblem):
+    """``knowledge.sqlite`` cannot be used; it can be rebuilt from the shipped content."""
+
+    def __init__(self, problem: DatabaseProblem) -> None:
+        self.problem = str(problem)
+        hint = (
+            ""
+            if problem.locked
+            else " The knowledge base can be rebuilt from the content shipped with the "
+            "application: explorer kb build (the damaged file is kept aside, renamed)."
+        )
+        super().__init__(f"{problem}{hint}", path=problem.path, locked=problem.locked)
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,7 @@ class KnowledgeService:
         self,
         repository: Callable[[], AbstractContextManager[KnowledgeRepository]],
         close: Callable[[], None],
-        stores: DataStores | None = None,
+        stores: KnowledgeStores | None = None,
     ) -> None:
         self._repository = repository
         self._close = close
@@ -59,7 +74,7 @@ class KnowledgeService:
         self._lock = threading.RLock()
 
     @classmethod
-    def over_stores(cls, stores: DataStores) -> KnowledgeService:
+    def over_stores(cls, stores: KnowledgeStores) -> KnowledgeService:
         @contextmanager
         def repository() -> Iterator[KnowledgeRepository]:
             with stores.knowledge_session() as session:
@@ -84,7 +99,7 @@ class KnowledgeService:
             yield repo
 
     @property
-    def stores(self) -> DataStores | None:
+    def stores(self) -> KnowledgeStores | None:
         """The full data stores, when this service was opened through them."""
         return self._stores
 
@@ -121,14 +136,23 @@ class KnowledgeService:
             self._close()
 
 
-def open_service(data_dir: Path) -> KnowledgeService:
-    """The window's way in: the fast read-only path when possible, else the full one."""
+def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeService:
+    """The window's way in: the fast read-only path when possible, else the full one.
+
+    Only the knowledge base is opened: a problem with the clinic database never keeps the
+    reference content from showing (the window opens the clinic database on its own).
+    With ``rebuild_damaged``, a damaged knowledge base is kept aside and rebuilt.
+    """
     from explorer.paths import knowledge_content_dir
     from explorer.store.fastpath import open_current_knowledge
 
-    connection = open_current_knowledge(data_dir, knowledge_content_dir())
-    if connection is not None:
-        return KnowledgeService.over_sqlite(connection)
-    from explorer.services.knowledge import open_stores
+    if not rebuild_damaged:
+        try:
+            connection = open_current_knowledge(data_dir, knowledge_content_dir())
+        except DatabaseProblem as exc:
+            raise KnowledgeDatabaseProblem(exc) from exc
+        if connection is not None:
+            return KnowledgeService.over_sqlite(connection)
+    from explorer.services.knowledge import open_knowledge
 
-    return KnowledgeService.over_stores(open_stores(data_dir))
+    return KnowledgeService.over_stores(open_knowledge(data_dir, rebuild_damaged=rebuild_damaged))

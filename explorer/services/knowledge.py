@@ -1,8 +1,8 @@
 """Knowledge-base use cases: open the data directory, build, import, export, validate.
 
 Each use case owns its transaction. The knowledge base and the clinic database are
-separate files with separate engines; nothing here ever writes to the clinic one
-except to create and migrate it.
+separate files with separate engines; nothing here writes to the clinic one (which
+:mod:`explorer.services.clinic_db` opens, upgrades and restores).
 """
 
 from __future__ import annotations
@@ -17,19 +17,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 from explorer.kb.files import content_fingerprint
-from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, knowledge_content_dir
+from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
+from explorer.services.clinic_db import open_clinic_db
+from explorer.services.explorer_data import KnowledgeDatabaseProblem
 from explorer.store import migrate
-from explorer.store.clinic_models import ClinicInfo
-from explorer.store.engine import DatabaseProblem, check_sqlite_file, sqlite_engine
+from explorer.store.engine import (
+    DatabaseProblem,
+    check_sqlite_file,
+    database_problem,
+    sqlite_engine,
+)
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
+from explorer.store.sqlite_copy import set_aside
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
 
 if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
@@ -39,12 +46,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class DataStores:
-    """The open databases of one data directory."""
+class KnowledgeStores:
+    """The open knowledge base of one data directory."""
 
     data_dir: Path
     knowledge: Engine
-    clinic: Engine
 
     @contextmanager
     def knowledge_session(self) -> Iterator[Session]:
@@ -53,6 +59,16 @@ class DataStores:
 
     def repository(self, session: Session) -> KnowledgeRepository:
         return KnowledgeRepository.over_session(session)
+
+    def close(self) -> None:
+        self.knowledge.dispose()
+
+
+@dataclass
+class DataStores(KnowledgeStores):
+    """Both open databases of one data directory."""
+
+    clinic: Engine
 
     def close(self) -> None:
         self.knowledge.dispose()
@@ -74,28 +90,55 @@ def _prepare_dir(data_dir: Path) -> None:
 def open_stores(data_dir: Path, *, refresh_shipped: bool = True) -> DataStores:
     """Open (creating and migrating as needed) both databases of ``data_dir``.
 
-    On first start the knowledge base is filled from the shipped content; later, a
-    knowledge base built from shipped content is rebuilt when the shipped files change.
-    A knowledge base imported from a file is left alone. Damaged files are reported,
-    never replaced.
+    See :func:`open_knowledge` and :func:`explorer.services.clinic_db.open_clinic_db`.
+    Damaged files are reported, never replaced.
     """
     _prepare_dir(data_dir)
-    knowledge_path, clinic_path = data_dir / KNOWLEDGE_DB, data_dir / CLINIC_DB
-    check_sqlite_file(knowledge_path)
-    check_sqlite_file(clinic_path)
-    make_private(clinic_path)
-    make_private(knowledge_path)
-    stores = DataStores(data_dir, sqlite_engine(knowledge_path), sqlite_engine(clinic_path))
+    clinic = open_clinic_db(data_dir)
     try:
-        _migrate(stores.clinic, "clinic", clinic_path)
-        _migrate(stores.knowledge, "knowledge", knowledge_path)
-        _ensure_clinic_identity(stores.clinic)
+        knowledge = open_knowledge(data_dir, refresh_shipped=refresh_shipped)
+    except BaseException:
+        clinic.dispose()
+        raise
+    return DataStores(data_dir, knowledge.knowledge, clinic)
+
+
+def open_knowledge(
+    data_dir: Path, *, refresh_shipped: bool = True, rebuild_damaged: bool = False
+) -> KnowledgeStores:
+    """Open (creating and migrating as needed) the knowledge base of ``data_dir``.
+
+    On first start it is filled from the shipped content; later, a knowledge base built
+    from shipped content is rebuilt when the shipped files change. One imported from a
+    file is left alone. A damaged file raises :class:`KnowledgeDatabaseProblem`; with
+    ``rebuild_damaged`` it is kept aside as ``knowledge.sqlite.damaged-<time>`` and a new
+    one is built from the shipped content (never for a file locked by another program).
+    """
+    _prepare_dir(data_dir)
+    path = data_dir / KNOWLEDGE_DB
+    try:
+        check_sqlite_file(path)
+    except DatabaseProblem as exc:
+        if not rebuild_damaged or exc.locked:
+            raise KnowledgeDatabaseProblem(exc) from exc
+        _set_damaged_aside(path)
+        refresh_shipped = True
+    make_private(path)
+    stores = KnowledgeStores(data_dir, sqlite_engine(path))
+    try:
+        _migrate(stores.knowledge, "knowledge", path)
         if refresh_shipped:
             _refresh_from_shipped(stores)
     except BaseException:
         stores.close()
         raise
     return stores
+
+
+def _set_damaged_aside(path: Path) -> None:
+    kept = set_aside(path, f"damaged-{dt.datetime.now():%Y-%m-%dT%H%M%S}")
+    path.unlink(missing_ok=True)  # set_aside may have hard-linked it
+    log.warning("knowledge base %s was damaged; kept as %s and rebuilt", path, kept)
 
 
 def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
@@ -105,28 +148,10 @@ def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
     except migrate.SchemaTooNew as exc:
         raise UserFacingError(str(exc)) from exc
     except OperationalError as exc:
-        raise _database_problem(path, exc) from exc
+        raise database_problem(path, exc) from exc
 
 
-def _database_problem(path: Path, exc: SQLAlchemyError) -> DatabaseProblem:
-    text = str(getattr(exc, "orig", exc))
-    if "locked" in text or "busy" in text:
-        return DatabaseProblem(f"{path} is in use by another program; close it and try again.")
-    if "readonly" in text or "read-only" in text:
-        return DatabaseProblem(f"{path} is read-only; check the folder's permissions.")
-    if "disk" in text and "full" in text:
-        return DatabaseProblem(f"The disk holding {path} is full; free some space and retry.")
-    return DatabaseProblem(f"{path} could not be used ({text}).")
-
-
-def _ensure_clinic_identity(clinic: Engine) -> None:
-    with Session(clinic) as session, session.begin():
-        if session.get(ClinicInfo, "created_at") is None:
-            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            session.add(ClinicInfo(key="created_at", value=now))
-
-
-def _refresh_from_shipped(stores: DataStores) -> None:
+def _refresh_from_shipped(stores: KnowledgeStores) -> None:
     content = knowledge_content_dir()
     fingerprint = content_fingerprint(content)
     with stores.knowledge_session() as session:
@@ -139,7 +164,9 @@ def _refresh_from_shipped(stores: DataStores) -> None:
         _replace(stores, load_document(content), origin=SHIPPED_ORIGIN, fingerprint=fingerprint)
 
 
-def _replace(stores: DataStores, doc: KnowledgeDocument, *, origin: str, fingerprint: str) -> None:
+def _replace(
+    stores: KnowledgeStores, doc: KnowledgeDocument, *, origin: str, fingerprint: str
+) -> None:
     from explorer.store.kb_io import replace_content
 
     path = stores.data_dir / KNOWLEDGE_DB
@@ -147,7 +174,7 @@ def _replace(stores: DataStores, doc: KnowledgeDocument, *, origin: str, fingerp
         with Session(stores.knowledge) as session, session.begin():
             replace_content(session, doc, origin=origin, fingerprint=fingerprint)
     except OperationalError as exc:
-        raise _database_problem(path, exc) from exc
+        raise database_problem(path, exc) from exc
     except IntegrityError as exc:  # validation should catch this first; never a traceback
         log.exception("knowledge base content violated a database constraint")
         raise UserFacingError(
@@ -156,7 +183,7 @@ def _replace(stores: DataStores, doc: KnowledgeDocument, *, origin: str, fingerp
         ) from exc
 
 
-def build(stores: DataStores, content_dir: Path | None = None) -> KnowledgeDocument:
+def build(stores: KnowledgeStores, content_dir: Path | None = None) -> KnowledgeDocument:
     """Rebuild the knowledge base from content files (default: the shipped ``db/knowledge``)."""
     from explorer.kb.validate import load_document
 
@@ -167,7 +194,7 @@ def build(stores: DataStores, content_dir: Path | None = None) -> KnowledgeDocum
     return doc
 
 
-def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
+def import_file(stores: KnowledgeStores, path: Path) -> KnowledgeDocument:
     """Replace the knowledge base with a checked file; all or nothing."""
     from explorer.kb.validate import load_document
 
@@ -181,7 +208,7 @@ def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
     return doc
 
 
-def export_document_of(stores: DataStores) -> KnowledgeDocument:
+def export_document_of(stores: KnowledgeStores) -> KnowledgeDocument:
     from pydantic import ValidationError
 
     from explorer.store.kb_io import export_document
@@ -207,12 +234,12 @@ def document_json(doc: KnowledgeDocument) -> str:
     return doc.model_dump_json(indent=2) + "\n"
 
 
-def export_json(stores: DataStores, out: Path) -> KnowledgeDocument:
+def export_json(stores: KnowledgeStores, out: Path) -> KnowledgeDocument:
     doc = export_document_of(stores)
     atomic_write_bytes(out, document_json(doc).encode("utf-8"))
     return doc
 
 
-def knowledge_is_empty(stores: DataStores) -> bool:
+def knowledge_is_empty(stores: KnowledgeStores) -> bool:
     with stores.knowledge_session() as session:
         return session.scalar(select(KbMeta.id)) is None

@@ -13,10 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file
 
-__all__ = ["BUSY_TIMEOUT_MS", "DatabaseProblem", "check_sqlite_file", "sqlite_engine"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "DatabaseProblem",
+    "check_sqlite_file",
+    "database_problem",
+    "sqlite_engine",
+]
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -45,3 +52,21 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def database_problem(path: Path, exc: SQLAlchemyError) -> DatabaseProblem:
+    """A SQLAlchemy error on the database at ``path``, as a message for the user."""
+    text = str(getattr(exc, "orig", exc))
+    if "locked" in text or "busy" in text:
+        return DatabaseProblem(
+            f"{path} is in use by another program; close it and try again.",
+            path=path,
+            locked=True,
+        )
+    if "readonly" in text or "read-only" in text:
+        return DatabaseProblem(f"{path} is read-only; check the folder's permissions.", path=path)
+    if "disk" in text and "full" in text:
+        return DatabaseProblem(
+            f"The disk holding {path} is full; free some space and retry.", path=path
+        )
+    return DatabaseProblem(f"{path} could not be used ({text}).", path=path)

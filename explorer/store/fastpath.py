@@ -1,10 +1,11 @@
 """Open a current SQLite data folder for reading with the standard library alone.
 
-The window must show its data quickly; SQLAlchemy takes ~300 ms to import. When both
-databases exist, pass their checks, are at the expected schema revision and the
-knowledge base is up to date with the shipped content, the window reads through a plain
-``sqlite3`` connection. In every other case (first start, migration, rebuild, another
-database engine) it returns None and the caller takes the full path.
+The window must show its data quickly; SQLAlchemy takes ~300 ms to import. When the
+knowledge base exists, passes its check, is at the expected schema revision and is up to
+date with the shipped content, the window reads through a plain ``sqlite3`` connection.
+In every other case (first start, migration, rebuild, another database engine) it returns
+None and the caller takes the full path. The clinic database is not looked at here: the
+window opens it separately, so a problem with it never hides the reference content.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from explorer.kb.files import content_fingerprint
-from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
+from explorer.paths import KNOWLEDGE_DB
 from explorer.store.heads import HEADS
 from explorer.store.sqlite_files import check_sqlite_file
 
@@ -33,21 +34,11 @@ def open_current_knowledge(data_dir: Path, content_dir: Path) -> sqlite3.Connect
     Raises :class:`~explorer.store.sqlite_files.DatabaseProblem` for a damaged or locked
     file, exactly as the full path would.
     """
-    knowledge, clinic = data_dir / KNOWLEDGE_DB, data_dir / CLINIC_DB
-    if not (knowledge.exists() and clinic.exists()):
+    knowledge = data_dir / KNOWLEDGE_DB
+    if not knowledge.exists():
         return None
     check_sqlite_file(knowledge)
-    check_sqlite_file(clinic)
     try:
-        with sqlite3.connect(f"file:{clinic.as_posix()}?mode=ro", uri=True) as probe:
-            if _revision(probe) != HEADS["clinic"]:
-                return None
-            if (
-                probe.execute("SELECT 1 FROM clinic_info WHERE key = 'created_at'").fetchone()
-                is None
-            ):
-                return None
-        probe.close()
         connection = sqlite3.connect(
             f"file:{knowledge.as_posix()}?mode=ro", uri=True, check_same_thread=False
         )

@@ -10,7 +10,16 @@ from explorer.errors import UserFacingError
 
 
 class DatabaseProblem(UserFacingError):
-    """A database that cannot be used; the message says what and what to do."""
+    """A database that cannot be used; the message says what and what to do.
+
+    ``path`` is the file concerned (when known); ``locked`` says the file is in use by
+    another program rather than damaged.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None, locked: bool = False) -> None:
+        super().__init__(message)
+        self.path = path
+        self.locked = locked
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -24,9 +33,9 @@ def check_sqlite_file(path: Path) -> None:
         with path.open("rb") as handle:
             header = handle.read(16)
     except OSError as exc:
-        raise DatabaseProblem(f"{path} cannot be read ({exc.strerror}).") from exc
+        raise DatabaseProblem(f"{path} cannot be read ({exc.strerror}).", path=path) from exc
     if header and header != b"SQLite format 3\x00":
-        raise DatabaseProblem(f"{path} is not a SQLite database (wrong file header).")
+        raise DatabaseProblem(f"{path} is not a SQLite database (wrong file header).", path=path)
     if not header:
         return  # a zero-length file is a database that was never written
     try:
@@ -38,13 +47,15 @@ def check_sqlite_file(path: Path) -> None:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseProblem(
-                f"{path} is locked by another program; close it and try again."
+                f"{path} is locked by another program; close it and try again.",
+                path=path,
+                locked=True,
             ) from exc
-        raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).") from exc
+        raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).", path=path) from exc
     except sqlite3.DatabaseError as exc:
-        raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).") from exc
+        raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).", path=path) from exc
     if rows != [("ok",)]:
-        raise DatabaseProblem(f"{path} failed its integrity check: {rows[0][0]}.")
+        raise DatabaseProblem(f"{path} failed its integrity check: {rows[0][0]}.", path=path)
 
 
 PRIVATE_FILE_MODE = 0o600

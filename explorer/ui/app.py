@@ -4,56 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.paths import log_dir, resolve_data_dir
+from explorer.ui.loader import KnowledgeLoader
 from explorer.ui.main_window import MainWindow
 from explorer.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
-
-
-class KnowledgeLoader(QObject):
-    """Opens the databases off the GUI thread and hands back domain objects by signal."""
-
-    sig_loaded = Signal(object, object)
-    sig_failed = Signal(str)
-
-    def __init__(self, data_dir: Path, prefetch: list[str] | None = None) -> None:
-        super().__init__()
-        self._data_dir = data_dir
-        self._prefetch = list(prefetch or [])
-        self.service = None
-
-    def start(self) -> None:
-        threading.Thread(target=self._load, name="knowledge-loader", daemon=True).start()
-
-    def _load(self) -> None:
-        from explorer.errors import UserFacingError
-        from explorer.kb.errors import ContentError
-        from explorer.services.explorer_data import open_service
-
-        try:
-            self.service = open_service(self._data_dir)
-            snapshot = self.service.snapshot()
-            self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
-        except (UserFacingError, ContentError) as exc:
-            log.exception("could not open the data directory")
-            self.sig_failed.emit(str(exc))
-            return
-        except Exception as exc:  # reported to the user; the traceback goes to the log
-            log.exception("unexpected error while opening the data directory")
-            self.sig_failed.emit(
-                f"Unexpected error: {exc}. Details are in the log file in "
-                f"{log_dir(self._data_dir)}."
-            )
-            return
-        self.sig_loaded.emit(self.service, snapshot)
 
 
 def _configure_logging(data_dir: Path) -> None:
@@ -103,6 +65,7 @@ def create_window(
     loader.setParent(window)
     loader.sig_loaded.connect(window.show_knowledge)
     loader.sig_failed.connect(window.show_error)
+    loader.sig_damaged.connect(window.offer_rebuild)
     return window, loader
 
 

@@ -65,11 +65,16 @@ class ClinicMode:
         from explorer.errors import UserFacingError
         from explorer.services.access import AccessService
         from explorer.services.audit import AuditLog
+        from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_store
         from explorer.services.consults import ConsultService
-        from explorer.services.knowledge import open_stores
 
         try:
-            self._clinic_stores = open_stores(self.data_dir, refresh_shipped=False)
+            self._clinic_stores = open_clinic_store(self.data_dir)
+        except ClinicDatabaseProblem as exc:
+            self.consult_lock.heading.setText("Consults unavailable")
+            self.consult_lock.text.setText(str(exc))
+            self.offer_restore(exc)  # what is wrong, where, and the newest good backup
+            return False
         except UserFacingError as exc:
             self.consult_lock.heading.setText("Consults unavailable")
             self.consult_lock.text.setText(str(exc))
@@ -82,6 +87,7 @@ class ClinicMode:
         self._show_lock_page()
         if not self.access.has_pin():
             QtCore.QTimer.singleShot(0, self._first_start_pin)
+        self.start_daily_backup()  # on a worker thread
         return True
 
     def _ensure_consults(self) -> bool:

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
+from explorer.ui.backup_actions import BackupActions
 from explorer.ui.clinic_mode import ClinicMode
 from explorer.ui.report_actions import ReportActions
 from explorer.ui.settings import UiSettings
@@ -31,11 +32,12 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
 ALL_CONDITIONS = "All conditions"
 
 
-class MainWindow(ReportActions, ClinicMode, QMainWindow):
+class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored.
 
     Printing and export live in :class:`ReportActions`; the clinic database, the clinician
-    lock, consults and patient mode in :class:`ClinicMode`.
+    lock, consults and patient mode in :class:`ClinicMode`; backups, restores and the offers
+    made when a database cannot be opened in :class:`BackupActions`.
     """
 
     sig_ready = Signal()
@@ -85,6 +87,7 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
         self.charts = ChartsPanel(self)
         self.consult = ConsultPanel(self)
         self._build_clinic()
+        self._build_backup()
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.comparison, "&Comparison")
@@ -154,6 +157,9 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
         )
         self.lock_action = self._action("&Lock consult notes", self.lock_clinician, "Ctrl+L")
         self.audit_action = self._action("&Audit log…", self.show_audit_log)
+        self.backup_action = self._action("&Back up now", self.back_up_now)
+        self.backup_action.setToolTip("Make a verified copy of the consults and notes now")
+        self.restore_action = self._action("&Restore from backup…", self.restore_from_backup)
         self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
         self.preferences_action = self._action(
             "&Preferences…", self.edit_preferences, K.Preferences
@@ -222,6 +228,9 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
                 None,
                 self.lock_action,
                 self.audit_action,
+                None,
+                self.backup_action,
+                self.restore_action,
                 None,
                 self.quit_action,
             ],
@@ -573,6 +582,7 @@ class MainWindow(ReportActions, ClinicMode, QMainWindow):
         if self._built:
             self.consult.save_now()
             self.idle_watch.stop()
+            self.wait_for_backup()
             if self._clinic_stores is not None:
                 self._clinic_stores.close()
                 self._clinic_stores = None

@@ -44,18 +44,19 @@ def test_catalog_model_passes_qt_model_tester(qtmodeltester, stores) -> None:
     assert model.slugs() == ["spinal-manipulation"]
 
 
-def test_damaged_data_shows_a_message_not_a_traceback(qtbot, data_dir, monkeypatch) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
+def test_damaged_data_shows_a_message_not_a_traceback(qtbot, data_dir) -> None:
+    """A damaged knowledge base: what and where, and a rebuild offered (tests/ui/
+    test_damaged_data.py goes on to accept it)."""
     (data_dir / "knowledge.sqlite-wal").unlink(missing_ok=True)
     (data_dir / "knowledge.sqlite").write_bytes(b"garbage" * 100)
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
     window, loader = create_window(data_dir)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(loader.sig_failed, timeout=20_000):
+    with qtbot.waitSignal(loader.sig_damaged, timeout=20_000):
         loader.start()
-    assert shown and "not a SQLite database" in shown[0]
+    qtbot.waitUntil(lambda: window._dialog is not None)
+    text = window._dialog.text()
+    assert "not a SQLite database" in text and str(data_dir / "knowledge.sqlite") in text
+    assert window.rebuild_button.text() == "&Rebuild the knowledge base"
 
 
 @pytest.mark.slow

@@ -1,0 +1,68 @@
+"""``explorer backup`` and ``explorer restore FILE``: the clinic database's backups.
+
+``explorer backup`` makes a verified copy now (and applies the rotation); ``--list`` shows
+the backups, newest first. ``explorer restore FILE`` puts a backup back: the current
+``clinic.sqlite`` is kept aside, renamed, and the restore is recorded in the restored
+database's audit log. Exit codes as for every command: 0 done, 2 usage, 3 data problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="back up the clinic database now (verified; old backups rotated)",
+    )
+    backup.add_argument("--list", action="store_true", help="list the backups instead")
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the clinic database with a backup (the current file is kept aside)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="a backup file")
+
+
+def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+    from explorer.paths import resolve_data_dir
+    from explorer.services import backup
+
+    data_dir = resolve_data_dir(data_dir_arg)
+    who = f"{getpass.getuser()} (command line)"
+    if args.command == "restore":
+        from explorer.services.clinic_db import restore_clinic
+
+        restored = restore_clinic(data_dir, args.file, clinician=who)
+        kept = f"; the previous file is kept as {restored.kept_as}" if restored.kept_as else ""
+        print(
+            f"restored {data_dir / 'clinic.sqlite'} from {restored.source} "
+            f"({restored.consults} consult{'s' if restored.consults != 1 else ''}){kept}"
+        )
+        return EXIT_OK
+    folder = backup.backup_dir(data_dir)
+    if args.list:
+        backups = backup.list_backups(folder)
+        if not backups:
+            print(f"no backups in {folder}")
+        for item in backups:
+            print(f"{item.path}  {item.describe()}  {item.path.stat().st_size:,} bytes")
+        return EXIT_OK
+    from explorer.services.audit import AuditAction, AuditLog
+    from explorer.services.clinic_db import open_clinic_store
+
+    stores = open_clinic_store(data_dir)  # checks (and upgrades) the database first
+    try:
+        made = backup.make_backup(data_dir, backup.MANUAL)
+        AuditLog(stores.clinic).record(AuditAction.BACKUP_MADE, who, detail=made.path.name)
+    finally:
+        stores.close()
+    print(f"backed up to {made.path} (verified)")
+    return EXIT_OK

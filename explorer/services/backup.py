@@ -1,0 +1,268 @@
+"""Backups of the clinic database: when, where, how many, and putting one back.
+
+Only ``clinic.sqlite`` is backed up (consults, notes, the PIN's hash, the audit log); the
+knowledge base is rebuilt from the shipped content instead. Backups go to
+``<data folder>/backups/`` (or ``$EXPLORER_BACKUP_DIR``) as
+``clinic-2026-11-26T101500-daily.sqlite``: local time, then why it was taken (``daily``,
+``manual``, ``before-upgrade-c0004``). Each one is a verified copy (SQLite's online backup
+API, then ``PRAGMA integrity_check`` on the copy) before it counts; old ones are removed by
+the rotation in :mod:`explorer.domain.retention`, only after a new one has verified.
+
+Standard library only (sqlite3): the window makes its daily backup without SQLAlchemy.
+The clock is injectable so tests can walk through months of backups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from explorer.domain.retention import DEFAULT_POLICY, BackupStamp, RetentionPolicy, backups_to_keep
+from explorer.errors import UserFacingError
+from explorer.paths import CLINIC_DB
+from explorer.store.sqlite_copy import CopyFailed, copy_database, set_aside
+from explorer.store.sqlite_files import (
+    PRIVATE_DIR_MODE,
+    DatabaseProblem,
+    check_sqlite_file,
+    make_private,
+)
+
+log = logging.getLogger(__name__)
+
+BACKUP_DIR_ENV = "EXPLORER_BACKUP_DIR"
+Clock = Callable[[], dt.datetime]
+"""Returns the local time (naive); ``datetime.datetime.now`` outside tests."""
+
+DAILY, MANUAL = "daily", "manual"
+SAFETY_PREFIX = "before-"
+_STAMP = "%Y-%m-%dT%H%M%S"
+_NAME = re.compile(r"^clinic-(\d{4}-\d{2}-\d{2}T\d{6})-([a-z0-9-]+)\.sqlite$")
+
+# One backup, rotation or restore at a time in this process (the window's daily backup
+# runs on a worker thread while the GUI thread may open or restore the database).
+_lock = threading.RLock()
+
+
+class BackupFailed(UserFacingError):
+    """A backup could not be made; the clinic database and earlier backups are untouched."""
+
+
+class RestoreFailed(UserFacingError):
+    """A backup could not be put back; the clinic database is as it was."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One verified backup file."""
+
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+
+    @property
+    def safety(self) -> bool:
+        """Taken before an upgrade or a restore (kept by their own rule)."""
+        return self.reason.startswith(SAFETY_PREFIX)
+
+    def describe(self) -> str:
+        """For people: "Thu 26 Nov 2026 10:15 (daily)"."""
+        return f"{self.taken_at:%a %d %b %Y %H:%M} ({self.reason.replace('-', ' ')})"
+
+
+def backup_dir(data_dir: Path) -> Path:
+    """``$EXPLORER_BACKUP_DIR`` if set, else ``<data folder>/backups``."""
+    configured = os.environ.get(BACKUP_DIR_ENV, "").strip()
+    return Path(configured).expanduser() if configured else data_dir / "backups"
+
+
+def list_backups(folder: Path) -> list[Backup]:
+    """The backups in ``folder``, newest first (other files are ignored)."""
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file()]
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        match = _NAME.match(name)
+        if match is None:
+            continue
+        try:
+            taken = dt.datetime.strptime(match.group(1), _STAMP)
+        except ValueError:
+            continue
+        found.append(Backup(folder / name, taken, match.group(2)))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def _prepare_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        if not folder.is_dir():
+            raise NotADirectoryError(20, "Not a directory", str(folder))
+    except OSError as exc:
+        raise BackupFailed(
+            f"No backup was made: the backup folder {folder} cannot be created or used "
+            f"({exc.strerror or exc}). The clinic database and earlier backups are untouched. "
+            f"Check that {folder} is a folder you can write to (or set {BACKUP_DIR_ENV})."
+        ) from exc
+
+
+def _target(folder: Path, taken: dt.datetime, reason: str) -> Path:
+    base = f"clinic-{taken:{_STAMP}}-{reason}"
+    target, number = folder / f"{base}.sqlite", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{base}-{number}.sqlite"
+    return target
+
+
+def make_backup(
+    data_dir: Path,
+    reason: str = MANUAL,
+    *,
+    clock: Clock = dt.datetime.now,
+    policy: RetentionPolicy = DEFAULT_POLICY,
+) -> Backup:
+    """Copy ``clinic.sqlite`` to the backup folder, verify the copy, then rotate.
+
+    Raises :class:`BackupFailed` with a message for the user; nothing is removed then.
+    """
+    source = data_dir / CLINIC_DB
+    if not source.exists():
+        raise BackupFailed(f"There is no clinic database to back up in {data_dir}.")
+    folder = backup_dir(data_dir)
+    with _lock:
+        _prepare_folder(folder)
+        taken = clock().replace(microsecond=0)
+        target = _target(folder, taken, reason)
+        try:
+            copy_database(source, target)
+        except CopyFailed as exc:
+            raise BackupFailed(_copy_message(exc, source, folder)) from exc
+        log.info("backed up %s to %s", source, target)
+        rotate(folder, policy)
+    return Backup(target, taken, reason)
+
+
+def _copy_message(exc: CopyFailed, source: Path, folder: Path) -> str:
+    untouched = "The clinic database and earlier backups are untouched."
+    if exc.full:
+        return (
+            f"No backup was made: the disk holding {folder} is full ({exc}). {untouched} "
+            "Free some disk space, then use File → Back up now (or `explorer backup`)."
+        )
+    if "I/O error" in str(exc):
+        return (
+            f"No backup was made: writing to {folder} failed ({exc}); the disk may be full or "
+            f"failing. {untouched} Free some disk space or check the disk, then use File → "
+            "Back up now (or `explorer backup`)."
+        )
+    if exc.denied:
+        return (
+            f"No backup was made: {folder} cannot be written ({exc}). {untouched} Check the "
+            "folder's permissions."
+        )
+    return f"No backup was made of {source} ({exc}). {untouched}"
+
+
+def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]:
+    """Remove the backups the policy no longer keeps; return what was removed."""
+    with _lock:
+        backups = list_backups(folder)
+        stamps = [BackupStamp(b.taken_at, b.path.name, b.safety) for b in backups]
+        keep = backups_to_keep(stamps, policy)
+        removed = []
+        for backup in backups:
+            if backup.path.name in keep:
+                continue
+            try:
+                backup.path.unlink()
+                removed.append(backup.path)
+            except OSError as exc:  # a file we cannot remove is kept; never fatal
+                log.warning("could not remove old backup %s: %s", backup.path, exc)
+        return removed
+
+
+def daily_backup_due(data_dir: Path, *, clock: Clock = dt.datetime.now) -> bool:
+    """True when the clinic database exists and no regular backup was taken today."""
+    if not (data_dir / CLINIC_DB).exists():
+        return False
+    today = clock().date()
+    return not any(
+        b.taken_at.date() == today and not b.safety for b in list_backups(backup_dir(data_dir))
+    )
+
+
+def daily_backup(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Backup | None:
+    """The first start of each day backs up the clinic database; later starts do nothing."""
+    with _lock:
+        if not daily_backup_due(data_dir, clock=clock):
+            return None
+        return make_backup(data_dir, DAILY, clock=clock)
+
+
+def newest_good_backup(data_dir: Path) -> Backup | None:
+    """The newest backup that still passes ``PRAGMA quick_check`` (a file can rot on disk)."""
+    for backup in list_backups(backup_dir(data_dir)):
+        try:
+            check_sqlite_file(backup.path)
+        except DatabaseProblem as exc:
+            log.warning("backup %s is not usable: %s", backup.path, exc)
+            continue
+        return backup
+    return None
+
+
+@dataclass(frozen=True)
+class PutBack:
+    """What a restore did: the file it came from and where the replaced file was kept."""
+
+    source: Path
+    kept_as: Path | None
+
+
+def put_back(
+    data_dir: Path, source: Path, label: str, *, clock: Clock = dt.datetime.now
+) -> PutBack:
+    """Replace ``clinic.sqlite`` with a verified copy of ``source``.
+
+    The current file (with its ``-wal``/``-shm``) is kept beside it as
+    ``clinic.sqlite.<label>-<time>`` (``damaged-2026-11-26T101500``), never deleted. The
+    caller must have closed its own connections to the clinic database. Checks only that
+    ``source`` is a sound SQLite file; whether it is a clinic database is the caller's
+    question (:mod:`explorer.services.clinic_db`).
+    """
+    target = data_dir / CLINIC_DB
+    try:
+        check_sqlite_file(source)
+    except DatabaseProblem as exc:
+        raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
+    with _lock:
+        incoming = data_dir / f".{CLINIC_DB}.restoring"
+        try:
+            copy_database(source, incoming)
+        except CopyFailed as exc:
+            raise RestoreFailed(
+                f"{source} could not be copied into {data_dir} ({exc}). Nothing was changed."
+            ) from exc
+        kept_as = None
+        try:
+            if target.exists():
+                kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
+            os.replace(incoming, target)
+        except OSError as exc:
+            incoming.unlink(missing_ok=True)
+            raise RestoreFailed(
+                f"{target} could not be replaced ({exc.strerror or exc}); is it open in another "
+                "program? Close it and try again."
+            ) from exc
+        make_private(target)
+    log.warning("restored %s from %s; previous file kept as %s", target, source, kept_as)
+    return PutBack(source, kept_as)

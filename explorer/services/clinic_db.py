@@ -1,0 +1,267 @@
+"""Opening the clinic database safely, and restoring it from a backup.
+
+- A damaged, truncated, foreign or locked ``clinic.sqlite`` is never overwritten: opening
+  raises :class:`ClinicDatabaseProblem`, whose message says what is wrong, where the file
+  is, and which backup can replace it (``explorer restore FILE``); the window offers the
+  same backup with a button.
+- Before a schema upgrade the database is backed up (verified). If the upgrade fails, that
+  backup is put back, the file that failed is kept aside, and the message says so.
+- A restore checks that the file is a clinic database this version can read, keeps the
+  current file aside, upgrades the restored one if it is older, and records
+  "restored from backup" in the restored database's audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from explorer.errors import UserFacingError
+from explorer.paths import CLINIC_DB, log_dir
+from explorer.services.audit import AuditAction, AuditLog
+from explorer.services.backup import (
+    SAFETY_PREFIX,
+    Backup,
+    BackupFailed,
+    Clock,
+    RestoreFailed,
+    backup_dir,
+    make_backup,
+    newest_good_backup,
+    put_back,
+)
+from explorer.store import migrate
+from explorer.store.clinic_models import ClinicInfo
+from explorer.store.engine import (
+    DatabaseProblem,
+    check_sqlite_file,
+    database_problem,
+    sqlite_engine,
+)
+from explorer.store.sqlite_files import make_private
+
+log = logging.getLogger(__name__)
+
+
+class ClinicDatabaseProblem(DatabaseProblem):
+    """``clinic.sqlite`` cannot be used. ``problem`` is what is wrong (with the path);
+    ``backup`` the newest good backup, if any; the message adds how to restore it."""
+
+    def __init__(self, problem: DatabaseProblem, backup: Backup | None, folder: Path) -> None:
+        self.problem = str(problem)
+        self.backup = backup
+        self.backup_folder = folder
+        if backup is None:
+            hint = f"No backup of it was found in {folder}."
+        else:
+            hint = (
+                f"The newest good backup is from {backup.describe()}: {backup.path}. To put "
+                f'it back: explorer restore "{backup.path}" (the current file is kept aside, '
+                "renamed, not deleted)."
+            )
+            if problem.locked:
+                hint = "If no other program should have it open: " + hint[0].lower() + hint[1:]
+        super().__init__(f"{problem} {hint}", path=problem.path, locked=problem.locked)
+
+
+class MigrationRolledBack(UserFacingError):
+    """A schema upgrade failed and the pre-upgrade backup was put back."""
+
+
+def check_clinic_file(data_dir: Path) -> None:
+    """``PRAGMA quick_check`` on ``clinic.sqlite``; raises :class:`ClinicDatabaseProblem`."""
+    try:
+        check_sqlite_file(data_dir / CLINIC_DB)
+    except DatabaseProblem as exc:
+        raise ClinicDatabaseProblem(
+            exc, newest_good_backup(data_dir), backup_dir(data_dir)
+        ) from exc
+
+
+@dataclass
+class ClinicStore:
+    """The open clinic database of one data folder."""
+
+    data_dir: Path
+    clinic: Engine
+
+    def close(self) -> None:
+        self.clinic.dispose()
+
+
+def open_clinic_store(data_dir: Path, *, clock: Clock = dt.datetime.now) -> ClinicStore:
+    return ClinicStore(data_dir, open_clinic_db(data_dir, clock=clock))
+
+
+def open_clinic_db(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Engine:
+    """An engine on ``clinic.sqlite``: checked, created or upgraded (with a backup first)."""
+    path = data_dir / CLINIC_DB
+    check_clinic_file(data_dir)
+    make_private(path)
+    engine = sqlite_engine(path)
+    try:
+        _upgrade(engine, data_dir, clock)
+        _ensure_identity(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
+    path, head = data_dir / CLINIC_DB, migrate.HEADS["clinic"]
+    try:
+        current = migrate.current_revision(engine)
+    except OperationalError as exc:
+        raise database_problem(path, exc) from exc
+    if current == head:
+        return
+    safety: Backup | None = None
+    if current is not None:  # a database with data in it: a verified copy first
+        try:
+            safety = make_backup(data_dir, f"{SAFETY_PREFIX}upgrade-{head}", clock=clock)
+        except BackupFailed as exc:
+            raise BackupFailed(
+                f"The clinic database needs an upgrade (schema {current} → {head}), and the "
+                f"backup that must come first failed. Nothing was changed. {exc}"
+            ) from exc
+    try:
+        changed = migrate.upgrade(engine, "clinic")
+    except migrate.SchemaTooNew as exc:
+        raise UserFacingError(str(exc)) from exc
+    except Exception as exc:
+        if isinstance(exc, OperationalError) and _is_lock(exc):
+            raise database_problem(path, exc) from exc  # nothing ran: no restore needed
+        log.exception("upgrade of %s to %s failed", path, head)
+        if safety is None:
+            raise
+        raise _rolled_back(engine, data_dir, safety, current, head, exc, clock) from exc
+    if changed:
+        log.info("upgraded clinic database %s from %s to %s", path, current, head)
+
+
+def _rolled_back(
+    engine: Engine,
+    data_dir: Path,
+    safety: Backup,
+    current: str | None,
+    head: str,
+    exc: Exception,
+    clock: Clock,
+) -> MigrationRolledBack:
+    engine.dispose()
+    path = data_dir / CLINIC_DB
+    try:
+        result = put_back(data_dir, safety.path, "failed-upgrade", clock=clock)
+    except RestoreFailed as failed:
+        return MigrationRolledBack(
+            f"Upgrading the clinic database {path} ({current} → {head}) failed ({exc}), and "
+            f"putting back the backup taken just before also failed ({failed}). Your data is "
+            f"in that backup: {safety.path}. Do not use the application until it is restored "
+            f'(explorer restore "{safety.path}").'
+        )
+    kept = (
+        f" The file that failed the upgrade is kept as {result.kept_as.name}."
+        if result.kept_as
+        else ""
+    )
+    return MigrationRolledBack(
+        f"Upgrading the clinic database {path} (schema {current} → {head}) failed ({exc}). "
+        f"It was rolled back: the backup taken just before the upgrade ({safety.path.name}) "
+        f"was put back, so your consults are exactly as before.{kept} Consults cannot be "
+        "opened with this version until the problem is fixed; keep using the previous version "
+        f"and send the log ({log_dir(data_dir)}) to support."
+    )
+
+
+def _is_lock(exc: OperationalError) -> bool:
+    text = str(exc.orig)
+    return "locked" in text or "busy" in text
+
+
+def _ensure_identity(clinic: Engine) -> None:
+    with Session(clinic) as session, session.begin():
+        if session.get(ClinicInfo, "created_at") is None:
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            session.add(ClinicInfo(key="created_at", value=now))
+
+
+@dataclass(frozen=True)
+class Restored:
+    """The outcome of a restore, for the message to the user."""
+
+    source: Path
+    kept_as: Path | None
+    consults: int
+
+
+def _check_is_clinic_database(source: Path) -> None:
+    try:
+        con = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=2)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            revision = (
+                con.execute("SELECT version_num FROM alembic_version").fetchone()
+                if "alembic_version" in tables
+                else None
+            )
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise RestoreFailed(f"{source} cannot be read ({exc}). Nothing was changed.") from exc
+    if "clinic_info" not in tables or revision is None:
+        raise RestoreFailed(
+            f"{source} is not a clinic database of this application (no consult tables). "
+            "Nothing was changed."
+        )
+    if revision[0] not in migrate.known_revisions("clinic"):
+        raise RestoreFailed(
+            f"{source} was written by a newer version of the application (schema "
+            f"{revision[0]}); update the application first. Nothing was changed."
+        )
+
+
+def restore_clinic(
+    data_dir: Path, source: Path, *, clinician: str, clock: Clock = dt.datetime.now
+) -> Restored:
+    """Put the backup ``source`` in place of ``clinic.sqlite`` and record it in its audit log.
+
+    The caller must have closed its connections to the clinic database. The current file is
+    kept aside (``damaged-…`` when it fails its check, ``replaced-…`` otherwise).
+    """
+    source = source.expanduser().resolve()
+    if not source.is_file():
+        raise RestoreFailed(f"{source} does not exist or is not a file. Nothing was changed.")
+    if source == (data_dir / CLINIC_DB).resolve():
+        raise RestoreFailed(f"{source} is the clinic database itself; choose a backup.")
+    try:
+        check_sqlite_file(source)
+    except DatabaseProblem as exc:
+        raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
+    _check_is_clinic_database(source)
+    try:
+        check_sqlite_file(data_dir / CLINIC_DB)
+        label = "replaced"
+    except DatabaseProblem:
+        label = "damaged"
+    result = put_back(data_dir, source, label, clock=clock)
+    engine = open_clinic_db(data_dir, clock=clock)  # upgrades an older backup (backed up first)
+    try:
+        detail = f"from {source.name}" + (
+            f"; previous file kept as {result.kept_as.name}" if result.kept_as else ""
+        )
+        AuditLog(engine).record(AuditAction.RESTORED_FROM_BACKUP, clinician, detail=detail)
+        with engine.connect() as connection:
+            consults = connection.exec_driver_sql(
+                "SELECT count(*) FROM consult WHERE deleted_at IS NULL"
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return Restored(source, result.kept_as, int(consults))

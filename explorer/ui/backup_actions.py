@@ -1,0 +1,243 @@
+"""Backups and restores in the window, and what it offers when a database cannot be opened.
+
+- The daily backup runs on a worker thread once the clinic database is open (after the
+  comparison is on screen), so it never delays the start.
+- File → Back up now makes a verified backup (audited); File → Restore from backup… asks
+  for the clinician PIN, then offers the backups, newest first.
+- A damaged, foreign or locked ``clinic.sqlite`` is shown with what is wrong and where, and
+  the newest good backup is offered (no PIN can be asked: it lives in that file). A damaged
+  ``knowledge.sqlite`` is offered a rebuild from the shipped content. The bad file is kept
+  aside, renamed, either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _BackupSignals(QObject):
+    """Carries a worker thread's result to the GUI thread."""
+
+    sig_done = Signal(object, object, bool)  # Backup | None, error text | None, manual
+
+
+class BackupActions:
+    """Mixed into :class:`explorer.ui.main_window.MainWindow`."""
+
+    def _build_backup(self) -> None:
+        self._backup_signals = _BackupSignals(self)
+        self._backup_signals.sig_done.connect(self._on_backup_done)
+        self._backup_thread: threading.Thread | None = None
+        self._daily_checked = False
+        self.restore_dialog = None
+        self.last_backup_message = ""
+
+    # --- backing up -------------------------------------------------------------------------
+    def start_daily_backup(self) -> None:
+        """The first start of the day backs up the clinic database (once per session)."""
+        if self._daily_checked or self.data_dir is None:
+            return
+        self._daily_checked = True
+        from explorer.services.backup import daily_backup
+
+        data_dir = self.data_dir
+        self._run_backup(lambda: daily_backup(data_dir), manual=False)
+
+    def back_up_now(self) -> None:
+        """File → Back up now."""
+        if not self.open_clinic():
+            return
+        from explorer.services.backup import MANUAL, make_backup
+
+        data_dir = self.data_dir
+        self.statusBar().showMessage("Backing up the clinic data…")
+        self._run_backup(lambda: make_backup(data_dir, MANUAL), manual=True)
+
+    def _run_backup(self, job: Callable[[], object], *, manual: bool) -> None:
+        from explorer.errors import UserFacingError
+
+        self.wait_for_backup()
+        signals = self._backup_signals
+
+        def run() -> None:
+            try:
+                made = job()
+            except UserFacingError as exc:
+                log.exception("backup failed")
+                signals.sig_done.emit(None, str(exc), manual)
+                return
+            except Exception as exc:  # reported to the user; the traceback goes to the log
+                log.exception("unexpected error during backup")
+                signals.sig_done.emit(
+                    None, f"No backup was made (unexpected error: {exc}).", manual
+                )
+                return
+            signals.sig_done.emit(made, None, manual)
+
+        self._backup_thread = threading.Thread(target=run, name="clinic-backup")
+        self._backup_thread.start()
+
+    def wait_for_backup(self, timeout: float = 60.0) -> None:
+        """Let a running backup finish (before a restore, on close, in tests)."""
+        thread = self._backup_thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
+
+    def _on_backup_done(self, made, error: str | None, manual: bool) -> None:
+        from explorer.services.audit import AuditAction
+
+        if error is not None:
+            self.last_backup_message = error
+            self.statusBar().showMessage("Backup failed", 10_000)
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Warning, "Backup failed", error, parent=self
+            )
+            self._open(box)
+            return
+        if made is None:
+            return  # already backed up today
+        if manual and self.audit is not None:
+            self.audit.record(
+                AuditAction.BACKUP_MADE, self._clinician_name(), detail=made.path.name
+            )
+        self.last_backup_message = f"Clinic data backed up and verified: {made.path}"
+        self.statusBar().showMessage(self.last_backup_message, 10_000)
+        if manual:
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Information,
+                "Backed up",
+                f"The clinic data was backed up and the copy verified:\n{made.path}\n\n"
+                "Copy the backups folder elsewhere too (a USB disk or the PC's own backup).",
+                parent=self,
+            )
+            self._open(box)
+
+    # --- restoring --------------------------------------------------------------------------
+    def restore_from_backup(self) -> None:
+        """File → Restore from backup… (the PIN first, when the database can be opened)."""
+        self.with_unlock(lambda: self._show_restore_dialog(None), "restore clinic data")
+
+    def offer_restore(self, problem) -> None:
+        """The clinic database cannot be opened: say why and where, offer the newest backup."""
+        if self.restore_dialog is not None and self.restore_dialog.isVisible():
+            return
+        self._show_restore_dialog(problem)
+
+    def _show_restore_dialog(self, problem) -> None:
+        from explorer.services.backup import backup_dir, list_backups, newest_good_backup
+        from explorer.ui.backup_dialogs import RestoreDialog
+
+        assert self.data_dir is not None
+        folder = backup_dir(self.data_dir)
+        newest = problem.backup if problem is not None else newest_good_backup(self.data_dir)
+        dialog = RestoreDialog(
+            list_backups(folder),
+            newest,
+            folder,
+            problem=problem.problem if problem is not None else None,
+            locked=bool(problem is not None and problem.locked),
+            parent=self,
+        )
+        dialog.sig_restore.connect(self.restore_file)
+        dialog.sig_retry.connect(self.open_clinic)
+        self.restore_dialog = dialog
+        self._open(dialog)
+
+    def restore_file(self, path: Path) -> bool:
+        """Put the backup ``path`` in place of the clinic database and reopen it (locked)."""
+        from explorer.errors import UserFacingError
+        from explorer.services.clinic_db import restore_clinic
+
+        assert self.data_dir is not None
+        self.wait_for_backup()
+        if self.access is not None:
+            self.lock_clinician("restore from backup")
+        clinician = self._clinician_name()
+        self._close_clinic()
+        QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+        try:
+            restored = restore_clinic(self.data_dir, path, clinician=clinician)
+        except UserFacingError as exc:
+            log.exception("restore from %s failed", path)
+            QtWidgets.QApplication.restoreOverrideCursor()
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Warning, "Not restored", str(exc), parent=self
+            )
+            self._open(box)
+            return False
+        QtWidgets.QApplication.restoreOverrideCursor()
+        kept = (
+            f"\n\nThe file it replaced is kept as {restored.kept_as.name} in {self.data_dir}."
+            if restored.kept_as
+            else ""
+        )
+        count = restored.consults
+        text = (
+            f"The clinic data was restored from {restored.source.name}: "
+            f"{count} consult{'s' if count != 1 else ''}.{kept}\n\nEnter the clinician PIN "
+            "that was in use when the backup was made to see the consults."
+        )
+        self.statusBar().showMessage("Clinic data restored from a backup", 10_000)
+        self.open_clinic()
+        self._open(
+            QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Information, "Restored", text, parent=self
+            )
+        )
+        return True
+
+    def _close_clinic(self) -> None:
+        if self.consult.service is not None:
+            self.consult.save_now()
+        self.consult.set_service(None)
+        self.access = None
+        self.audit = None
+        if self._clinic_stores is not None:
+            self._clinic_stores.close()
+            self._clinic_stores = None
+
+    # --- the knowledge base -----------------------------------------------------------------
+    def offer_rebuild(self, problem) -> None:
+        """A damaged knowledge base: say why and where, offer to rebuild it."""
+        self.build()
+        self._loading.setText(f"The knowledge base could not be opened.\n\n{problem.problem}")
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Critical,
+            "Knowledge base damaged",
+            f"{problem.problem}\n\nThe knowledge base holds only the reference content shipped "
+            "with the application (no consults), so it can be rebuilt. The damaged file is kept "
+            "beside it, renamed knowledge.sqlite.damaged-<date and time>.",
+            parent=self,
+        )
+        self.rebuild_button = box.addButton(
+            "&Rebuild the knowledge base", QtWidgets.QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton("Not now", QtWidgets.QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(self.rebuild_button)
+        box.buttonClicked.connect(
+            lambda button: self.rebuild_knowledge() if button is self.rebuild_button else None
+        )
+        self._open(box)
+
+    def rebuild_knowledge(self) -> None:
+        """Keep the damaged file aside and build a new knowledge base (on the loader thread)."""
+        from explorer.ui.loader import KnowledgeLoader
+
+        assert self.data_dir is not None
+        self._loading.setText("Rebuilding the knowledge base from the shipped content…")
+        loader = KnowledgeLoader(
+            self.data_dir, prefetch=self.settings.comparison, rebuild_damaged=True
+        )
+        loader.setParent(self)
+        loader.sig_loaded.connect(self.show_knowledge)
+        loader.sig_failed.connect(self.show_error)
+        self.rebuild_loader = loader
+        loader.start()

@@ -1,0 +1,67 @@
+"""Opening the knowledge base off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from explorer.paths import log_dir
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeLoader(QObject):
+    """Opens the knowledge base off the GUI thread and hands back domain objects by signal.
+
+    ``sig_damaged`` carries a damaged knowledge base's problem (the window offers a
+    rebuild); with ``rebuild_damaged`` the loader itself keeps a damaged file aside and
+    rebuilds it from the shipped content.
+    """
+
+    sig_loaded = Signal(object, object)
+    sig_failed = Signal(str)
+    sig_damaged = Signal(object)
+
+    def __init__(
+        self, data_dir: Path, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
+    ) -> None:
+        super().__init__()
+        self._data_dir = data_dir
+        self._prefetch = list(prefetch or [])
+        self._rebuild_damaged = rebuild_damaged
+        self.service = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._load, name="knowledge-loader", daemon=True).start()
+
+    def _load(self) -> None:
+        from explorer.errors import UserFacingError
+        from explorer.kb.errors import ContentError
+        from explorer.services.explorer_data import KnowledgeDatabaseProblem, open_service
+
+        try:
+            self.service = open_service(self._data_dir, rebuild_damaged=self._rebuild_damaged)
+            snapshot = self.service.snapshot()
+            self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
+        except KnowledgeDatabaseProblem as exc:
+            log.exception("the knowledge base cannot be opened")
+            if exc.locked:
+                self.sig_failed.emit(str(exc))
+            else:
+                self.sig_damaged.emit(exc)
+            return
+        except (UserFacingError, ContentError) as exc:
+            log.exception("could not open the data directory")
+            self.sig_failed.emit(str(exc))
+            return
+        except Exception as exc:  # reported to the user; the traceback goes to the log
+            log.exception("unexpected error while opening the data directory")
+            self.sig_failed.emit(
+                f"Unexpected error: {exc}. Details are in the log file in "
+                f"{log_dir(self._data_dir)}."
+            )
+            return
+        self.sig_loaded.emit(self.service, snapshot)

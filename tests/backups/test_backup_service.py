@@ -1,0 +1,223 @@
+"""Backups of the clinic database: verified copies, private files, rotation on an injected
+clock, and failures (full disk, unusable folder, a copy that does not verify) that leave the
+database and earlier backups exactly as they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from explorer.services import backup
+from explorer.services.backup import BackupFailed, daily_backup, list_backups, make_backup
+from explorer.store import sqlite_copy
+
+
+class Clock:
+    """A settable local clock."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: _digest(p) for p in sorted(folder.iterdir())}
+
+
+def _consult_labels(path: Path) -> list[str]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in con.execute("SELECT patient_label FROM consult ORDER BY id")]
+    finally:
+        con.close()
+
+
+def test_a_backup_is_a_verified_private_single_file_copy(data_dir: Path) -> None:
+    made = make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 10, 15, 0)))
+    assert made.path == data_dir / "backups" / "clinic-2026-11-26T101500-manual.sqlite"
+    assert made.describe() == "Thu 26 Nov 2026 10:15 (manual)"
+    assert list_backups(data_dir / "backups") == [made]
+    if os.name == "posix":
+        assert stat.S_IMODE(made.path.stat().st_mode) == 0o600  # it holds the notes
+        assert stat.S_IMODE(made.path.parent.stat().st_mode) == 0o700
+    con = sqlite3.connect(made.path)
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # no -wal needed
+    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert con.execute("SELECT count(*) FROM clinician_access").fetchone() == (1,)
+    con.close()
+    assert sorted(p.name for p in made.path.parent.iterdir()) == [made.path.name]
+
+
+def test_a_backup_taken_while_the_application_writes_is_consistent(data_dir: Path) -> None:
+    """The online backup API copies a snapshot; an open write transaction is not in it."""
+    writer = sqlite3.connect(data_dir / "clinic.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute(
+        "INSERT INTO clinic_info (key, value) VALUES ('half-written', 'not committed yet')"
+    )
+    made = make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 10)))
+    writer.execute("COMMIT")
+    writer.close()
+    con = sqlite3.connect(made.path)
+    keys = {r[0] for r in con.execute("SELECT key FROM clinic_info")}
+    con.close()
+    assert "created_at" in keys and "half-written" not in keys
+
+
+def test_first_start_each_day_backs_up_once(data_dir: Path) -> None:
+    clock = Clock(dt.datetime(2026, 11, 26, 8, 0))
+    assert daily_backup(data_dir, clock=clock) is not None
+    clock.now = dt.datetime(2026, 11, 26, 17, 30)
+    assert daily_backup(data_dir, clock=clock) is None  # second start the same day
+    make_backup(data_dir, "before-upgrade-c0009", clock=clock)
+    clock.now = dt.datetime(2026, 11, 27, 0, 5)
+    assert daily_backup(data_dir, clock=clock) is not None  # a safety copy is not the daily
+    names = [b.path.name for b in list_backups(data_dir / "backups")]
+    assert names == [
+        "clinic-2026-11-27T000500-daily.sqlite",
+        "clinic-2026-11-26T173000-before-upgrade-c0009.sqlite",
+        "clinic-2026-11-26T080000-daily.sqlite",
+    ]
+
+
+def test_no_clinic_database_no_daily_backup(tmp_path: Path) -> None:
+    assert daily_backup(tmp_path, clock=Clock(dt.datetime(2026, 11, 26))) is None
+
+
+def test_rotation_over_five_months_of_starts_keeps_exactly_the_policy_set(data_dir: Path) -> None:
+    clock = Clock(dt.datetime(2026, 7, 1, 8, 30))
+    while clock.now.date() <= dt.date(2026, 11, 26):
+        daily_backup(data_dir, clock=clock)
+        clock.now += dt.timedelta(hours=5)  # a second start later that day: no new backup
+        assert daily_backup(data_dir, clock=clock) is None
+        clock.now += dt.timedelta(hours=19)
+    kept = sorted(b.taken_at.date().isoformat() for b in list_backups(data_dir / "backups"))
+    daily = [f"2026-11-{d}" for d in range(20, 27)]
+    weekly = ["2026-11-08", "2026-11-15"]  # and the 22nd and 26th, already daily
+    monthly = ["2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"]  # and the 26th
+    assert kept == sorted(daily + weekly + monthly)
+    assert sorted(p.name for p in (data_dir / "backups").iterdir()) == sorted(
+        f"clinic-{d}T083000-daily.sqlite" for d in kept
+    )  # nothing else left behind
+
+
+def test_backup_folder_that_is_a_file_gives_a_clear_message(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = data_dir.parent / "not-a-folder"
+    blocker.write_text("a file where the backup folder should be")
+    monkeypatch.setenv(backup.BACKUP_DIR_ENV, str(blocker))
+    before = _digest(data_dir / "clinic.sqlite")
+    with pytest.raises(BackupFailed) as caught:
+        make_backup(data_dir)
+    message = str(caught.value)
+    assert str(blocker) in message and "cannot be created or used" in message
+    assert "earlier backups are untouched" in message
+    assert _digest(data_dir / "clinic.sqlite") == before
+    assert blocker.read_text() == "a file where the backup folder should be"
+
+
+def test_backup_folder_inside_a_file_path_gives_a_clear_message(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = data_dir.parent / "blocker"
+    blocker.write_text("x")
+    monkeypatch.setenv(backup.BACKUP_DIR_ENV, str(blocker / "backups"))
+    with pytest.raises(BackupFailed, match="cannot be created or used"):
+        make_backup(data_dir)
+
+
+@pytest.mark.parametrize("where", ["while copying", "while flushing"])
+def test_full_disk_leaves_the_database_and_earlier_backups_intact(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    clock = Clock(dt.datetime(2026, 11, 20, 9))
+    for _ in range(3):
+        make_backup(data_dir, backup.DAILY, clock=clock)
+        clock.now += dt.timedelta(days=1)
+    folder = data_dir / "backups"
+    before, database = _snapshot(folder), _digest(data_dir / "clinic.sqlite")
+
+    if where == "while copying":
+        real = sqlite_copy._copy_pages
+
+        def copy_then_fill_the_disk(source: Path, temp: Path) -> None:
+            real(source, temp)  # half a file on disk, then SQLite's SQLITE_FULL
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(sqlite_copy, "_copy_pages", copy_then_fill_the_disk)
+    else:
+
+        def no_space(_path: Path) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(sqlite_copy, "_fsync", no_space)
+    clock.now = dt.datetime(2026, 12, 31, 9)  # a backup now would rotate the others away
+    with pytest.raises(BackupFailed) as caught:
+        make_backup(data_dir, backup.DAILY, clock=clock)
+    assert "is full" in str(caught.value) and str(folder) in str(caught.value)
+    assert "Free some disk space" in str(caught.value)
+    assert _snapshot(folder) == before  # no partial file, nothing rotated away
+    assert _digest(data_dir / "clinic.sqlite") == database
+
+
+def test_a_copy_that_fails_its_integrity_check_does_not_count(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 25, 9)))
+    checked: list[Path] = []
+
+    def corrupt_copy(connection: sqlite3.Connection) -> str | None:
+        checked.append(Path(connection.execute("PRAGMA database_list").fetchone()[2]))
+        return "row 3 missing from index ix_consult_patient_label"
+
+    monkeypatch.setattr(sqlite_copy, "integrity_problem", corrupt_copy)
+    with pytest.raises(BackupFailed, match="failed its integrity check"):
+        make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 9)))
+    assert checked and checked[0].name.endswith(".partial")  # the copy was checked, not the source
+    assert list_backups(data_dir / "backups") == [first]
+    assert sorted(p.name for p in (data_dir / "backups").iterdir()) == [first.path.name]
+
+
+def test_a_real_file_size_limit_during_backup_fails_cleanly(data_dir: Path) -> None:
+    """A real write failure (RLIMIT_FSIZE makes the kernel refuse writes, even for root)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 25, 9)))
+    before = _snapshot(data_dir / "backups")
+    size = (data_dir / "clinic.sqlite").stat().st_size
+    script = textwrap.dedent(f"""
+        import resource, signal, sys
+        from pathlib import Path
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({size // 2}, {size // 2}))
+        from explorer.services.backup import BackupFailed, make_backup
+        try:
+            make_backup(Path({str(data_dir)!r}))
+        except BackupFailed as exc:
+            print(exc)
+            sys.exit(3)
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 3, result.stderr
+    # SQLite reports the refused write as "disk I/O error" (SQLITE_FULL is for ENOSPC)
+    assert "No backup was made" in result.stdout and "may be full" in result.stdout
+    assert _snapshot(data_dir / "backups") == before
+    assert _consult_labels(data_dir / "clinic.sqlite") == []

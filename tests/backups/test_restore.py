@@ -1,0 +1,173 @@
+"""Restore, and the start-up check of the clinic database without a window: a damaged,
+truncated, foreign or locked file is reported with its path and the newest good backup,
+never overwritten; `explorer restore` puts the backup back and keeps the bad file aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from explorer.cli import main
+from explorer.services.backup import RestoreFailed, list_backups, make_backup
+from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db, restore_clinic
+from tests.backups.conftest import add_consults, audit_actions, consult_rows
+from tests.backups.damage import DAMAGE, damage, held_exclusively
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _kept(data_dir: Path, pattern: str) -> list[Path]:
+    """Files set aside (without their -wal/-shm, which travel with them)."""
+    return sorted(p for p in data_dir.glob(pattern) if not p.name.endswith(("-wal", "-shm")))
+
+
+def _backup(data_dir: Path, day: int = 25):
+    return make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, day, 9, 0))
+
+
+def test_restore_round_trip_gives_back_identical_consults(clinic_with_consults: Path) -> None:
+    data_dir = clinic_with_consults
+    clinic = data_dir / "clinic.sqlite"
+    before = consult_rows(clinic)
+    made = _backup(data_dir)
+    backup_bytes = _digest(made.path)
+    add_consults(data_dir)  # more work after the backup, then the file is replaced
+    assert len(consult_rows(clinic)) == 4
+
+    restored = restore_clinic(
+        data_dir, made.path, clinician="Dr Rivera", clock=lambda: dt.datetime(2026, 11, 26, 10)
+    )
+    assert consult_rows(clinic) == before
+    assert restored.consults == 2
+    assert restored.kept_as == data_dir / "clinic.sqlite.replaced-2026-11-26T100000"
+    assert len(consult_rows(restored.kept_as)) == 4  # the replaced file is kept, whole
+    assert audit_actions(clinic)[-1] == "restored from backup"
+    assert _digest(made.path) == backup_bytes  # the backup itself is never changed
+    assert [b.path for b in list_backups(data_dir / "backups")] == [made.path]
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_damaged_clinic_file_is_reported_with_path_and_newest_backup(
+    clinic_with_consults: Path, how: str
+) -> None:
+    data_dir = clinic_with_consults
+    _backup(data_dir, day=24)
+    newest = _backup(data_dir, day=25)
+    clinic = data_dir / "clinic.sqlite"
+    damage(clinic, how)
+    bad = _digest(clinic)
+    with pytest.raises(ClinicDatabaseProblem) as caught:
+        open_clinic_db(data_dir)
+    problem = caught.value
+    assert str(clinic) in str(problem)
+    assert "not a SQLite database" in str(problem) or "damaged" in str(problem)
+    assert problem.backup is not None and problem.backup.path == newest.path
+    assert f'explorer restore "{newest.path}"' in str(problem)
+    assert _digest(clinic) == bad  # never overwritten
+
+
+def test_newest_backup_that_rotted_on_disk_is_skipped(clinic_with_consults: Path) -> None:
+    data_dir = clinic_with_consults
+    older = _backup(data_dir, day=24)
+    newer = _backup(data_dir, day=25)
+    newer.path.write_bytes(newer.path.read_bytes()[:2048])
+    damage(data_dir / "clinic.sqlite", "truncated")
+    with pytest.raises(ClinicDatabaseProblem) as caught:
+        open_clinic_db(data_dir)
+    assert caught.value.backup is not None and caught.value.backup.path == older.path
+
+
+@pytest.mark.parametrize("how", [*DAMAGE, "locked"])
+def test_headless_commands_exit_3_with_the_message_and_restore_brings_consults_back(
+    clinic_with_consults: Path, capsys, how: str
+) -> None:
+    data_dir = clinic_with_consults
+    clinic = data_dir / "clinic.sqlite"
+    before = consult_rows(clinic)
+    newest = _backup(data_dir)
+    if how == "locked":
+        with held_exclusively(clinic):
+            assert main(["audit"]) == 3
+        err = capsys.readouterr().err
+        assert "locked by another program" in err and str(clinic) in err
+        assert "If no other program should have it open" in err and str(newest.path) in err
+        return
+    damage(clinic, how)
+    bad = _digest(clinic)
+    for command in (["audit"], ["pin", "reset"], ["backup"]):
+        assert main(command) == 3, command
+        err = capsys.readouterr().err
+        assert str(clinic) in err and str(newest.path) in err, err
+    assert _digest(clinic) == bad
+    assert len(list_backups(data_dir / "backups")) == 1  # a damaged file is not backed up
+
+    assert main(["restore", str(newest.path)]) == 0
+    out = capsys.readouterr().out
+    assert "restored" in out and "2 consults" in out
+    assert consult_rows(clinic) == before
+    kept = _kept(data_dir, "clinic.sqlite.damaged-*")
+    assert len(kept) == 1 and _digest(kept[0]) == bad
+    assert audit_actions(clinic)[-1] == "restored from backup"
+    assert main(["audit"]) == 0  # usable again
+
+
+def test_kb_commands_still_work_when_only_the_clinic_file_is_damaged(
+    clinic_with_consults: Path, capsys
+) -> None:
+    damage(clinic_with_consults / "clinic.sqlite", "random bytes")
+    assert main(["kb", "list"]) == 0
+    assert "exercise-therapy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("knowledge.sqlite", "not a clinic database"),
+        ("missing.sqlite", "does not exist"),
+        ("junk.sqlite", "cannot be restored"),
+    ],
+)
+def test_restore_refuses_what_is_not_a_good_clinic_backup(
+    clinic_with_consults: Path, source: str, message: str
+) -> None:
+    data_dir = clinic_with_consults
+    (data_dir / "junk.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)
+    clinic = data_dir / "clinic.sqlite"
+    before = _digest(clinic)
+    with pytest.raises(RestoreFailed, match=message) as caught:
+        restore_clinic(data_dir, data_dir / source, clinician="x")
+    assert "Nothing was changed" in str(caught.value)
+    assert _digest(clinic) == before
+    assert not list(data_dir.glob("clinic.sqlite.*"))
+
+
+def test_backup_command_makes_a_verified_backup_and_audits_it(data_dir: Path, capsys) -> None:
+    assert main(["backup"]) == 0
+    out = capsys.readouterr().out
+    assert "backed up to" in out and "(verified)" in out
+    (made,) = list_backups(data_dir / "backups")
+    assert made.reason == "manual"
+    assert audit_actions(data_dir / "clinic.sqlite")[-1] == "backup made"
+    assert main(["backup", "--list"]) == 0
+    assert str(made.path) in capsys.readouterr().out
+
+
+def test_damaged_knowledge_base_is_rebuilt_by_kb_build_and_kept_aside(
+    data_dir: Path, capsys
+) -> None:
+    knowledge = data_dir / "knowledge.sqlite"
+    damage(knowledge, "truncated")
+    bad = _digest(knowledge)
+    assert main(["kb", "list"]) == 3
+    err = capsys.readouterr().err
+    assert str(knowledge) in err and "explorer kb build" in err
+    assert main(["kb", "build"]) == 0
+    kept = _kept(data_dir, "knowledge.sqlite.damaged-*")
+    assert len(kept) == 1 and _digest(kept[0]) == bad
+    assert main(["kb", "list"]) == 0
+    assert "exercise-therapy" in capsys.readouterr().out
