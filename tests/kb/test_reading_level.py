@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 import textstat
 
-from explorer.domain.models import Timeframe
+from explorer.domain.charts import can_draw_as_people, icon_counts
+from explorer.domain.models import SourceRef, Statistic, Timeframe
+from explorer.domain.vocab import SourceKind
 
 MAX_GRADE = 8.0
 MAX_NAME_CHARS = 80
@@ -45,6 +47,20 @@ JARGON = (
 give the name the patient will hear from a clinician ("Steroid shot … (epidural injection)")."""
 
 
+def _plain_sentence(st) -> str | None:  # type: ignore[no-untyped-def]
+    """What plain mode says above a figure drawn as people ("About half of people …")."""
+    source = SourceRef(st.source, SourceKind.COHORT, True, "citation")
+    statistic = Statistic(
+        **{k: getattr(st, k) for k in ("id", "label", "plain_label", "value", "unit")},
+        **{k: getattr(st, k) for k in ("denominator", "population", "plain_population")},
+        timeframe=st.timeframe,
+        source=source,
+        of_people=st.of_people,
+        verdict=st.verdict,
+    )
+    return icon_counts(statistic).sentence(plain=True) if can_draw_as_people(statistic) else None
+
+
 def patient_texts(doc) -> Iterator[tuple[str, str]]:
     """Every patient-facing text of the knowledge base, with where it lives."""
     for c in doc.conditions:
@@ -77,6 +93,8 @@ def patient_texts(doc) -> Iterator[tuple[str, str]]:
     for st in doc.statistics:
         yield f"statistics '{st.id}' plain_label", st.plain_label
         yield f"statistics '{st.id}' plain_population", st.plain_population
+        if (sentence := _plain_sentence(st)) is not None:
+            yield f"statistics '{st.id}' plain sentence (words first)", sentence
     for step in doc.pathway:
         yield f"pathway step {step.step} plain_title", step.plain_title
         yield f"pathway step {step.step} plain_description", step.plain_description

@@ -118,8 +118,10 @@ def test_icon_array_flags_rounding(qapp, kb) -> None:
     _treatments, statistics, version = kb
     statistic = dataclasses.replace(statistics[0], value=16.8, value_low=None, value_high=None)
     statistic = dataclasses.replace(statistic, unit="%")
-    words = " ".join(icon_chart(statistic, version).words)
+    words = " ".join(icon_chart(statistic, version, plain=False).words)
     assert "16.8% rounded to whole people: 17 out of 100" in words
+    plain = " ".join(icon_chart(statistic, version).words)
+    assert "16.8 out of 100 is rounded to whole people: 17 out of 100" in plain
 
 
 def test_timeline_says_not_established_and_draws_spans(qapp, kb) -> None:
