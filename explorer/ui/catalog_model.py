@@ -15,7 +15,7 @@ from explorer.domain.models import TreatmentSummary
 
 TREATMENT_MIME = "application/x-spine-explorer-treatments"
 _COLUMNS = ("Treatment", "Best evidence", "Approach", "Invasiveness")
-_PLAIN_COLUMNS = ("Treatment", "What studies found", "Approach", "Invasiveness")
+_PLAIN_COLUMNS = ("Treatment", "Studies say", "Approach", "Invasiveness")
 EVIDENCE_TIP = (
     "The highest GRADE certainty of any finding for this condition, and what those findings say"
 )

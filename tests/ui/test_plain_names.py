@@ -60,7 +60,7 @@ def test_catalog_names_and_tips_are_plain_in_plain_mode(qtmodeltester, kb) -> No
     assert model.index(esi, 0).data(Qt.ItemDataRole.AccessibleTextRole) == summary.plain_name
     assert model.index(esi, 0).data(tip) == f"{summary.plain_name}\n{summary.plain_summary}"
     assert "GRADE" not in model.index(esi, 1).data(tip)
-    assert model.headerData(1, Qt.Orientation.Horizontal) == "What studies found"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Studies say"
     for row in range(model.rowCount()):
         shown = [model.index(row, c).data(r) for c in (0, 1) for r in (display, tip)]
         for name in _clinician_names(kb):
