@@ -28,6 +28,7 @@ def summary_json(s: d.TreatmentSummary) -> dict[str, Any]:
     return {
         "slug": s.slug,
         "name": s.name,
+        "plain_name": s.plain_name,
         "category": s.category,
         "approach": s.approach.value,
         "invasiveness": s.invasiveness.value,
@@ -40,6 +41,7 @@ def treatment_json(t: d.Treatment) -> dict[str, Any]:
     return {
         "slug": t.slug,
         "name": t.name,
+        "plain_name": t.plain_name,
         "category": t.category,
         "approach": t.approach.value,
         "invasiveness": t.invasiveness.value,
@@ -113,6 +115,7 @@ def statistic_json(s: d.Statistic) -> dict[str, Any]:
     return {
         "id": s.id,
         "label": s.label,
+        "plain_label": s.plain_label,
         "value": s.value,
         "value_low": s.value_low,
         "value_high": s.value_high,
@@ -120,6 +123,7 @@ def statistic_json(s: d.Statistic) -> dict[str, Any]:
         "denominator": s.denominator,
         "of_people": s.of_people,
         "population": s.population,
+        "plain_population": s.plain_population,
         "timeframe": s.timeframe,
         "note": s.note,
         "seed_claim": s.seed_claim,

@@ -40,7 +40,16 @@ def test_kb_list_json_has_every_category_with_the_documented_fields(data_dir, ca
     rows = _json(capsys, "kb", "list", "--json")
     assert {row["slug"] for row in rows} >= REQUIRED_TREATMENTS
     for row in rows:
-        assert set(row) == {"slug", "name", "category", "approach", "invasiveness", "conditions"}
+        assert set(row) == {
+            "slug",
+            "name",
+            "plain_name",
+            "category",
+            "approach",
+            "invasiveness",
+            "conditions",
+        }
+        assert row["plain_name"], row["slug"]
         assert row["approach"] in {"active", "passive", "hybrid"}
         assert row["invasiveness"] in {"non-invasive", "minimally invasive", "surgical"}
         assert row["conditions"], row["slug"]
@@ -54,6 +63,7 @@ def test_kb_show_json_has_the_documented_shape_and_every_cited_source(data_dir, 
         assert doc["slug"] == slug
         for key in (
             "name",
+            "plain_name",
             "category",
             "approach",
             "invasiveness",
@@ -120,10 +130,12 @@ def test_kb_stats_json_every_statistic_has_a_source_and_its_kind(data_dir, capsy
         assert set(st) >= {
             "id",
             "label",
+            "plain_label",
             "value",
             "unit",
             "denominator",
             "population",
+            "plain_population",
             "timeframe",
             "note",
             "source",

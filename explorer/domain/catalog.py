@@ -1,8 +1,8 @@
 """Filtering the treatment catalog: condition, minimum certainty, approach, invasiveness, text.
 
 Pure Python so it is fast to test and cheap to run on every keystroke: each entry's
-search text (name, category, mechanism, synonyms, and the glossary terms that point
-at it) is lower-cased once, and a query is a substring test per word.
+search text (name, plain name, category, mechanism, synonyms, and the glossary terms that
+point at it) is lower-cased once, and a query is a substring test per word.
 """
 
 from __future__ import annotations
@@ -47,7 +47,14 @@ class CatalogIndex:
                 extra.setdefault(slug, []).extend([entry.term, *entry.synonyms])
         self._haystacks = [
             " \n ".join(
-                [e.name, e.category, e.mechanism, *e.synonyms, *extra.get(e.slug, [])]
+                [
+                    e.name,
+                    e.plain_name,
+                    e.category,
+                    e.mechanism,
+                    *e.synonyms,
+                    *extra.get(e.slug, []),
+                ]
             ).casefold()
             for e in self.entries
         ]

@@ -11,8 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from explorer.domain.charts import ForestRow, IconCounts, OutcomeGroup, TimelineRow
+from explorer.domain.charts import (
+    ForestRow,
+    IconCounts,
+    OutcomeGroup,
+    TimelineRow,
+    can_draw_as_people,
+    icon_counts,
+)
+from explorer.domain.frequency import frequency, lower_initial
 from explorer.domain.models import SourceRef, Statistic, Treatment
+from explorer.domain.vocab import PLAIN_NOT_WRITTEN
 
 LINE_CHARS = 40
 NOTHING_TO_PLOT = (
@@ -82,8 +91,12 @@ def numbered_sources(sources: Iterable[SourceRef]) -> str:
     )
 
 
-def short_name(treatment: Treatment) -> str:
-    """'Epidural corticosteroid injection' rather than the full name with its synonyms."""
+def short_name(treatment: Treatment, *, plain: bool = False) -> str:
+    """'Epidural corticosteroid injection' rather than the full name with its synonyms; for
+    patients the plain name whole ('Steroid shot near the spine nerves (epidural injection)'):
+    it is short already, and its brackets hold the name a clinician will use."""
+    if plain:
+        return treatment.plain_name.strip() or PLAIN_NOT_WRITTEN
     return treatment.name.split(" / ")[0].split(" (")[0]
 
 
@@ -131,14 +144,38 @@ def verdict_tag(statistic: Statistic, plain: bool) -> str:
     return words[1 if plain else 0] if words else ""
 
 
-def full_citation(source: SourceRef) -> str:
-    """The whole citation with its kind, flagged ⚠ when the source needs caution."""
+def full_citation(source: SourceRef, *, plain: bool = False) -> str:
+    """The whole citation with its kind, flagged ⚠ when the source needs caution. Citations
+    stay as published (they name documents); in plain words only the kind is reworded."""
     flag = "⚠ " if source.needs_caution or not source.peer_reviewed else ""
-    return f"{flag}{source.citation} ({source.kind})"
+    kind = source.kind.plain_label if plain else source.kind
+    return f"{flag}{source.citation} ({kind})"
 
 
-def statistic_caption(statistic: Statistic) -> str:
-    """Out of whom, which people, over what time, and the source (and where it was read)."""
+def plain_statistic_label(statistic: Statistic) -> str:
+    """A statistic's label for patients. A figure drawn as people leads with words for its
+    number ("About half of people with sciatica had …"); others keep their plain label."""
+    label = statistic.plain_label.strip().rstrip(".")
+    if not label:
+        return PLAIN_NOT_WRITTEN
+    if not can_draw_as_people(statistic):
+        return label
+    counts = icon_counts(statistic)
+    return f"{frequency(counts.events, counts.per).lead} {lower_initial(label)}"
+
+
+def statistic_caption(statistic: Statistic, *, plain: bool = False) -> str:
+    """Out of whom, which people, over what time, and the source (and where it was read).
+    Plain: who was counted in the knowledge base's plain words, and the source."""
+    if plain:
+        who = statistic.plain_population.strip() or PLAIN_NOT_WRITTEN
+        parts = [
+            f"Who was counted: {who.rstrip('.')}.",
+            f"Where it comes from: {full_citation(statistic.source, plain=True)}.",
+        ]
+        if statistic.read_in is not None:
+            parts.append(f"We read it in: {full_citation(statistic.read_in, plain=True)}.")
+        return " ".join(parts)
     parts = [
         f"Out of: {re.sub(r'^of ', '', statistic.denominator)}.",
         f"People: {statistic.population}.",
@@ -152,6 +189,8 @@ def statistic_caption(statistic: Statistic) -> str:
 
 def statistic_notes(statistic: Statistic, counts: IconCounts, *, plain: bool) -> str:
     """The honest small print: flags, the evidence check, ranges and rounding."""
+    if plain:
+        return _plain_statistic_notes(statistic, counts)
     notes, source, read_in = [], statistic.source, statistic.read_in
     if source.needs_caution:
         notes.append(f"⚠ Not peer-reviewed ({source.kind}); shown because patients meet it.")
@@ -170,6 +209,33 @@ def statistic_notes(statistic: Statistic, counts: IconCounts, *, plain: bool) ->
         notes.append(
             f"{format_number(statistic.value)}% rounded to whole people: "
             f"{counts.events} out of {format_number(counts.per)}."
+        )
+    return " ".join(notes)
+
+
+def _plain_statistic_notes(statistic: Statistic, counts: IconCounts) -> str:
+    notes, source, read_in = [], statistic.source, statistic.read_in
+    if source.needs_caution:
+        notes.append(
+            f"⚠ Take care: this comes from {source.kind.plain_label}, not checked by other "
+            "experts. It is shown because you may see it elsewhere."
+        )
+    elif not source.peer_reviewed:
+        notes.append(f"This comes from {source.kind.plain_label}, not a study checked by experts.")
+    elif read_in is not None and read_in.needs_caution:
+        notes.append(f"⚠ We read this in {read_in.kind.plain_label}. Take care with it.")
+    if tag := verdict_tag(statistic, True):
+        notes.append(f"⚠ Our check: {tag.lower()}.")
+    low, high = statistic.value_low, statistic.value_high
+    if low is not None and high is not None and low != high:
+        notes.append(
+            f"The studies give {format_number(low)} to {format_number(high)} out of 100. "
+            f"The picture shows {format_number(statistic.value)}."
+        )
+    if abs(statistic.value * counts.per / 100 - counts.events) > 1e-9:
+        notes.append(
+            f"{format_number(statistic.value)} out of 100 is rounded to whole people: "
+            f"{counts.out_of(counts.events)}."
         )
     return " ".join(notes)
 

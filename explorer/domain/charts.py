@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from explorer.domain.frequency import frequency, lower_initial
 from explorer.domain.models import Finding, SourceRef, Statistic, Treatment
-from explorer.domain.vocab import Certainty
+from explorer.domain.vocab import PLAIN_NOT_WRITTEN, Certainty
 
 REASSESSMENT_WEEKS = (6.0, 12.0)
 """The care pathway's reassessment window (at least ~6 weeks; 12 is convention)."""
@@ -191,11 +192,43 @@ class IconCounts:
     def others(self) -> int:
         return self.per - self.events
 
+    @property
+    def plain_label(self) -> str:
+        """The statistic's plain label ('' when a knowledge base has none yet)."""
+        return self.statistic.plain_label.strip().rstrip(".")
+
+    def out_of(self, count: int) -> str:
+        return f"{count:,} out of {self.per:,}"
+
     def sentence(self, *, plain: bool = False) -> str:
-        """Balanced framing: both counts, always."""
+        """Balanced framing: both counts, always. Plain: words first, then the exact count
+        ("About half of people with sciatica …: 55 out of 100. This was not so for the other
+        45 out of 100.")."""
         # "Like you" is left out: a figure's population is stated beside it, and it is
         # often not the patient's own condition.
-        return f"Out of {self.per} people: {self.events} — {self.label}; {self.others} — not."
+        if not plain:
+            return f"Out of {self.per} people: {self.events} — {self.label}; {self.others} — not."
+        words = frequency(self.events, self.per)
+        if not self.plain_label:
+            return f"{words.alone}: {self.out_of(self.events)}. {PLAIN_NOT_WRITTEN}"
+        return (
+            f"{words.lead} {lower_initial(self.plain_label)}: {self.out_of(self.events)}. "
+            f"This was not so for the other {self.out_of(self.others)}."
+        )
+
+    def key_rows(self, *, plain: bool = False) -> tuple[tuple[int, str, str], ...]:
+        """The key beside the people: (count, words before the count, words after it) for the
+        figure's people and for the others. Plain rows lead with words ("About half")."""
+        if not plain:
+            return ((self.events, "", self.label), (self.others, "", "not"))
+        return (
+            (self.events, frequency(self.events, self.per).alone, self.plain_label_or_missing),
+            (self.others, "The others", "this was not so"),
+        )
+
+    @property
+    def plain_label_or_missing(self) -> str:
+        return self.plain_label or PLAIN_NOT_WRITTEN
 
 
 def icon_counts(statistic: Statistic, per: int = 100) -> IconCounts:
@@ -209,22 +242,24 @@ def icon_counts(statistic: Statistic, per: int = 100) -> IconCounts:
 
 
 def _event_label(statistic: Statistic) -> str:
-    label = statistic.label.strip().rstrip(".")
-    return label[0].lower() + label[1:] if label else label
+    return lower_initial(statistic.label.strip().rstrip("."))
+
+
+def can_draw_as_people(statistic: Statistic) -> bool:
+    """A percentage of a group of people (not of procedures or of years lived with
+    disability), and never a figure the checks found overstated, unsourced or unverified —
+    those stay in the burden chart, hatched."""
+    return (
+        statistic.unit.strip() == "%"
+        and statistic.of_people
+        and 0 <= statistic.value <= 100
+        and statistic.verdict not in WEAK_VERDICTS
+    )
 
 
 def absolute_statistics(statistics: Iterable[Statistic]) -> list[Statistic]:
-    """Statistics that can be drawn as people out of 100: percentages of a group of people
-    (not of procedures or of years lived with disability), and never a figure the checks
-    found overstated, unsourced or unverified — those stay in the burden chart, hatched."""
-    return [
-        s
-        for s in statistics
-        if s.unit.strip() == "%"
-        and s.of_people
-        and 0 <= s.value <= 100
-        and s.verdict not in WEAK_VERDICTS
-    ]
+    """Statistics that can be drawn as people out of 100 (:func:`can_draw_as_people`)."""
+    return [s for s in statistics if can_draw_as_people(s)]
 
 
 WEAK_VERDICTS = frozenset({"overstated", "unsourced", "not verified"})

@@ -153,6 +153,7 @@ class TreatmentSummary:
     invasiveness: Invasiveness
     conditions: tuple[str, ...]
     synonyms: tuple[str, ...] = ()
+    plain_name: str = ""
     plain_summary: str = ""
     mechanism: str = ""
     best_certainty: dict[str, Certainty] = field(default_factory=dict)
@@ -181,6 +182,7 @@ class Treatment:
 
     slug: str
     name: str
+    plain_name: str
     category: str
     approach: Approach
     invasiveness: Invasiveness
@@ -214,10 +216,12 @@ class Statistic:
 
     id: str
     label: str
+    plain_label: str
     value: float
     unit: str
     denominator: str
     population: str
+    plain_population: str
     timeframe: str
     source: SourceRef
     value_low: float | None = None
@@ -258,11 +262,20 @@ class GlossaryEntry:
     plain_definition: str
     synonyms: tuple[str, ...] = ()
     treatments: tuple[str, ...] = ()
+    plain_treatment_names: tuple[str, ...] = ()
+    """The plain names of ``treatments``, in the same order (resolved by the repository, like
+    sources), so a plain view can name its links without another lookup."""
+
+    @property
+    def plain_names(self) -> dict[str, str]:
+        """Slug -> plain name of the linked treatments ('' where a name is missing)."""
+        return dict(zip(self.treatments, self.plain_treatment_names, strict=False))
 
 
 @dataclass(frozen=True)
 class FaqEntry:
     question: str
+    plain_question: str
     answer: str
     plain_answer: str
     sources: tuple[SourceRef, ...] = ()
@@ -279,3 +292,10 @@ class PathwayStep:
     treatments: tuple[str, ...]
     sources: tuple[SourceRef, ...] = ()
     plain_escalation_criteria: tuple[str, ...] = ()
+    plain_treatment_names: tuple[str, ...] = ()
+    """The plain names of ``treatments``, in the same order (as for glossary entries)."""
+
+    @property
+    def plain_names(self) -> dict[str, str]:
+        """Slug -> plain name of the treatments at this step ('' where a name is missing)."""
+        return dict(zip(self.treatments, self.plain_treatment_names, strict=False))

@@ -24,14 +24,16 @@ from explorer.domain.vocab import (
 )
 
 FORMAT_NAME = "spine-treatment-explorer/knowledge-base"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """2: required plain-language fields for everything plain mode shows (course, duration,
 delivered by, regulatory note, guideline positions, harm frequencies, finding time points,
-pathway escalation criteria). A version-1 file is refused, naming every missing field."""
+pathway escalation criteria). 3: required plain treatment names, plain statistic labels and
+populations, and plain FAQ questions. An older file is refused, naming every missing field."""
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
+PlainName = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
 SourceIds = Annotated[list[Slug], Field(min_length=1, max_length=50)]
 
 
@@ -147,6 +149,9 @@ class Timeframe(_Strict):
 class Treatment(_Strict):
     slug: Slug
     name: ShortText
+    plain_name: PlainName
+    """What patients call it, short; the name they will hear from a clinician may follow in
+    brackets ("Steroid shot near the spine nerves (epidural injection)")."""
     category: ShortText
     approach: Approach
     invasiveness: Invasiveness
@@ -177,6 +182,15 @@ class Statistic(_Strict):
 
     id: Slug
     label: ShortText
+    plain_label: ShortText
+    """The figure in plain words. For a percentage of people that can be drawn as people out of
+    100, a clause whose subject is the people counted ("People with sciatica who saw a family
+    doctor were clearly better a year later"): plain mode puts words for the number in front
+    ("About half of people with sciatica …: 55 out of 100"). Otherwise a label that stands
+    alone ("People around the world with low back pain in 2020")."""
+    plain_population: Text
+    """Who was counted, how many, over what time, and what the count means, in one to three
+    short sentences (the plain caption under the figure)."""
     value: float
     value_low: float | None = None
     value_high: float | None = None
@@ -217,6 +231,7 @@ class GlossaryEntry(_Strict):
 
 class FaqEntry(_Strict):
     question: ShortText
+    plain_question: ShortText
     answer: Text
     plain_answer: Text
     sources: list[Slug] = Field(default_factory=list, max_length=20)
@@ -226,7 +241,7 @@ class KnowledgeDocument(_Strict):
     format: Literal["spine-treatment-explorer/knowledge-base"] = (
         "spine-treatment-explorer/knowledge-base"
     )
-    format_version: Literal[2] = 2
+    format_version: Literal[3] = 3
     meta: Meta
     conditions: Annotated[list[Condition], Field(min_length=1, max_length=1000)]
     sources: Annotated[list[Source], Field(min_length=1, max_length=100_000)]

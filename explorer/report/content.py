@@ -13,7 +13,15 @@ import html
 from dataclasses import dataclass, field
 from typing import Literal
 
-from explorer.domain.comparison import ROWS, Cell, Row, build_cell, kind_text, row_label
+from explorer.domain.comparison import (
+    ROWS,
+    Cell,
+    Row,
+    build_cell,
+    kind_text,
+    plain_text,
+    row_label,
+)
 from explorer.domain.consult import REVIEW_AFTER_WEEKS
 from explorer.domain.models import KnowledgeBaseInfo, SourceRef, Treatment
 
@@ -158,7 +166,7 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
         # table, and no table row is split across two pages.
         out.append("<h2>Your options, one by one</h2>")
         for number, t in enumerate(content.treatments, start=1):
-            out.append(f"<h2>{number}. {_e(t.name)}</h2>")
+            out.append(f"<h2>{number}. {_e(plain_text(t.plain_name))}</h2>")
             for row in rows:
                 out.append(
                     f'<p style="margin-top:6px"><b>{_e(row_label(row, plain=True))}</b><br>'
@@ -219,7 +227,10 @@ def report_html(content: ReportContent) -> tuple[str, list[SourceRef]]:
             f"{' ' + _e(' · '.join(i for i in ids if i)) if any(ids) else ''}{flag}</li>"
         )
     out.append("</ol>")
-    reviewed = ", ".join(f"{t.name}: {t.last_reviewed:%d %b %Y}" for t in content.treatments)
+    reviewed = ", ".join(
+        f"{plain_text(t.plain_name) if plain else t.name}: {t.last_reviewed:%d %b %Y}"
+        for t in content.treatments
+    )
     info = content.info
     flags = (
         "⚠ marks sources to take care with: studies with no one to compare with, the makers of "

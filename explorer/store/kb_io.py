@@ -125,6 +125,7 @@ def replace_content(
             slug=t.slug,
             position=i,
             name=t.name,
+            plain_name=t.plain_name,
             category=t.category,
             approach=t.approach.value,
             invasiveness=t.invasiveness.value,
@@ -216,6 +217,8 @@ def replace_content(
                 key=st.id,
                 position=i,
                 label=st.label,
+                plain_label=st.plain_label,
+                plain_population=st.plain_population,
                 value=st.value,
                 value_low=st.value_low,
                 value_high=st.value_high,
@@ -257,7 +260,13 @@ def replace_content(
             )
         )
     for i, q in enumerate(doc.faq):
-        faq = FaqRow(position=i, question=q.question, answer=q.answer, plain_answer=q.plain_answer)
+        faq = FaqRow(
+            position=i,
+            question=q.question,
+            plain_question=q.plain_question,
+            answer=q.answer,
+            plain_answer=q.plain_answer,
+        )
         session.add(faq)
         session.flush()
         link(FaqSource, faq.id, q.sources)
@@ -328,6 +337,8 @@ def export_document(session: Session) -> s.KnowledgeDocument:
             {
                 "id": r.key,
                 "label": r.label,
+                "plain_label": r.plain_label,
+                "plain_population": r.plain_population,
                 "value": r.value,
                 "value_low": r.value_low,
                 "value_high": r.value_high,
@@ -371,6 +382,7 @@ def export_document(session: Session) -> s.KnowledgeDocument:
         "faq": [
             {
                 "question": r.question,
+                "plain_question": r.plain_question,
                 "answer": r.answer,
                 "plain_answer": r.plain_answer,
                 "sources": _keys(r.sources),
@@ -385,6 +397,7 @@ def _treatment(t: TreatmentRow) -> dict[str, Any]:
     return {
         "slug": t.slug,
         "name": t.name,
+        "plain_name": t.plain_name,
         "category": t.category,
         "approach": t.approach,
         "invasiveness": t.invasiveness,

@@ -32,7 +32,7 @@ _TREATMENT_COLUMNS = (
     "plain_summary, delivered_by, patient_commitment, onset_weeks_min, onset_weeks_max, course, "
     "duration_of_effect, duration_weeks_min, duration_weeks_max, timeframe_note, "
     "regulatory_note, last_reviewed, plain_delivered_by, plain_course, "
-    "plain_duration_of_effect, plain_regulatory_note"
+    "plain_duration_of_effect, plain_regulatory_note, plain_name"
 )
 _FINDING_COLUMNS = (
     "f.id, c.slug, f.outcome, f.comparison, f.certainty, f.direction, f.effect, f.plain_effect, "
@@ -139,6 +139,10 @@ class KnowledgeRepository:
             found.setdefault(row[0], []).append(_source(row[1:]))
         return found
 
+    def _plain_names(self) -> dict[str, str]:
+        """Slug -> plain name of every treatment, for the links of the reference views."""
+        return {slug: name for slug, name in self._rows("SELECT slug, plain_name FROM treatment")}
+
     # --- queries --------------------------------------------------------------------------
     def info(self) -> d.KnowledgeBaseInfo | None:
         rows = self._rows(
@@ -203,7 +207,7 @@ class KnowledgeRepository:
             conditions.setdefault(treatment_id, []).append(slug)
         rows = self._rows(
             "SELECT id, slug, name, category, approach, invasiveness, synonyms, plain_summary, "
-            "mechanism FROM treatment ORDER BY position"
+            "mechanism, plain_name FROM treatment ORDER BY position"
         )
         return [
             d.TreatmentSummary(
@@ -214,6 +218,7 @@ class KnowledgeRepository:
                 invasiveness=Invasiveness(invasiveness),
                 conditions=tuple(conditions.get(tid, ())),
                 synonyms=_strings(synonyms),
+                plain_name=plain_name,
                 plain_summary=plain_summary,
                 mechanism=mechanism,
                 best_certainty=best.get(tid, {}),
@@ -229,6 +234,7 @@ class KnowledgeRepository:
                 synonyms,
                 plain_summary,
                 mechanism,
+                plain_name,
             ) in rows
         ]
 
@@ -264,6 +270,7 @@ class KnowledgeRepository:
             plain_course,
             plain_duration,
             plain_regulatory,
+            plain_name,
         ) = rows[0]
         conditions = tuple(
             r[0]
@@ -356,6 +363,7 @@ class KnowledgeRepository:
         return d.Treatment(
             slug=slug,
             name=name,
+            plain_name=plain_name,
             category=category,
             approach=Approach(approach),
             invasiveness=Invasiveness(invasiveness),
@@ -390,8 +398,8 @@ class KnowledgeRepository:
     def statistics(self) -> list[d.Statistic]:
         rows = self._rows(
             "SELECT key, label, value, unit, denominator, population, timeframe, value_low, "
-            "value_high, note, seed_claim, verdict, source_id, read_in_source_id, of_people "
-            "FROM statistic ORDER BY position"
+            "value_high, note, seed_claim, verdict, source_id, read_in_source_id, of_people, "
+            "plain_label, plain_population FROM statistic ORDER BY position"
         )
         ids = {r[12] for r in rows} | {r[13] for r in rows if r[13] is not None}
         sources: dict[int, d.SourceRef] = {}
@@ -406,10 +414,12 @@ class KnowledgeRepository:
             d.Statistic(
                 id=r[0],
                 label=r[1],
+                plain_label=r[15],
                 value=r[2],
                 unit=r[3],
                 denominator=r[4],
                 population=r[5],
+                plain_population=r[16],
                 timeframe=r[6],
                 source=sources[r[12]],
                 value_low=r[7],
@@ -428,6 +438,7 @@ class KnowledgeRepository:
             "SELECT term, definition, plain_definition, synonyms, treatment_slugs "
             "FROM glossary_entry ORDER BY position"
         )
+        plain_names = self._plain_names()
         return [
             d.GlossaryEntry(
                 term=r[0],
@@ -435,16 +446,23 @@ class KnowledgeRepository:
                 plain_definition=r[2],
                 synonyms=_strings(r[3]),
                 treatments=_strings(r[4]),
+                plain_treatment_names=tuple(plain_names.get(s, "") for s in _strings(r[4])),
             )
             for r in rows
         ]
 
     def faq(self) -> list[d.FaqEntry]:
-        rows = self._rows("SELECT id, question, answer, plain_answer FROM faq ORDER BY position")
+        rows = self._rows(
+            "SELECT id, question, answer, plain_answer, plain_question FROM faq ORDER BY position"
+        )
         sources = self._sources_of("faq_source", (r[0] for r in rows))
         return [
             d.FaqEntry(
-                question=r[1], answer=r[2], plain_answer=r[3], sources=tuple(sources.get(r[0], []))
+                question=r[1],
+                plain_question=r[4],
+                answer=r[2],
+                plain_answer=r[3],
+                sources=tuple(sources.get(r[0], [])),
             )
             for r in rows
         ]
@@ -456,6 +474,7 @@ class KnowledgeRepository:
             "FROM pathway_step ORDER BY step"
         )
         sources = self._sources_of("pathway_step_source", (r[0] for r in rows))
+        plain_names = self._plain_names()
         return [
             d.PathwayStep(
                 step=r[1],
@@ -467,6 +486,7 @@ class KnowledgeRepository:
                 treatments=_strings(r[7]),
                 sources=tuple(sources.get(r[0], [])),
                 plain_escalation_criteria=_strings(r[8]),
+                plain_treatment_names=tuple(plain_names.get(s, "") for s in _strings(r[7])),
             )
             for r in rows
         ]

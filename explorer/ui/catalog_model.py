@@ -5,11 +5,21 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
 from explorer.domain.catalog import CatalogIndex, CatalogQuery
-from explorer.domain.comparison import BASELINE_SLUG, BASELINE_SUMMARY, evidence_summary
+from explorer.domain.comparison import (
+    BASELINE_SLUG,
+    BASELINE_SUMMARY,
+    evidence_summary,
+    plain_text,
+)
 from explorer.domain.models import TreatmentSummary
 
 TREATMENT_MIME = "application/x-spine-explorer-treatments"
 _COLUMNS = ("Treatment", "Best evidence", "Approach", "Invasiveness")
+_PLAIN_COLUMNS = ("Treatment", "Studies say", "Approach", "Invasiveness")
+EVIDENCE_TIP = (
+    "The highest GRADE certainty of any finding for this condition, and what those findings say"
+)
+PLAIN_EVIDENCE_TIP = "How sure the studies are for this problem, and what they found"
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -52,8 +62,9 @@ class CatalogTableModel(QAbstractTableModel):
         if plain == self._plain:
             return
         self._plain = plain
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 1), self.index(self.rowCount() - 1, 1))
+        if self.rowCount():  # names and evidence words
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(_COLUMNS) - 1)
 
     @property
     def query(self) -> CatalogQuery:
@@ -87,9 +98,10 @@ class CatalogTableModel(QAbstractTableModel):
             return None
         entry = self._index.entries[self._visible[index.row()]]
         column = index.column()
+        name = plain_text(entry.plain_name) if self._plain else entry.name
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return entry.name
+                return name
             if column == 1:
                 if entry.slug == BASELINE_SLUG:
                     return BASELINE_SUMMARY[1 if self._plain else 0]
@@ -103,16 +115,15 @@ class CatalogTableModel(QAbstractTableModel):
                 return entry.approach.value
             return entry.invasiveness.value
         if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return (
-                "The highest GRADE certainty of any finding for this condition, and what "
-                "those findings say"
-            )
+            return PLAIN_EVIDENCE_TIP if self._plain else EVIDENCE_TIP
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self._plain:  # the category and vocabulary words are clinician wording
+                return f"{name}\n{plain_text(entry.plain_summary)}"
             kind = f"{entry.name}\n{entry.category} · {entry.approach.value} · "
             kind += entry.invasiveness.value
             return f"{kind}\n{entry.plain_summary}" if entry.plain_summary else kind
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
-            return entry.name
+            return name
         if role == self.SlugRole:
             return entry.slug
         if role == self.CertaintyRole:
@@ -127,7 +138,7 @@ class CatalogTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(_COLUMNS)
         ):
-            return _COLUMNS[section]
+            return (_PLAIN_COLUMNS if self._plain else _COLUMNS)[section]
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

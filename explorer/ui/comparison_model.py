@@ -21,6 +21,7 @@ from explorer.domain.comparison import (
     Row,
     build_cell,
     difference,
+    plain_text,
     row_label,
 )
 from explorer.domain.models import Treatment
@@ -103,6 +104,10 @@ class ComparisonTableModel(QAbstractTableModel):
     def differences(self) -> list[float]:
         return list(self._differences)
 
+    def name_of(self, treatment: Treatment) -> str:
+        """The column's name in the current wording (the plain name in plain mode)."""
+        return plain_text(treatment.plain_name) if self._plain else treatment.name
+
     def can_add(self) -> bool:
         return len(self._treatments) < MAX_COLUMNS
 
@@ -110,7 +115,7 @@ class ComparisonTableModel(QAbstractTableModel):
     def add(self, treatment: Treatment, position: int | None = None) -> bool:
         """Add a column; refuses duplicates and a seventh column (with ``sig_refused``)."""
         if treatment.slug in self.slugs():
-            self.sig_refused.emit(f"{treatment.name} is already in the comparison.")
+            self.sig_refused.emit(f"{self.name_of(treatment)} is already in the comparison.")
             return False
         if not self.can_add():
             self.sig_refused.emit(
@@ -252,7 +257,9 @@ class ComparisonTableModel(QAbstractTableModel):
                 return None
             treatment = self._treatments[section]
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return treatment.name
+                return self.name_of(treatment)
+            if role == Qt.ItemDataRole.ToolTipRole and self._plain:
+                return f"Last checked {treatment.last_reviewed:%d %B %Y}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{treatment.category} · reviewed {treatment.last_reviewed:%d %b %Y}"
             if role == self.SlugRole:

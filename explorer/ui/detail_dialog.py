@@ -64,7 +64,8 @@ class TreatmentDetailDialog(QDialog):
         self._kb_version = kb_version
         self._sources = {s.id: s for s in treatment.sources}
         self._numbers = {s.id: n for n, s in enumerate(treatment.sources, 1)}
-        self.setWindowTitle(treatment.name)
+        self.name = plain_text(treatment.plain_name) if plain else treatment.name
+        self.setWindowTitle(self.name)
         self.resize(760, 640)
         self.browser = make_browser(self, "Treatment detail")
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
@@ -88,7 +89,7 @@ class TreatmentDetailDialog(QDialog):
         return show_source(
             self,
             source,
-            title=f"Source [{self._numbers[source_id]}] · {self.treatment.name}",
+            title=f"Source [{self._numbers[source_id]}] · {self.name}",
             last_reviewed=self.treatment.last_reviewed,
             kb_version=self._kb_version,
         )
@@ -165,10 +166,8 @@ class TreatmentDetailDialog(QDialog):
         t, plain = self.treatment, self._plain
         name_of = self._conditions.get
         h = []
-        h.append(f"<h2>{esc(t.name)}</h2>")
-        if plain:
-            h.append(f"<p>{esc(t.category)}</p>")
-        else:
+        h.append(f"<h2>{esc(self.name)}</h2>")
+        if not plain:  # the category is clinician wording; the plain summary says what it is
             h.append(
                 f"<p>{esc(t.category)} · {esc(t.approach.value)} · {esc(t.invasiveness.value)}</p>"
             )

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.domain.comparison import kind_text, plain_text
 from explorer.domain.models import FaqEntry, GlossaryEntry, PathwayStep, SourceRef
+from explorer.domain.vocab import PLAIN_NOT_WRITTEN
 from explorer.ui.provenance import make_browser, show_source, source_caution_flag
 from explorer.ui.style import caution_flag, esc
 
@@ -40,6 +42,16 @@ def _paragraphs(text: str) -> str:
 
 def _treatment_link(slug: str, names: Mapping[str, str]) -> str:
     return f'<a href="treatment:{esc(slug)}">{esc(names.get(slug, slug))}</a>'
+
+
+def _link_names(
+    names: Mapping[str, str], plain_names: Mapping[str, str], *, plain: bool
+) -> Mapping[str, str]:
+    """The names for treatment links: in plain words the entry's plain names (never the
+    clinician names, even where a knowledge base has no plain name yet)."""
+    if not plain:
+        return names
+    return {slug: plain_text(plain_names.get(slug)) for slug in names.keys() | plain_names.keys()}
 
 
 class _HtmlView(QWidget):
@@ -119,25 +131,29 @@ class PathwayView(_HtmlView):
     def _build(self) -> str:
         plain, compared = self._plain, set(self._compared)
         parts = [] if self._steps else ["<p>The care pathway is not loaded yet.</p>"]
+        all_plain = {s: n for step in self._steps for s, n in step.plain_names.items()}
+        names = _link_names(self._names, all_plain, plain=plain)
         for step in self._steps:
             here = compared.intersection(step.treatments)
             marker = " &nbsp;● in your comparison" if here else ""
-            title = step.plain_title if plain else step.title
+            title = plain_text(step.plain_title) if plain else step.title
             parts.append(f"<h3>Step {step.step} · {esc(title)}{marker}</h3>")
             parts.append(_paragraphs(step.plain_description if plain else step.description))
             label = "Options at this step" if plain else "Treatments at this step"
             if step.treatments:
                 items = "".join(
-                    f"<li><b>{_treatment_link(s, self._names)} ● in your comparison</b></li>"
+                    f"<li><b>{_treatment_link(s, names)} ● in your comparison</b></li>"
                     if s in compared
-                    else f"<li>{_treatment_link(s, self._names)}</li>"
+                    else f"<li>{_treatment_link(s, names)}</li>"
                     for s in step.treatments
                 )
                 parts.append(f"<p><b>{label}:</b></p><ul>{items}</ul>")
             else:
                 parts.append(f"<p><b>{label}:</b> none listed.</p>")
             heading = "When to change the plan" if plain else "Move on when…"
-            shown = step.plain_escalation_criteria if plain else step.escalation_criteria
+            shown = step.escalation_criteria
+            if plain:  # an imported knowledge base may have none yet: never the clinician's
+                shown = step.plain_escalation_criteria or (PLAIN_NOT_WRITTEN,)
             criteria = "".join(f"<li>{esc(c)}</li>" for c in shown)
             parts.append(f"<p><b>{heading}</b></p><ul>{criteria}</ul>")
             if step.sources:
@@ -150,7 +166,7 @@ class PathwayView(_HtmlView):
         in_a_step = {slug for step in self._steps for slug in step.treatments}
         outside = [s for s in self._compared if s not in in_a_step]
         if self._steps and outside:
-            items = "".join(f"<li><b>{_treatment_link(s, self._names)}</b></li>" for s in outside)
+            items = "".join(f"<li><b>{_treatment_link(s, names)}</b></li>" for s in outside)
             parts.append(f"<h3>In your comparison but in no step</h3><ul>{items}</ul>")
         return "".join(parts)
 
@@ -315,14 +331,16 @@ class GlossaryView(_HtmlView):
         if entry is None:
             needle = self.filter_edit.text().strip()
             return f"<p>No term matches “{esc(needle)}”.</p>" if needle else "<p>Pick a term.</p>"
-        definition = (self._plain and entry.plain_definition) or entry.definition
+        definition = plain_text(entry.plain_definition) if self._plain else entry.definition
         parts = [f"<h2>{esc(entry.term)}</h2>", _paragraphs(definition)]
         if entry.synonyms:
             label = "Other words for it" if self._plain else "Also called"
             parts.append(f"<p><b>{label}:</b> {esc(', '.join(entry.synonyms))}</p>")
         if entry.treatments:
-            links = ", ".join(_treatment_link(s, self._names) for s in entry.treatments)
-            parts.append(f"<p><b>Related treatments:</b> {links}</p>")
+            names = _link_names(self._names, entry.plain_names, plain=self._plain)
+            links = ", ".join(_treatment_link(s, names) for s in entry.treatments)
+            label = "Treatments that use this word" if self._plain else "Related treatments"
+            parts.append(f"<p><b>{label}:</b> {links}</p>")
         return "".join(parts)
 
 
@@ -338,22 +356,27 @@ class FaqView(_HtmlView):
         self._entries = list(entries)
         self._render()
 
+    def _question(self, entry: FaqEntry) -> str:
+        return plain_text(entry.plain_question) if self._plain else entry.question
+
     def _build(self) -> str:
         if not self._entries:
             return "<p>No questions are loaded yet.</p>"
+        plain = self._plain
         index = "".join(
-            f'<li><a href="#q{n}">{esc(e.question)}</a></li>'
+            f'<li><a href="#q{n}">{esc(self._question(e))}</a></li>'
             for n, e in enumerate(self._entries, 1)
         )
         parts = [f"<p><b>Questions</b></p><ol>{index}</ol>"]
         for n, entry in enumerate(self._entries, 1):
-            parts.append(f'<h3><a name="q{n}"></a>{esc(entry.question)}</h3>')
-            parts.append(_paragraphs((self._plain and entry.plain_answer) or entry.answer))
+            parts.append(f'<h3><a name="q{n}"></a>{esc(self._question(entry))}</h3>')
+            parts.append(_paragraphs(plain_text(entry.plain_answer) if plain else entry.answer))
             if entry.sources:
                 items = "".join(
-                    f"<li><small>{esc(s.citation)} <i>({esc(s.kind.value)})</i> "
+                    f"<li><small>{esc(s.citation)} <i>({esc(kind_text(s.kind, plain=plain))})</i> "
                     f"{source_caution_flag(s)}</small></li>"
                     for s in entry.sources
                 )
-                parts.append(f"<p><small><b>Sources</b></small></p><ol>{items}</ol>")
+                heading = "Where this comes from" if plain else "Sources"
+                parts.append(f"<p><small><b>{heading}</b></small></p><ol>{items}</ol>")
         return "".join(parts)

@@ -102,6 +102,22 @@ def test_search_covers_name_mechanism_synonyms_and_glossary() -> None:
     assert slugs(index, CatalogQuery(text="spinal zzz")) == []
 
 
+def test_search_covers_plain_names() -> None:
+    entry = TreatmentSummary(
+        slug="epidural-steroid-injection",
+        name="Epidural corticosteroid injection",
+        category="Spinal injections",
+        approach=Approach.PASSIVE,
+        invasiveness=Invasiveness.MINIMALLY_INVASIVE,
+        conditions=("sciatica",),
+        plain_name="Steroid shot near the spine nerves (epidural injection)",
+    )
+    index = CatalogIndex([entry, *ENTRIES])
+    assert [index.entries[i].slug for i in index.filter(CatalogQuery(text="shot nerves"))] == [
+        "epidural-steroid-injection"
+    ]
+
+
 def test_minimum_certainty_uses_the_chosen_condition() -> None:
     index = CatalogIndex(ENTRIES)
     moderate = CatalogQuery(condition="sciatica", min_certainty=Certainty.MODERATE)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from explorer.domain.chart_words import (
+    plain_statistic_label,
+    short_name,
+    statistic_caption,
+    statistic_notes,
+)
 from explorer.domain.charts import (
     absolute_statistics,
     burden_groups,
@@ -109,6 +117,102 @@ def test_icon_counts_add_up_and_frame_both_ways(kb, per) -> None:
         assert counts.events == round(statistic.value * per / 100)
         sentence = counts.sentence()
         assert f"{counts.events} —" in sentence and f"{counts.others} — not" in sentence
+
+
+def _statistic(statistics, statistic_id):
+    return next(s for s in statistics if s.id == statistic_id)
+
+
+def test_plain_sentence_leads_with_words_then_the_exact_count_both_ways(kb) -> None:
+    _, statistics = kb
+    counts = icon_counts(_statistic(statistics, "sciatica-improved-12mo-atlas"))
+    assert counts.sentence(plain=True) == (
+        "About half of people with sciatica had much less trouble with daily life a year "
+        "later: 55 out of 100. This was not so for the other 45 out of 100."
+    )
+    assert counts.key_rows(plain=True) == (
+        (55, "About half", counts.statistic.plain_label),
+        (45, "The others", "this was not so"),
+    )
+    recovered = icon_counts(_statistic(statistics, "acute-lbp-complete-recovery-12mo"), 1000)
+    assert recovered.sentence(plain=True).startswith("Most people with new low back pain")
+    assert "720 out of 1,000" in recovered.sentence(plain=True)
+
+
+def test_plain_sentences_use_plain_labels_only(kb) -> None:
+    _, statistics = kb
+    for statistic in absolute_statistics(statistics):
+        sentence = icon_counts(statistic).sentence(plain=True)
+        assert statistic.label not in sentence, statistic.id
+        assert len(statistic.population) < 20 or statistic.population not in sentence
+        assert sentence.split()[0] in {"Very", "A", "About", "Most", "Almost", "All", "None"}
+
+
+def test_an_acronym_at_the_start_of_a_label_keeps_its_capitals(kb) -> None:
+    """The bug: 'uS adults' — the first letter was lower-cased whatever it was."""
+    _, statistics = kb
+    us = icon_counts(_statistic(statistics, "us-adults-lbp-3mo-nhis-2002"))
+    assert "— US adults with low back pain" in us.sentence()
+    assert us.sentence(plain=True).startswith("About 1 in 4 US adults had low back pain")
+    people = icon_counts(_statistic(statistics, "sciatica-improved-12mo-atlas"))
+    assert "— people with sciatica" in people.sentence()
+
+
+def test_a_statistic_without_plain_wording_never_shows_clinician_text(kb) -> None:
+    _, statistics = kb
+    bare = dataclasses.replace(
+        _statistic(statistics, "sciatica-improved-12mo-atlas"),
+        plain_label="",
+        plain_population="",
+    )
+    counts = icon_counts(bare)
+    assert counts.sentence(plain=True) == (
+        "About half: 55 out of 100. No plain wording yet. Ask your clinician."
+    )
+    assert plain_statistic_label(bare) == "No plain wording yet. Ask your clinician."
+    caption = statistic_caption(bare, plain=True)
+    assert "No plain wording yet" in caption and bare.population not in caption
+
+
+def test_plain_labels_of_figures_drawn_as_people_lead_with_words(kb) -> None:
+    _, statistics = kb
+    drawn = {s.id for s in absolute_statistics(statistics)}
+    for statistic in statistics:
+        label = plain_statistic_label(statistic)
+        if statistic.id in drawn:
+            assert label.startswith(icon_counts(statistic).sentence(plain=True).split(":")[0])
+        else:
+            assert label == statistic.plain_label, statistic.id
+    claim = _statistic(statistics, "sciatica-resolves-without-surgery-claim")
+    assert plain_statistic_label(claim).startswith("A claim that")  # never turned into a fact
+
+
+def test_plain_caption_and_notes_use_plain_words(kb) -> None:
+    _, statistics = kb
+    for statistic in absolute_statistics(statistics):
+        counts = icon_counts(statistic)
+        caption = statistic_caption(statistic, plain=True)
+        who = caption.split(" Where it comes from: ")[0]  # citations stay as published
+        notes = statistic_notes(statistic, counts, plain=True)
+        assert statistic.plain_population.rstrip(".") in caption
+        for clinician in (statistic.population, statistic.denominator, statistic.timeframe):
+            assert len(clinician) < 20 or clinician not in who, (statistic.id, clinician)
+        for word in ("peer-reviewed", "secondary summary", "registry", "Evidence check", "%"):
+            assert word not in notes, (statistic.id, word)
+    haugen = _statistic(statistics, "sciatica-success-12mo-haugen")
+    assert "The studies give 49 to 58 out of 100" in statistic_notes(
+        haugen, icon_counts(haugen), plain=True
+    )
+
+
+def test_short_names_for_patients_are_the_plain_names(kb) -> None:
+    treatments, _ = kb
+    esi = treatments["epidural-steroid-injection"]
+    assert short_name(esi) == "Epidural corticosteroid injection"
+    assert short_name(esi, plain=True) == esi.plain_name
+    assert short_name(dataclasses.replace(esi, plain_name=""), plain=True) == (
+        "No plain wording yet. Ask your clinician."
+    )
 
 
 def test_icon_counts_refuse_non_percentages(kb) -> None:

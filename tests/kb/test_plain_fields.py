@@ -32,6 +32,7 @@ def _problems(doc: dict[str, Any]) -> list[str]:
 
 
 REQUIRED = [
+    ["plain_name"],
     ["plain_delivered_by"],
     ["timeframe", "plain_course"],
     ["timeframe", "plain_duration_of_effect"],
@@ -85,10 +86,44 @@ def test_every_escalation_criterion_has_its_plain_sentence(raw_document) -> None
     assert "pathway[1]" in problem and "plain_escalation_criteria" in problem
 
 
-def test_a_version_1_file_is_refused(raw_document) -> None:
+@pytest.mark.parametrize(
+    ("section", "field"),
+    [
+        ("statistics", "plain_label"),
+        ("statistics", "plain_population"),
+        ("faq", "plain_question"),
+    ],
+)
+def test_statistics_and_questions_without_plain_wording_are_refused(
+    raw_document, section, field
+) -> None:
     doc = copy.deepcopy(raw_document)
-    doc["format_version"] = 1
+    del doc[section][2][field]
+    (problem,) = _problems(doc)
+    assert f"{section}[2]" in problem and field in problem
+    assert "required field is missing" in problem
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_file_of_an_older_format_is_refused(raw_document, version) -> None:
+    """Version 2 lacks plain names, statistic wording and FAQ questions (format 3)."""
+    doc = copy.deepcopy(raw_document)
+    doc["format_version"] = version
     assert any("format_version" in p for p in _problems(doc))
+
+
+def test_a_version_2_file_is_refused_naming_every_missing_field(raw_document) -> None:
+    doc = copy.deepcopy(raw_document)
+    doc["format_version"] = 2
+    for t in doc["treatments"]:
+        del t["plain_name"]
+    for st in doc["statistics"]:
+        del st["plain_label"], st["plain_population"]
+    for q in doc["faq"]:
+        del q["plain_question"]
+    problems = _problems(doc)
+    missing = len(doc["treatments"]) + 2 * len(doc["statistics"]) + len(doc["faq"])
+    assert sum("required field is missing" in p for p in problems) == missing
 
 
 def test_no_duration_known_is_said_plainly_too(shipped_document) -> None:
@@ -97,6 +132,12 @@ def test_no_duration_known_is_said_plainly_too(shipped_document) -> None:
         tf = t.timeframe
         if tf.duration_of_effect.lower().startswith("not established"):
             assert tf.plain_duration_of_effect.startswith("No one knows yet"), t.slug
+
+
+def test_plain_statistic_wording_differs_from_the_clinician_wording(shipped_document) -> None:
+    for st in shipped_document.statistics:
+        assert st.plain_label != st.label, st.id
+        assert st.plain_population != st.population, st.id
 
 
 def test_plain_wording_differs_from_the_clinician_wording(shipped_document) -> None:

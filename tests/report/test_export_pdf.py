@@ -80,7 +80,8 @@ def test_patient_handout_uses_plain_words(data_dir, tmp_path, stores) -> None:
     assert "Page 1 of" in whole
     # one card per option, in the comparison's order, in plain words
     pages = pdf_text(out)
-    assert "1. Exercise therapy" in squash(" ".join(pages))
+    assert "1. Exercise program (physical therapy)" in squash(" ".join(pages))
+    assert "Epidural corticosteroid injection:" not in whole  # plain names when reviewed, too
     assert "It does not take the place of advice from your own doctor" in whole
     clinician = tmp_path / "summary.pdf"
     assert export("--out", str(clinician)) == 0
@@ -113,7 +114,11 @@ def test_handout_cards_and_summary_table(data_dir) -> None:
         service.close()
     assert "<table" not in patient and "<table" in clinician
     assert patient.index("1. ") < patient.index("2. ")
-    assert ">1. " + treatments[0].name in patient and ">2. " + treatments[1].name in patient
+    assert ">1. " + treatments[0].plain_name in patient
+    assert ">2. " + treatments[1].plain_name in patient
+    assert treatments[0].name not in patient  # "TENS (transcutaneous …)": clinician wording
+    assert "Small electric pulses on the skin (TENS): " in patient  # the review dates
+    assert ">" + treatments[0].name + "<" in clinician
 
 
 def test_pdfa_markers_are_present(data_dir, tmp_path) -> None:
@@ -214,7 +219,7 @@ def test_window_exports_and_prints_with_the_same_renderer(
         )
         assert window.export_pdf("patient") == target
         exported = " ".join(pdf_text(target))
-        assert "Your treatment options" in exported and "Watchful waiting" in exported
+        assert "Your treatment options" in exported and "Stay active and see how" in exported
         printer = QPrinter()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(tmp_path / "printed.pdf"))

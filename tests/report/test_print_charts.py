@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer.domain.chart_words import short_name
 from explorer.domain.charts import NATURAL_HISTORY, outcome_groups, timeline_rows
 from explorer.domain.comparison import certainty_text
 from explorer.domain.vocab import NOT_ESTABLISHED
@@ -103,14 +104,22 @@ def test_icon_array_states_both_counts_in_words_and_draws_people(qapp, kb) -> No
     _treatments, statistics, version = kb
     by_id = {s.id: s for s in statistics}
     statistic = by_id[NATURAL_HISTORY["sciatica"]]
-    chart = icon_chart(statistic, version)
+    chart = icon_chart(statistic, version, plain=False)
     events = round(statistic.value)
     assert any(w.startswith(f"{events} out of 100 — ") for w in chart.words)
     assert f"{100 - events} out of 100 — not" in chart.words
     assert "Source:" in chart.small_print and version in chart.small_print
+    assert statistic.note in chart.small_print
+    # The handout: words before the numbers, plain wording, no clinician note.
+    plain = icon_chart(statistic, version)
+    assert f"About half: {events} out of 100 — {statistic.plain_label}" in plain.words
+    assert f"The others: {100 - events} out of 100 — this was not so" in plain.words
+    assert statistic.plain_population in plain.small_print
+    for clinician in (statistic.label, statistic.note, statistic.population, "Source:"):
+        assert clinician not in " ".join(plain.words) + plain.small_print
     # More people with the outcome: more filled (black) people in the picture.
-    fewer = icon_chart(dataclasses.replace(statistic, value=20.0), version)
-    more = icon_chart(dataclasses.replace(statistic, value=80.0), version)
+    fewer = icon_chart(dataclasses.replace(statistic, value=20.0), version, plain=False)
+    more = icon_chart(dataclasses.replace(statistic, value=80.0), version, plain=False)
     assert dark(more.image) > dark(chart.image) > dark(fewer.image)
 
 
@@ -118,8 +127,10 @@ def test_icon_array_flags_rounding(qapp, kb) -> None:
     _treatments, statistics, version = kb
     statistic = dataclasses.replace(statistics[0], value=16.8, value_low=None, value_high=None)
     statistic = dataclasses.replace(statistic, unit="%")
-    words = " ".join(icon_chart(statistic, version).words)
+    words = " ".join(icon_chart(statistic, version, plain=False).words)
     assert "16.8% rounded to whole people: 17 out of 100" in words
+    plain = " ".join(icon_chart(statistic, version).words)
+    assert "16.8 out of 100 is rounded to whole people: 17 out of 100" in plain
 
 
 def test_timeline_says_not_established_and_draws_spans(qapp, kb) -> None:
@@ -141,6 +152,9 @@ def test_timeline_says_not_established_and_draws_spans(qapp, kb) -> None:
         assert ("Where this comes from" if plain else "Sources") in chart.small_print
     clinician = timeline_chart(chosen, version, plain=False)
     patient = timeline_chart(chosen, version, plain=True)
+    for t in chosen:  # rows named in plain words for the patient
+        assert t.plain_name in patient.words and t.plain_name not in clinician.words
+        assert short_name(t) in clinician.words and short_name(t) not in patient.words
     assert patient.image.height() > clinician.image.height()  # larger type for the patient
     without_bars = [t for t in chosen if not timeline_rows([t])[0].established]
     assert without_bars, "the shipped content has a treatment without timing"

@@ -158,7 +158,7 @@ def test_0005_adds_empty_plain_fields_and_keeps_the_data(tmp_path: Path) -> None
     con.close()
 
     engine = sqlite_engine(path)
-    assert migrate.upgrade(engine, "knowledge") is True
+    assert migrate.upgrade(engine, "knowledge", "0005") is True
     assert migrate.current_revision(engine) == "0005"
     engine.dispose()
     con = sqlite3.connect(path)
@@ -178,6 +178,40 @@ def test_0005_adds_empty_plain_fields_and_keeps_the_data(tmp_path: Path) -> None
     assert con.execute(
         "SELECT escalation_criteria, plain_escalation_criteria FROM pathway_step"
     ).fetchall() == [('["Red flags"]', "[]")]
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    con.close()
+
+
+def test_0006_adds_empty_plain_names_labels_and_questions_and_keeps_the_data(
+    tmp_path: Path,
+) -> None:
+    """Upgrade 0005 → 0006 with rows: nothing lost, the new plain columns empty."""
+    path = tmp_path / "knowledge.sqlite"
+    engine = sqlite_engine(path)
+    migrate.upgrade(engine, "knowledge", "0005")
+    engine.dispose()
+    con = sqlite3.connect(path)
+    with con:
+        for statement in _ROWS_AT_FIRST_REVISION:
+            con.execute(statement)
+        con.execute(
+            "INSERT INTO faq (id, position, question, answer, plain_answer) "
+            "VALUES (1, 0, 'Is biologic disc repair non-surgical?', 'a', 'pa')"
+        )
+    con.close()
+
+    engine = sqlite_engine(path)
+    assert migrate.upgrade(engine, "knowledge") is True
+    assert migrate.current_revision(engine) == "0006"
+    engine.dispose()
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT name, plain_name FROM treatment").fetchall() == [("TENS", "")]
+    assert con.execute(
+        "SELECT label, plain_label, population, plain_population FROM statistic"
+    ).fetchall() == [("Label", "", "US", "")]
+    assert con.execute("SELECT question, plain_question FROM faq").fetchall() == [
+        ("Is biologic disc repair non-surgical?", "")
+    ]
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     con.close()
 
@@ -267,3 +301,17 @@ def test_every_clinic_revision_upgrades_to_head_with_its_data_intact(
         con = sqlite3.connect(backups[0].path)  # the safety copy is the database as it was
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (start,)
         con.close()
+
+
+def test_a_knowledge_base_without_plain_names_is_not_exported_half_empty(stores, data_dir) -> None:
+    """An imported knowledge base upgraded to 0006 has empty plain names: export names them."""
+    from explorer.errors import UserFacingError
+    from explorer.services import knowledge
+
+    con = sqlite3.connect(data_dir / "knowledge.sqlite")
+    with con:
+        con.execute("UPDATE treatment SET plain_name = ''")
+        con.execute("UPDATE faq SET plain_question = ''")
+    con.close()
+    with pytest.raises(UserFacingError, match=r"25 field\(s\).*plain_question"):
+        knowledge.export_document_of(stores)

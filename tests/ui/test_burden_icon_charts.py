@@ -131,7 +131,9 @@ def test_flagged_statistics_are_hatched_and_footnoted(burden, by_id) -> None:
     assert "(marketing)" in burden.caption.text()
     burden.set_plain(True)
     assert PLAIN_FOOTNOTE in burden.message.text()
-    assert any(t.startswith("⚠ No source found · Claim: 83%") for t in _texts(burden))
+    assert any(
+        t.startswith("⚠ No source found · A claim that the fibrin shot") for t in _texts(burden)
+    )
 
 
 def test_a_page_without_flagged_figures_has_no_footnote(burden, by_id) -> None:

@@ -1,7 +1,9 @@
 """'Out of 100 people', printed: both counts in words first ("55 out of 100 — …",
-"45 out of 100 — not"), each beside the figure that stands for it, then the people as a
-grid in reading order (filled: the figure's people; hollow: the others), then the small
-print: flags, the evidence check, rounding, what the figure counts, and its source.
+"45 out of 100 — not"; for patients led by words for the number: "About half: 55 out of
+100 — …", "The others: 45 out of 100 — this was not so"), each beside the figure that
+stands for it, then the people as a grid in reading order (filled: the figure's people;
+hollow: the others), then the small print: flags, the evidence check, rounding, what the
+figure counts, and its source.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def icon_chart(
     sizes = sizes_for(plain)
     figure = Figure(sizes)
     figure.title(f"Out of {format_number(per)} people")
-    key = _Key(counts, sizes, figure.inner)
+    key = _Key(counts, sizes, figure.inner, plain=plain)
     figure.drawing(key.height, key.paint, [d.toPlainText() for _f, d in key.rows])
     grid = _Grid(counts, sizes)
     notes = statistic_notes(statistic, counts, plain=plain)
@@ -83,26 +85,34 @@ def icon_chart(
         painter.restore()
 
     figure.drawing(max(grid.height, side.size().height()), paint, [how, notes])
-    about = f" About this figure: {statistic.note}" if statistic.note else ""
-    return figure.chart(f"{statistic_caption(statistic)}{about} Knowledge base {kb_version}.")
+    # The clinician note stays out of the handout: the plain caption says who was counted
+    # and what the count means.
+    about = f" About this figure: {statistic.note}" if statistic.note and not plain else ""
+    caption = statistic_caption(statistic, plain=plain)
+    return figure.chart(f"{caption}{about} Knowledge base {kb_version}.")
 
 
 class _Key:
     """The two counts in words, largest type, each after the symbol it is drawn with."""
 
-    def __init__(self, counts: IconCounts, sizes: Sizes, width: float) -> None:
+    def __init__(self, counts: IconCounts, sizes: Sizes, width: float, *, plain: bool) -> None:
         self.symbol = sizes.body * 1.1
         flag = "⚠ " if counts.statistic.needs_caution else ""
         per = format_number(counts.per)
         self.rows: list[tuple[bool, QTextDocument]] = []
-        for filled, number, words in (
-            (True, counts.events, f"{flag}{counts.label}"),
-            (False, counts.others, "not"),
+        (events, lead, label), (others, other_lead, other) = counts.key_rows(plain=plain)
+        for filled, number, before, words in (
+            (True, events, lead, f"{flag}{label}"),
+            (False, others, other_lead, other),
         ):
+            head = f"{before}: " if before else ""
             document = QTextDocument()
             document.setDocumentMargin(0)
             document.setDefaultFont(font(sizes.body))
-            document.setHtml(f"<b>{format_number(number)} out of {per}</b> — {html.escape(words)}")
+            document.setHtml(
+                f"<b>{html.escape(head)}{format_number(number)} out of {per}</b> — "
+                f"{html.escape(words)}"
+            )
             document.setTextWidth(width - self.symbol * 1.6)
             self.rows.append((filled, document))
         self.gap = sizes.body * 0.5

@@ -149,7 +149,7 @@ class _ForestPlot:
         refs = "[" + ",".join(str(numbers[s]) for s in row.sources) + "]"
         flag = "⚠ " if row.caution else ""
         certainty = certainty_text(row.certainty, plain=self.sizes.plain)
-        name = flag + short_name(row.treatment)
+        name = flag + short_name(row.treatment, plain=self.sizes.plain)
         rest = f"vs {row.finding.comparison}\n{certainty} · {row.finding.timepoint} {refs}"
         return name, rest
 

@@ -131,18 +131,22 @@ class _Timeline:
         self.bar_h = self.lane_h * 0.62
         self.header = metrics.height() * 1.5
         self.row_heights = [
-            max(2 * self.lane_h, text_height(short_name(r.treatment), self.name_font, self.label_w))
+            max(2 * self.lane_h, text_height(self._name(r), self.name_font, self.label_w))
             + sizes.body * 0.6
             for r in rows
         ]
         self.scale = self._scale()
         self.height = self.header + sum(self.row_heights) + 14 + metrics.height() * 2.6
 
+    def _name(self, row: TimelineRow) -> str:
+        """The row label: the plain name for patients (its brackets hold the clinician's)."""
+        return short_name(row.treatment, plain=self.sizes.plain)
+
     def words(self) -> list[str]:
         """Every text the timeline writes: names, the window, and each lane's words."""
         out = [self._region_words()]
         for row in self.rows:
-            out.append(short_name(row.treatment))
+            out.append(self._name(row))
             if row.established:
                 out.extend(self._texts(row).values())
             else:
@@ -209,7 +213,7 @@ class _Timeline:
         draw_text(painter, QRectF(x, 0, width, self.header), words, self.lane_font)
 
     def _row(self, painter: QPainter, row: TimelineRow, y: float, height: float) -> None:
-        name = short_name(row.treatment)
+        name = self._name(row)
         pad = self.sizes.body * 0.3
         draw_text(painter, QRectF(0, y + pad, self.label_w, height), name, self.name_font)
         painter.setPen(QPen(FAINT, 1.5))

@@ -21,7 +21,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from explorer.domain.chart_words import format_number, full_citation, verdict_tag
+from explorer.domain.chart_words import (
+    format_number,
+    full_citation,
+    plain_statistic_label,
+    statistic_caption,
+    verdict_tag,
+)
 from explorer.domain.charts import BurdenGroup, burden_groups, is_flagged
 from explorer.domain.models import SourceRef, Statistic
 from explorer.ui.charts.base import AXIS_POINT_SIZE, FLAG_COLOUR, PALETTE, ChartWidget, foreground
@@ -106,8 +112,18 @@ def value_text(statistic: Statistic) -> str:
     return text + (f"  (at least {format_number(low)})" if low is not None else "")
 
 
-def statistic_tooltip(statistic: Statistic, reference: str = "") -> str:
-    """Everything about one figure, as rich text (Qt word-wraps rich-text tooltips)."""
+def statistic_tooltip(statistic: Statistic, reference: str = "", *, plain: bool = False) -> str:
+    """Everything about one figure, as rich text (Qt word-wraps rich-text tooltips); in plain
+    words only the plain label, the plain caption (who was counted, the source) and the plain
+    small print."""
+    if plain:
+        return "<br>".join(
+            [
+                f"<b>{esc(plain_statistic_label(statistic))}</b>",
+                esc(statistic_caption(statistic, plain=True)),
+                "<i>Click to see where this comes from.</i>",
+            ]
+        )
     lines = [
         f"<b>{esc(statistic.label)}</b>",
         f"Figure: {esc(value_text(statistic))} ({esc(statistic.unit)})",
@@ -289,14 +305,15 @@ class BurdenChart(ChartWidget):
         numbers = [references.index(s) + 1 for s in sources_of(statistic)]
         reference = f"[{numbers[0]}]" + (f", read in [{numbers[1]}]" if len(numbers) > 1 else "")
         flagged, tag = is_flagged(statistic), verdict_tag(statistic, self._plain)
-        label_text = ("⚠ " if flagged else "") + (f"{tag} · " if tag else "") + statistic.label
+        label = plain_statistic_label(statistic) if self._plain else statistic.label
+        label_text = ("⚠ " if flagged else "") + (f"{tag} · " if tag else "") + label
         # Denominator first, then time frame; the population only where it adds something.
         parts = [shorten(statistic.denominator, 70), shorten(statistic.timeframe, 45)]
         population = statistic.population.lower()
         if population not in statistic.denominator.lower() and population != parts[1].lower():
             parts.append(shorten(statistic.population, 50))
         colour, centre = QColor(FLAG_COLOUR if flagged else PALETTE[0]), index + _BAR_CENTRE
-        tip = statistic_tooltip(statistic, f" {reference}")
+        tip = statistic_tooltip(statistic, f" {reference}", plain=self._plain)
         bar, end = None, 0.0
         if not _is_rank(statistic.unit):
             style = Qt.BrushStyle.BDiagPattern if flagged else Qt.BrushStyle.SolidPattern

@@ -17,7 +17,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from explorer.domain.chart_words import statistic_caption, statistic_notes
+from explorer.domain.chart_words import (
+    plain_statistic_label,
+    statistic_caption,
+    statistic_notes,
+)
 from explorer.domain.charts import IconCounts, absolute_statistics, icon_counts, is_flagged
 from explorer.domain.models import Statistic
 from explorer.ui.charts.base import PALETTE, TITLE_POINT_SIZE, ChartWidget, foreground
@@ -112,15 +116,28 @@ class IconArrayChart(ChartWidget):
     def set_data(self, statistics: Sequence[Statistic]) -> None:
         """Offer the absolute percentages; start with a peer-reviewed, unchallenged one."""
         self._statistics = absolute_statistics(statistics)
+        sound = [s for s in self._statistics if not is_flagged(s) and not verdict_tag(s, False)]
+        first = sound[0] if sound else (self._statistics or [None])[0]
+        self._fill_figure_box(first)
+
+    def set_plain(self, plain: bool) -> None:
+        """Plain words (patients): the figure list leads with words for each number."""
+        self._plain = plain
+        current = self.current_statistic()
+        self._fill_figure_box(current)  # redraws
+
+    def _figure_label(self, statistic: Statistic) -> str:
+        return plain_statistic_label(statistic) if self._plain else statistic.label
+
+    def _fill_figure_box(self, current: Statistic | None) -> None:
         box = self.figure_box
         box.blockSignals(True)
         box.clear()
         for statistic in self._statistics:
-            box.addItem(("⚠ " if statistic.needs_caution else "") + statistic.label, statistic.id)
-            box.setItemData(box.count() - 1, statistic.label, Qt.ItemDataRole.ToolTipRole)
-        sound = [s for s in self._statistics if not is_flagged(s) and not verdict_tag(s, False)]
-        first = sound[0] if sound else (self._statistics or [None])[0]
-        box.setCurrentIndex(self._statistics.index(first) if first else -1)
+            label = self._figure_label(statistic)
+            box.addItem(("⚠ " if statistic.needs_caution else "") + label, statistic.id)
+            box.setItemData(box.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+        box.setCurrentIndex(self._statistics.index(current) if current in self._statistics else -1)
         box.setMinimumContentsLength(24)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         box.view().setMinimumWidth(min(900, box.view().sizeHintForColumn(0) + 24))
@@ -167,7 +184,7 @@ class IconArrayChart(ChartWidget):
                 totals.append(len(item.data))
             elif isinstance(item, pg.BarGraphItem):
                 totals.append(round(float(sum(item.opts["width"]))))
-            elif match := re.match(r"\s*(\d[\d,]*)", item.toPlainText()):
+            elif match := re.search(r"(\d[\d,]*) out of", item.toPlainText()):
                 totals.append(int(match.group(1).replace(",", "")))
         return (totals[0], totals[1]) if len(totals) == 2 else (0, 0)
 
@@ -194,34 +211,46 @@ class IconArrayChart(ChartWidget):
             self.set_texts(title, "", note)
             return
         self.framing.setText(self._framing_html(counts))
-        tip = statistic_tooltip(statistic)
+        tip = statistic_tooltip(statistic, plain=self._plain)
         getattr(self, f"_draw_{self._format}")(counts, tip)  # _draw_icons, _bar or _words
         self._fit()
         self.set_texts(title, self._caption(statistic), self._notes(statistic, counts))
 
-    def _key_rows(self, counts: IconCounts) -> list[tuple[int, str, str]]:
+    def _key_rows(self, counts: IconCounts) -> list[tuple[int, str, str, str]]:
+        """(count, words before it, words after it, colour); plain rows lead with words."""
         flag = "⚠ " if counts.statistic.needs_caution else ""
+        (events, lead, label), (others, other_lead, other) = counts.key_rows(plain=self._plain)
         return [
-            (counts.events, f"{flag}{counts.label}", EVENT_COLOUR),
-            (counts.others, "not", OTHER_COLOUR),
+            (events, lead, f"{flag}{label}", EVENT_COLOUR),
+            (others, other_lead, other, OTHER_COLOUR),
         ]
 
-    def _row_html(self, number: int, text: str, colour: str, swatch: bool) -> str:
-        head = f"{'■ ' if swatch else ''}{format_number(number)} out of {format_number(self._per)}"
+    def _row_html(self, number: int, lead: str, text: str, colour: str, swatch: bool) -> str:
+        count = f"{format_number(number)} out of {format_number(self._per)}"
+        head = f"{'■ ' if swatch else ''}{f'{lead}: ' if lead else ''}{count}"
         return (
-            f'<span style="color:{colour}; font-weight:bold;">{head}</span>'
+            f'<span style="color:{colour}; font-weight:bold;">{esc(head)}</span>'
             f'<span style="color:{foreground()}"> — {esc(text)}</span>'
         )
 
     def _framing_html(self, counts: IconCounts) -> str:
         """The balanced sentence, each count in its colour (the words stay the domain's)."""
         text = esc(counts.sentence(plain=self._plain))
-        for number, colour, before in (
-            (counts.events, EVENT_COLOUR, ": "),
-            (counts.others, OTHER_COLOUR, "; "),
-        ):
-            coloured = f'{before}<b style="color:{colour}">{number}</b> —'
-            text = text.replace(f"{before}{number} —", coloured, 1)
+        if self._plain:
+            for number, colour, after in (
+                (counts.events, EVENT_COLOUR, ". "),
+                (counts.others, OTHER_COLOUR, "."),
+            ):
+                count = counts.out_of(number)
+                coloured = f'<b style="color:{colour}">{count}</b>{after}'
+                text = text.replace(f"{count}{after}", coloured, 1)
+        else:
+            for number, colour, before in (
+                (counts.events, EVENT_COLOUR, ": "),
+                (counts.others, OTHER_COLOUR, "; "),
+            ):
+                coloured = f'{before}<b style="color:{colour}">{number}</b> —'
+                text = text.replace(f"{before}{number} —", coloured, 1)
         return ("⚠ " if counts.statistic.needs_caution else "") + text
 
     def _add(self, item: pg.GraphicsObject, tip: str, drawn: bool = True) -> pg.GraphicsObject:
@@ -307,7 +336,7 @@ class IconArrayChart(ChartWidget):
 
     # --- texts ----------------------------------------------------------------------------
     def _caption(self, statistic: Statistic) -> str:
-        return statistic_caption(statistic)
+        return statistic_caption(statistic, plain=self._plain)
 
     def _notes(self, statistic: Statistic, counts: IconCounts) -> str:
         """The honest small print: flags, the evidence check, ranges and rounding."""
@@ -319,5 +348,5 @@ class IconArrayChart(ChartWidget):
         if statistic is None or event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
             return
         if self.plot.getViewBox().sceneBoundingRect().contains(position):
-            context = f"{self.title.text()}: {statistic.label}"
+            context = f"{self.title.text()}: {self._figure_label(statistic)}"
             self.sig_provenance.emit(context, sources_of(statistic))
