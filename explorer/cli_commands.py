@@ -244,10 +244,13 @@ def run_command(argv: Sequence[str]) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             _error(str(problem))
+        count = f"{exc.total} problem(s)"
+        if exc.total > len(exc.problems):
+            count += f", the first {len(exc.problems)} listed"
         if args.command == "kb" and args.kb_command == "validate":
-            _error(f"invalid: {len(exc.problems)} problem(s).")
+            _error(f"invalid: {count}.")
         else:
-            _error(f"refused: {len(exc.problems)} problem(s); nothing was changed.")
+            _error(f"refused: {count}; nothing was changed.")
         return EXIT_REFUSED
     except UserFacingError as exc:
         _error(str(exc))

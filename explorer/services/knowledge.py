@@ -8,7 +8,6 @@ except to create and migrate it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -169,14 +168,13 @@ def build(stores: DataStores, content_dir: Path | None = None) -> KnowledgeDocum
 
 def import_file(stores: DataStores, path: Path) -> KnowledgeDocument:
     """Replace the knowledge base with a checked file; all or nothing."""
-    from explorer.kb.validate import load_document
+    from explorer.kb.files import read_content
+    from explorer.kb.validate import validate_raw
 
-    doc = load_document(path)  # raises ContentError before anything is touched
-    fingerprint = (
-        content_fingerprint(path)
-        if path.is_dir()
-        else hashlib.sha256(path.read_bytes()).hexdigest()
-    )
+    raw = read_content(path)  # raises ContentError before anything is touched
+    doc = validate_raw(raw)
+    # The fingerprint of the bytes that were checked, not of a second read of the file.
+    fingerprint = raw.fingerprint or content_fingerprint(path)
     _replace(stores, doc, origin=f"imported from {path.name}", fingerprint=fingerprint)
     return doc
 
