@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from explorer.errors import UserFacingError
@@ -25,7 +25,7 @@ from explorer.kb.files import content_fingerprint
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, knowledge_content_dir
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicInfo
-from explorer.store.engine import DatabaseProblem, check_sqlite_file, sqlite_engine
+from explorer.store.engine import BUSY_TIMEOUT_MS, check_sqlite_file, sqlite_engine, writer
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loade
     from explorer.kb.schema import KnowledgeDocument
 
 log = logging.getLogger(__name__)
+
+START_WAIT_MS = 60_000
+"""How long a start waits for another process filling or migrating the same data folder."""
 
 
 @dataclass
@@ -103,23 +106,10 @@ def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
             log.info("migrated %s database %s to %s", kind, path, migrate.HEADS[kind])
     except migrate.SchemaTooNew as exc:
         raise UserFacingError(str(exc)) from exc
-    except OperationalError as exc:
-        raise _database_problem(path, exc) from exc
-
-
-def _database_problem(path: Path, exc: SQLAlchemyError) -> DatabaseProblem:
-    text = str(getattr(exc, "orig", exc))
-    if "locked" in text or "busy" in text:
-        return DatabaseProblem(f"{path} is in use by another program; close it and try again.")
-    if "readonly" in text or "read-only" in text:
-        return DatabaseProblem(f"{path} is read-only; check the folder's permissions.")
-    if "disk" in text and "full" in text:
-        return DatabaseProblem(f"The disk holding {path} is full; free some space and retry.")
-    return DatabaseProblem(f"{path} could not be used ({text}).")
 
 
 def _ensure_clinic_identity(clinic: Engine) -> None:
-    with Session(clinic) as session, session.begin():
+    with Session(writer(clinic)) as session, session.begin():
         if session.get(ClinicInfo, "created_at") is None:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             session.add(ClinicInfo(key="created_at", value=now))
@@ -128,25 +118,48 @@ def _ensure_clinic_identity(clinic: Engine) -> None:
 def _refresh_from_shipped(stores: DataStores) -> None:
     content = knowledge_content_dir()
     fingerprint = content_fingerprint(content)
-    with stores.knowledge_session() as session:
+
+    def outdated(session: Session) -> bool:
         meta = session.get(KbMeta, 1)
-        origin, current = (meta.content_origin, meta.content_fingerprint) if meta else (None, None)
-    if meta is None or (origin == SHIPPED_ORIGIN and current != fingerprint):
-        from explorer.kb.validate import load_document
+        return meta is None or (
+            meta.content_origin == SHIPPED_ORIGIN and meta.content_fingerprint != fingerprint
+        )
 
-        log.info("loading shipped knowledge base from %s", content)
-        _replace(stores, load_document(content), origin=SHIPPED_ORIGIN, fingerprint=fingerprint)
+    with stores.knowledge_session() as session:
+        if not outdated(session):
+            return
+    from explorer.kb.validate import load_document
+
+    log.info("loading shipped knowledge base from %s", content)
+    # Several windows starting at once on a new data folder: one fills the knowledge base,
+    # the others wait for it (up to START_WAIT_MS) and then find it current.
+    _replace(
+        stores,
+        load_document(content),
+        origin=SHIPPED_ORIGIN,
+        fingerprint=fingerprint,
+        only_if=outdated,
+        wait_ms=START_WAIT_MS,
+    )
 
 
-def _replace(stores: DataStores, doc: KnowledgeDocument, *, origin: str, fingerprint: str) -> None:
+def _replace(
+    stores: DataStores,
+    doc: KnowledgeDocument,
+    *,
+    origin: str,
+    fingerprint: str,
+    only_if: Callable[[Session], bool] | None = None,
+    wait_ms: int = BUSY_TIMEOUT_MS,
+) -> None:
+    """Replace the knowledge base in one immediate transaction; with ``only_if``, only
+    when it still says so once the write lock is held."""
     from explorer.store.kb_io import replace_content
 
-    path = stores.data_dir / KNOWLEDGE_DB
     try:
-        with Session(stores.knowledge) as session, session.begin():
-            replace_content(session, doc, origin=origin, fingerprint=fingerprint)
-    except OperationalError as exc:
-        raise _database_problem(path, exc) from exc
+        with Session(writer(stores.knowledge, wait_ms=wait_ms)) as session, session.begin():
+            if only_if is None or only_if(session):
+                replace_content(session, doc, origin=origin, fingerprint=fingerprint)
     except IntegrityError as exc:  # validation should catch this first; never a traceback
         log.exception("knowledge base content violated a database constraint")
         raise UserFacingError(
