@@ -253,10 +253,13 @@ def run_command(argv: Sequence[str]) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             _error(str(problem))
+        count = f"{exc.total} problem(s)"
+        if exc.total > len(exc.problems):
+            count += f", the first {len(exc.problems)} listed"
         if args.command == "kb" and args.kb_command == "validate":
-            _error(f"invalid: {len(exc.problems)} problem(s).")
+            _error(f"invalid: {count}.")
         else:
-            _error(f"refused: {len(exc.problems)} problem(s); nothing was changed.")
+            _error(f"refused: {count}; nothing was changed.")
         return EXIT_REFUSED
     except UserFacingError as exc:
         _error(str(exc))
@@ -267,19 +270,18 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     """``explorer export``: the comparison PDF, headless (one-line errors, exit codes)."""
     import os
 
+    from explorer.fileio import read_text_file
     from explorer.paths import resolve_data_dir
     from explorer.services.explorer_data import open_service
 
     notes = ""
     if args.notes_file is not None:
         try:
-            notes = args.notes_file.read_text(encoding="utf-8")
+            notes = read_text_file(args.notes_file, what="notes file")
         except FileNotFoundError:
             _error(f"notes file not found: {args.notes_file}")
             return EXIT_USAGE
-        except (OSError, UnicodeDecodeError) as exc:
-            _error(f"cannot read the notes file {args.notes_file}: {exc}")
-            return EXIT_USAGE
+        # anything else (unreadable, binary, too large…) is a UserFacingError: exit 3
     if not args.out.parent.is_dir():
         _error(f"cannot write {args.out}: the folder {args.out.parent} does not exist")
         return EXIT_DATA

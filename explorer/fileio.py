@@ -1,13 +1,67 @@
-"""Writing files so that a failure never leaves half a file or destroys the old one."""
+"""Reading files from outside defensively, and writing files so that a failure never
+leaves half a file or destroys the old one."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
 from explorer.errors import UserFacingError
+
+MAX_NOTES_BYTES = 1024 * 1024
+"""A consult notes file for ``explorer export --notes-file`` (1 MB is ~380 PDF pages)."""
+# Control characters other than tab, line feed, form feed and carriage return, and Unicode
+# direction overrides and isolates (which make text read differently from what it is).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class UnreadableFile(UserFacingError):
+    """A file from outside that was refused; the message names it and says why."""
+
+
+def read_text_file(path: Path, *, what: str, limit: int = MAX_NOTES_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes, or :class:`UnreadableFile`.
+
+    Refused, each with a one-line reason: a pipe or device (never opened), a file over the
+    limit (never read past it), UTF-16, binary data, any other encoding than UTF-8 (a UTF-8
+    byte-order mark is dropped) and control characters other than tab and line breaks.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO would block
+            raise UnreadableFile(f"The {what} {path} is not a regular file.")
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnreadableFile(
+            f"Cannot read the {what} {path} ({exc.strerror or exc}); check that it exists "
+            "and that you may read it."
+        ) from exc
+    if len(raw) > limit:
+        raise UnreadableFile(f"The {what} {path} is over the limit of {limit:,} bytes; shorten it.")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile(f"The {what} {path} is UTF-16 text; save it as UTF-8.")
+    if b"\x00" in raw:
+        raise UnreadableFile(f"The {what} {path} holds binary data, not text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"The {what} {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise UnreadableFile(
+            f"The {what} {path} holds the control character U+{ord(bad.group()):04X} on "
+            f"line {line}; remove it."
+        )
+    return text
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -33,6 +87,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise UserFacingError(
-            f"Could not write {path} ({exc.strerror}). Nothing was changed; free some disk "
-            "space or choose another folder."
+            f"Could not write {path} ({exc.strerror or exc}). Nothing was changed; free some "
+            "disk space or choose another folder."
         ) from exc
+    except BaseException:  # interrupted (Ctrl+C, MemoryError): no temporary file left
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename itself to disk (POSIX); best effort, the data is already written."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

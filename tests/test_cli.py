@@ -268,7 +268,7 @@ def test_locked_knowledge_base_is_reported_and_left_unchanged(
         holder.execute("ROLLBACK")
         holder.close()
     err = capsys.readouterr().err
-    assert "in use by another program" in err and "knowledge.sqlite" in err
+    assert "the data is in use by another window" in err and "knowledge.sqlite" in err
     assert "Traceback" not in err
     again = tmp_path / "again.json"
     assert main(["kb", "export", "--format", "json", str(again)]) == 0

@@ -24,10 +24,13 @@ class Problem:
 
 
 class ContentError(Exception):
-    """Content that cannot be loaded. ``problems`` lists every problem found, first first."""
+    """Content that cannot be loaded. ``problems`` lists the problems found, first first;
+    ``total`` counts them all when only the first ones were kept (a file with a million
+    wrong entries must not print a million lines)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
         self.problems = problems
+        self.total = max(total or 0, len(problems))
         first = str(problems[0]) if problems else "invalid knowledge-base content"
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        more = f" (and {self.total - 1} more problem(s))" if self.total > 1 else ""
         super().__init__(first + more)

@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
 
 from explorer.domain.vocab import (
     Approach,
@@ -38,9 +46,13 @@ SourceIds = Annotated[list[Slug], Field(min_length=1, max_length=50)]
 
 
 class _Strict(BaseModel):
-    """Unknown fields are errors: a typo in a content file must not vanish silently."""
+    """Unknown fields are errors: a typo in a content file must not vanish silently.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Numbers and flags are strict (``"1.5"``, ``1`` for true or ``2001.0`` for a year are
+    refused, not converted) and NaN and infinities are refused everywhere.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Meta(_Strict):
@@ -67,10 +79,10 @@ class Condition(_Strict):
 class Source(_Strict):
     id: Slug
     kind: SourceKind
-    peer_reviewed: bool
-    industry_link: bool = False
+    peer_reviewed: StrictBool
+    industry_link: StrictBool = False
     citation: Text
-    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    year: Annotated[StrictInt, Field(ge=1900, le=2100)] | None = None
     pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
@@ -87,14 +99,14 @@ class Estimate(_Strict):
     """
 
     measure: Literal["MD", "SMD", "RR", "HR", "OR", "percent", "risk difference"]
-    value: float
-    ci_low: float | None = None
-    ci_high: float | None = None
+    value: StrictFloat
+    ci_low: StrictFloat | None = None
+    ci_high: StrictFloat | None = None
     scale: ShortText
     better: Literal["lower", "higher"]
-    mcid: float | None = None
-    participants: Annotated[int, Field(ge=1)] | None = None
-    studies: Annotated[int, Field(ge=1)] | None = None
+    mcid: StrictFloat | None = None
+    participants: Annotated[StrictInt, Field(ge=1)] | None = None
+    studies: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
 class Finding(_Strict):
@@ -108,7 +120,7 @@ class Finding(_Strict):
     plain_effect: Text
     timepoint: ShortText
     plain_timepoint: ShortText
-    timepoint_weeks: Annotated[float, Field(ge=0, le=1040)] | None = None
+    timepoint_weeks: Annotated[StrictFloat, Field(ge=0, le=1040)] | None = None
     estimate: Estimate | None = None
     sources: SourceIds
 
@@ -118,7 +130,7 @@ class Harm(_Strict):
     plain_description: Text
     frequency: ShortText
     plain_frequency: ShortText
-    serious: bool = False
+    serious: StrictBool = False
     sources: SourceIds
 
 
@@ -135,14 +147,14 @@ class GuidelinePosition(_Strict):
 class Timeframe(_Strict):
     """When benefit starts and how long it lasts, in weeks; None means not established."""
 
-    onset_weeks_min: Annotated[float, Field(ge=0, le=520)] | None = None
-    onset_weeks_max: Annotated[float, Field(ge=0, le=520)] | None = None
+    onset_weeks_min: Annotated[StrictFloat, Field(ge=0, le=520)] | None = None
+    onset_weeks_max: Annotated[StrictFloat, Field(ge=0, le=520)] | None = None
     course: Text
     plain_course: Text
     duration_of_effect: Text
     plain_duration_of_effect: Text
-    duration_weeks_min: Annotated[float, Field(ge=0, le=1040)] | None = None
-    duration_weeks_max: Annotated[float, Field(ge=0, le=1040)] | None = None
+    duration_weeks_min: Annotated[StrictFloat, Field(ge=0, le=1040)] | None = None
+    duration_weeks_max: Annotated[StrictFloat, Field(ge=0, le=1040)] | None = None
     note: Text | None = None
 
 
@@ -191,12 +203,12 @@ class Statistic(_Strict):
     plain_population: Text
     """Who was counted, how many, over what time, and what the count means, in one to three
     short sentences (the plain caption under the figure)."""
-    value: float
-    value_low: float | None = None
-    value_high: float | None = None
+    value: StrictFloat
+    value_low: StrictFloat | None = None
+    value_high: StrictFloat | None = None
     unit: ShortText
     denominator: ShortText
-    of_people: bool = True
+    of_people: StrictBool = True
     population: ShortText
     timeframe: ShortText
     source: Slug
@@ -209,7 +221,7 @@ class Statistic(_Strict):
 
 
 class PathwayStep(_Strict):
-    step: Annotated[int, Field(ge=1, le=20)]
+    step: Annotated[StrictInt, Field(ge=1, le=20)]
     title: ShortText
     plain_title: ShortText
     description: Text

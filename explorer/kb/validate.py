@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from explorer.kb.errors import ContentError, Problem
-from explorer.kb.files import RawContent, read_content
+from explorer.kb.files import MAX_PROBLEMS, RawContent, read_content
 from explorer.kb.schema import KnowledgeDocument
 
 _ENTRY_NAME_KEYS = ("slug", "id", "term", "step", "question")
@@ -30,10 +30,10 @@ def validate_raw(raw: RawContent) -> KnowledgeDocument:
     try:
         document = KnowledgeDocument.model_validate(raw.data)
     except ValidationError as exc:
-        raise ContentError(_problems_from_pydantic(raw, exc)) from exc
+        raise ContentError(_problems_from_pydantic(raw, exc), exc.error_count()) from exc
     problems = cross_check(document, raw)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems[:MAX_PROBLEMS], len(problems))
     return document
 
 
@@ -70,7 +70,7 @@ def _describe(error: ErrorDetails) -> str:
 
 def _problems_from_pydantic(raw: RawContent, exc: ValidationError) -> list[Problem]:
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    for error in exc.errors(include_url=False)[:MAX_PROBLEMS]:
         loc = tuple(error["loc"])
         section = str(loc[0]) if loc else ""
         if len(loc) >= 2 and isinstance(loc[1], int) and section in raw.origins:

@@ -6,13 +6,10 @@ QtGui only (no widgets); chart images are passed in already rendered.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,6 +24,7 @@ from PySide6.QtGui import (
 )
 
 from explorer.errors import UserFacingError
+from explorer.fileio import atomic_write_bytes
 from explorer.report.content import ReportContent, report_html
 
 RESOLUTION = 300  # dots per inch
@@ -64,38 +62,37 @@ def write_pdf(
 ) -> int:
     """Render ``content`` to ``path`` atomically; returns the number of pages.
 
-    The PDF is written to a temporary file beside ``path`` and renamed over it only when
-    complete: a failure never leaves a partial PDF or destroys an existing file.
+    The PDF is rendered in memory, then written to a temporary file beside ``path``,
+    flushed to disk and renamed over it (:func:`explorer.fileio.atomic_write_bytes`): a
+    failure (a full disk, an unwritable folder) never leaves a partial PDF or a temporary
+    file, and never touches an existing file of the same name. QPdfWriter does not report
+    failed writes, so it never writes to the disk itself.
     """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserFacingError(f"Cannot write to the folder {folder}: it does not exist.")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        os.close(handle)
+        pages = _render(content, buffer, images or {}, pdfa)
     except OSError as exc:
         raise UserFacingError(
-            f"Cannot write to the folder {folder} ({exc.strerror}). Choose a folder you can "
-            "write to."
-        ) from exc
-    try:
-        pages = _render(content, Path(temp_name), images or {}, pdfa)
-        if Path(temp_name).stat().st_size == 0:
-            raise UserFacingError(f"Could not write {path}: the PDF came out empty.")
-        os.replace(temp_name, path)
-        return pages
-    except OSError as exc:
-        raise UserFacingError(
-            f"Could not write {path} ({exc.strerror}). Nothing was "
-            "changed; free some disk space or choose another folder."
+            f"Could not write {path} ({exc.strerror or exc}). Nothing was changed; free some "
+            "disk space or choose another folder."
         ) from exc
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        buffer.close()
+    data = bytes(buffer.data().data())
+    if not data.startswith(b"%PDF") or b"%%EOF" not in data[-64:]:
+        raise UserFacingError(f"Could not write {path}: the PDF came out incomplete.")
+    atomic_write_bytes(path, data)
+    return pages
 
 
-def _render(content: ReportContent, target: Path, images: Mapping[str, QImage], pdfa: bool) -> int:
-    writer = QPdfWriter(str(target))
+def _render(
+    content: ReportContent, target: QIODevice, images: Mapping[str, QImage], pdfa: bool
+) -> int:
+    writer = QPdfWriter(target)
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(
         QPageLayout(
@@ -109,7 +106,9 @@ def _render(content: ReportContent, target: Path, images: Mapping[str, QImage], 
     writer.setCreator("Spine Treatment Explorer")
     if pdfa:
         writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
-    return paint_report(content, writer, images)
+    pages = paint_report(content, writer, images)
+    del writer  # the PDF is complete (its trailer written) only once the writer is gone
+    return pages
 
 
 class _Pages:

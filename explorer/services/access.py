@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from explorer.domain.access import check_new_pin, hash_pin, verify_pin, wait_after
 from explorer.services.audit import AuditAction, audit_row, now_utc
 from explorer.store.clinic_models import ClinicianAccessRow
+from explorer.store.engine import writer
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class PinCheck:
 class AccessService:
     def __init__(self, clinic: Engine, *, now: Callable[[], dt.datetime] = now_utc) -> None:
         self._engine = clinic
+        self._writer = writer(clinic)
         self._now = now
 
     def has_pin(self) -> bool:
@@ -42,7 +44,7 @@ class AccessService:
         """Set (or replace, when already unlocked) the PIN. Raises ``PinRefused``."""
         check_new_pin(pin, confirmation)
         stored = hash_pin(pin)
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.get(ClinicianAccessRow, 1)
             if row is None:
                 session.add(ClinicianAccessRow(id=1, pin_hash=stored, set_at=self._now()))
@@ -53,7 +55,7 @@ class AccessService:
 
     def check(self, pin: str, *, clinician: str = "", purpose: str = "") -> PinCheck:
         """Check ``pin``; refused without checking while a back-off wait is running."""
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.get(ClinicianAccessRow, 1)
             if row is None:
                 return PinCheck(False, message="No clinician PIN has been set on this PC yet.")
@@ -81,7 +83,7 @@ class AccessService:
 
     def reset(self, *, clinician: str = "", detail: str = "") -> bool:
         """Remove the PIN (``explorer pin reset``); the next start asks for a new one."""
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.get(ClinicianAccessRow, 1)
             if row is None:
                 return False

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from explorer.store.clinic_models import AuditEventRow
+from explorer.store.engine import writer
 
 
 class AuditAction(StrEnum):
@@ -78,6 +79,7 @@ def audit_row(
 class AuditLog:
     def __init__(self, clinic: Engine) -> None:
         self._engine = clinic
+        self._writer = writer(clinic)
 
     def record(
         self,
@@ -86,7 +88,7 @@ class AuditLog:
         consult_id: int | None = None,
         detail: str = "",
     ) -> None:
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             session.add(audit_row(action, clinician, consult_id, detail))
 
     def events(self, *, consult_id: int | None = None, limit: int = 10_000) -> list[AuditEvent]:

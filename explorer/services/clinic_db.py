@@ -44,6 +44,7 @@ from explorer.store.engine import (
     check_sqlite_file,
     database_problem,
     sqlite_engine,
+    writer,
 )
 from explorer.store.sqlite_files import make_private
 
@@ -187,7 +188,7 @@ def _is_lock(exc: OperationalError) -> bool:
 
 
 def _ensure_identity(clinic: Engine) -> None:
-    with Session(clinic) as session, session.begin():
+    with Session(writer(clinic)) as session, session.begin():
         if session.get(ClinicInfo, "created_at") is None:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             session.add(ClinicInfo(key="created_at", value=now))

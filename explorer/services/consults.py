@@ -20,6 +20,7 @@ from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult,
 from explorer.errors import UserFacingError
 from explorer.services.audit import AuditAction, audit_row
 from explorer.store.clinic_models import ConsultRow
+from explorer.store.engine import writer
 
 MAX_LABEL = 120
 
@@ -64,6 +65,7 @@ class ConsultService:
 
     def __init__(self, clinic: Engine, *, clinician: str = "") -> None:
         self._engine = clinic
+        self._writer = writer(clinic)
         self.clinician = clinician
         """Who is acting (for the audit log): the clinician named in this PC's settings."""
         self._edited: set[int] = set()
@@ -75,7 +77,7 @@ class ConsultService:
 
     def open(self, consult_id: int) -> Consult:
         """Read a consult to show it (audited as opened; starts a new editing session)."""
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.get(ConsultRow, consult_id)
             if row is None:
                 raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
@@ -91,7 +93,7 @@ class ConsultService:
         """Audit that a consult left the application (PDF export or print)."""
         printed = what.startswith("print")
         action = AuditAction.CONSULT_PRINTED if printed else AuditAction.CONSULT_EXPORTED
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             self._audit(session, action, consult_id, what)
 
     def start(
@@ -126,7 +128,7 @@ class ConsultService:
             follow_up_of=follow_up_of,
             version=1,
         )
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             session.add(row)
             session.flush()
             detail = f"follow-up of consult {follow_up_of}" if follow_up_of else ""
@@ -159,7 +161,7 @@ class ConsultService:
             "chosen_treatment": consult.chosen_treatment,
             "version": consult.version + 1,
         }
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             result = session.execute(
                 update(ConsultRow)
                 .where(ConsultRow.id == consult.id, ConsultRow.version == consult.version)
@@ -231,7 +233,7 @@ class ConsultService:
         self._set_deleted(consult_id, None, AuditAction.CONSULT_RESTORED)
 
     def _set_deleted(self, consult_id: int, when: dt.datetime | None, action: AuditAction) -> None:
-        with Session(self._engine) as session, session.begin():
+        with Session(self._writer) as session, session.begin():
             row = session.get(ConsultRow, consult_id)
             if row is None:
                 raise ConsultNotFound(f"Consult {consult_id} no longer exists.")

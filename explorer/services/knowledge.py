@@ -8,9 +8,8 @@ separate files with separate engines; nothing here writes to the clinic one (whi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +27,12 @@ from explorer.services.clinic_db import open_clinic_db
 from explorer.services.explorer_data import KnowledgeDatabaseProblem
 from explorer.store import migrate
 from explorer.store.engine import (
+    BUSY_TIMEOUT_MS,
     DatabaseProblem,
     check_sqlite_file,
     database_problem,
     sqlite_engine,
+    writer,
 )
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
@@ -43,6 +44,9 @@ if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loade
     from explorer.kb.schema import KnowledgeDocument
 
 log = logging.getLogger(__name__)
+
+START_WAIT_MS = 60_000
+"""How long a start waits for another process filling or migrating the same data folder."""
 
 
 @dataclass
@@ -154,27 +158,50 @@ def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
 def _refresh_from_shipped(stores: KnowledgeStores) -> None:
     content = knowledge_content_dir()
     fingerprint = content_fingerprint(content)
-    with stores.knowledge_session() as session:
-        meta = session.get(KbMeta, 1)
-        origin, current = (meta.content_origin, meta.content_fingerprint) if meta else (None, None)
-    if meta is None or (origin == SHIPPED_ORIGIN and current != fingerprint):
-        from explorer.kb.validate import load_document
 
-        log.info("loading shipped knowledge base from %s", content)
-        _replace(stores, load_document(content), origin=SHIPPED_ORIGIN, fingerprint=fingerprint)
+    def outdated(session: Session) -> bool:
+        meta = session.get(KbMeta, 1)
+        return meta is None or (
+            meta.content_origin == SHIPPED_ORIGIN and meta.content_fingerprint != fingerprint
+        )
+
+    with stores.knowledge_session() as session:
+        if not outdated(session):
+            return
+    from explorer.kb.validate import load_document
+
+    log.info("loading shipped knowledge base from %s", content)
+    # Several windows starting at once on a new data folder: one fills the knowledge base,
+    # the others wait for it (up to START_WAIT_MS) and then find it current.
+    _replace(
+        stores,
+        load_document(content),
+        origin=SHIPPED_ORIGIN,
+        fingerprint=fingerprint,
+        only_if=outdated,
+        wait_ms=START_WAIT_MS,
+    )
 
 
 def _replace(
-    stores: KnowledgeStores, doc: KnowledgeDocument, *, origin: str, fingerprint: str
+    stores: KnowledgeStores,
+    doc: KnowledgeDocument,
+    *,
+    origin: str,
+    fingerprint: str,
+    only_if: Callable[[Session], bool] | None = None,
+    wait_ms: int = BUSY_TIMEOUT_MS,
 ) -> None:
+    """Replace the knowledge base in one immediate transaction; with ``only_if``, only
+    when it still says so once the write lock is held."""
     from explorer.store.kb_io import replace_content
 
-    path = stores.data_dir / KNOWLEDGE_DB
     try:
-        with Session(stores.knowledge) as session, session.begin():
-            replace_content(session, doc, origin=origin, fingerprint=fingerprint)
+        with Session(writer(stores.knowledge, wait_ms=wait_ms)) as session, session.begin():
+            if only_if is None or only_if(session):
+                replace_content(session, doc, origin=origin, fingerprint=fingerprint)
     except OperationalError as exc:
-        raise database_problem(path, exc) from exc
+        raise database_problem(stores.data_dir / KNOWLEDGE_DB, exc) from exc
     except IntegrityError as exc:  # validation should catch this first; never a traceback
         log.exception("knowledge base content violated a database constraint")
         raise UserFacingError(
@@ -196,14 +223,13 @@ def build(stores: KnowledgeStores, content_dir: Path | None = None) -> Knowledge
 
 def import_file(stores: KnowledgeStores, path: Path) -> KnowledgeDocument:
     """Replace the knowledge base with a checked file; all or nothing."""
-    from explorer.kb.validate import load_document
+    from explorer.kb.files import read_content
+    from explorer.kb.validate import validate_raw
 
-    doc = load_document(path)  # raises ContentError before anything is touched
-    fingerprint = (
-        content_fingerprint(path)
-        if path.is_dir()
-        else hashlib.sha256(path.read_bytes()).hexdigest()
-    )
+    raw = read_content(path)  # raises ContentError before anything is touched
+    doc = validate_raw(raw)
+    # The fingerprint of the bytes that were checked, not of a second read of the file.
+    fingerprint = raw.fingerprint or content_fingerprint(path)
     _replace(stores, doc, origin=f"imported from {path.name}", fingerprint=fingerprint)
     return doc
 

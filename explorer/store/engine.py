@@ -4,6 +4,15 @@ Every connection gets ``foreign_keys=ON``, WAL journalling, ``synchronous=FULL``
 (a commit that returned has reached the disk) and a busy timeout, and runs real
 ``BEGIN`` transactions so DDL in a migration is atomic (the pysqlite recipe from
 SQLAlchemy's documentation).
+
+Transactions that write go through :func:`writer`: they start with ``BEGIN IMMEDIATE``,
+taking the write lock first (waiting up to the busy timeout for another window or
+process). A deferred transaction that reads and then writes fails at once with
+"database is locked" when another process committed in between; an immediate one waits.
+
+Any SQLite operational failure (database or disk full, locked past the busy timeout,
+read-only, I/O error) surfaces as :class:`DatabaseProblem`, whose message says what
+happened and what to do, never as a driver traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file
+from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file, describe_failure
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -23,9 +32,16 @@ __all__ = [
     "check_sqlite_file",
     "database_problem",
     "sqlite_engine",
+    "writer",
 ]
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def writer(engine: Engine, *, wait_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """``engine`` whose transactions begin with ``BEGIN IMMEDIATE`` (for writing), waiting
+    up to ``wait_ms`` for another connection's write lock."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE", sqlite_wait_ms=wait_ms)
 
 
 def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
@@ -49,7 +65,18 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        options = connection.get_execution_options()
+        wait = int(options.get("sqlite_wait_ms", BUSY_TIMEOUT_MS))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+        immediate = options.get("sqlite_begin") == "IMMEDIATE"
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> Exception | None:
+        original = context.original_exception
+        if isinstance(original, sqlite3.OperationalError):
+            return DatabaseProblem(describe_failure(path, str(original)))
+        return None
 
     return engine
 

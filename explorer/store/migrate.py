@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
 from explorer.store.heads import HEADS, Kind
@@ -27,11 +27,19 @@ class SchemaTooNew(Exception):
     """The database was written by a newer version of the application."""
 
 
+MIGRATION_WAIT_MS = 60_000
+"""How long a start waits for another process's migration (first start builds ~1 s)."""
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _config(kind: Kind) -> Config:
@@ -65,6 +73,9 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
         )
     config = _config(kind)
     with engine.connect() as connection:
+        # BEGIN IMMEDIATE: one process migrates, the others wait for its commit (first
+        # start of several windows at once) and then find the database at head.
+        connection.execution_options(sqlite_begin="IMMEDIATE", sqlite_wait_ms=MIGRATION_WAIT_MS)
         # SQLite's batch mode rebuilds tables (copy, drop, rename), which foreign keys
         # would block; switch them off for the migration (only possible outside a
         # transaction) and check every reference before the commit instead.
@@ -74,6 +85,8 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
             dbapi.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             with connection.begin():
+                if target == "head" and _revision(connection) == HEADS[kind]:
+                    return False  # another process migrated it while this one waited
                 config.attributes["connection"] = connection
                 command.upgrade(config, target)
                 if sqlite:

@@ -58,6 +58,32 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseProblem(f"{path} failed its integrity check: {rows[0][0]}.", path=path)
 
 
+IN_USE = "the data is in use by another window"
+
+
+def describe_failure(path: Path, error: str) -> str:
+    """What a SQLite failure on ``path`` means for the user, and what to do about it."""
+    text = error.lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"Could not use {path}: {IN_USE} or program, which kept it busy. Close the other "
+            "window or wait a moment, then try again."
+        )
+    if "full" in text:
+        return (
+            f"Could not write to {path}: the disk (or the database) is full. What was saved "
+            "before is intact; free some disk space, then try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"Could not write to {path}: it is read-only; check the folder's permissions."
+    if "disk i/o" in text:
+        return (
+            f"Could not write to {path}: the disk reported an error. Check the disk, then "
+            "try again."
+        )
+    return f"{path} could not be used ({error})."
+
+
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 

@@ -48,7 +48,12 @@ class ConsultPanel(QWidget):
         self.setAccessibleName("Consult")
         self.service = None
         self.consult: Consult | None = None
+        """The open consult as last saved (its fields may differ from the screen)."""
         self._loading = False
+        self._saving = False  # a message box's focus change must not save again inside a save
+        self._failure = ""  # the last save failure shown, so a retry does not show it again
+        self._pending: tuple[Consult, Consult] | None = None
+        """(as last saved, as typed) of a consult whose save failed when the panel locked."""
         self._deleted: int | None = None
         self.locked = True  # until the window's clinician mode is unlocked
         self._timer = QTimer(self)
@@ -208,7 +213,8 @@ class ConsultPanel(QWidget):
     # --- consult --------------------------------------------------------------------------
     def start_from(self, condition: str | None, treatments: list[str], summary: str) -> None:
         """A new consult from the current comparison (saved at once)."""
-        self.save_now()
+        if not self.save_now():
+            return  # the unsaved text stays on screen
         consult = self.service.start(
             condition=condition, treatments=treatments, clinician=self.clinician.text()
         )
@@ -285,9 +291,19 @@ class ConsultPanel(QWidget):
         """Locking saves, then clears the editor and the history; unlocking refills the
         history (the consult that was open stays closed: open it again from the history)."""
         if locked:
-            self.save_now()
+            if not self.save_now() and self.consult is not None:
+                # Not saved (full disk…): hidden, not lost; back on screen at the unlock.
+                current = self.current()
+                assert current is not None
+                self._pending = (self.consult, current)
             self._show(None)
         self.locked = locked
+        if not locked and self._pending is not None:
+            saved, typed = self._pending
+            self._pending = None
+            self._show(typed)
+            self.consult = saved  # the screen differs from the last save: saved again below
+            self.save_now()
         self.search.clear()
         self._deleted = None
         self.undo_button.setEnabled(False)
@@ -297,21 +313,44 @@ class ConsultPanel(QWidget):
         return self.notes.toPlainText()
 
     def save_now(self) -> bool:
-        """Save at once if anything changed (also called on focus changes and on close)."""
+        """Save at once if anything changed (also called on focus changes and on close).
+
+        When the save fails (disk full, data in use, a newer version elsewhere) the typed
+        text stays on screen, the status says so, a message says what happened once per
+        kind of failure, and the next change or focus change tries again. Returns whether
+        everything on screen is saved.
+        """
         self._timer.stop()
+        if self._saving:
+            return False
         current = self.current()
         if current is None or self.service is None or current == self.consult:
             return True
+        self._saving = True
         try:
             self.consult = self.service.save(current)
         except UserFacingError as exc:
-            self.status.setText("Not saved")
-            QMessageBox.warning(self, "Consult not saved", str(exc))
+            self.status.setText("Not saved: your text is kept; saved again at your next change")
+            if str(exc) != self._failure:
+                self._failure = str(exc)
+                QMessageBox.warning(
+                    self,
+                    "Consult not saved",
+                    f"{exc}\n\nYour text stays on screen and is saved again at your next change.",
+                )
             return False
+        finally:
+            self._saving = False
+        self._failure = ""
         self.status.setText(f"Saved {dt.datetime.now():%H:%M:%S}")
         self.sig_consult_changed.emit(self.consult)
         self.refresh_history()
         return True
+
+    def has_unsaved(self) -> bool:
+        """Whether text on screen (or hidden by a lock) could not be saved."""
+        current = self.current()
+        return self._pending is not None or (current is not None and current != self.consult)
 
     # --- history --------------------------------------------------------------------------
     def refresh_history(self, *_args) -> None:

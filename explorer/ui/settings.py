@@ -1,14 +1,57 @@
 """Typed access to the window's memory (QSettings): geometry, splitter, condition, comparison.
 
 Only UI memory lives here; anything clinically meaningful lives in the database.
+
+The settings file is read like any other file from outside: every accessor returns a value
+of its type within its bounds, and the default for anything else (a list where a word was
+expected, a QSize where a list was, "maybe" for a yes/no, NaN minutes, a 10-MB name); a
+settings file over :data:`MAX_SETTINGS_BYTES` is moved aside unread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from explorer.domain.comparison import MAX_COLUMNS
+
+log = logging.getLogger(__name__)
+
+MAX_SETTINGS_BYTES = 1024 * 1024
+"""A settings file larger than this (ours is ~2 KB) is renamed ``*.too-large`` unread."""
+MAX_STATE_BYTES = 64 * 1024
+MAX_NAME = 200
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _set_aside_if_huge(settings: QSettings) -> bool:
+    """Rename an oversized settings file (before anything reads it); True if it was."""
+    name = settings.fileName()
+    if settings.format() == QSettings.Format.NativeFormat and os.name == "nt":
+        return False  # the registry: no file
+    path = Path(name)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if size <= MAX_SETTINGS_BYTES:
+        return False
+    aside = path.with_name(path.name + ".too-large")
+    try:
+        os.replace(path, aside)
+    except OSError:
+        log.warning("settings file %s is %d bytes; it could not be moved aside", path, size)
+        return False
+    log.warning(
+        "settings file %s was %d bytes; moved to %s, starting with defaults", path, size, aside
+    )
+    return True
 
 
 def _make_private(path: str) -> None:
@@ -24,7 +67,11 @@ class UiSettings:
     """Wraps one QSettings; tests pass their own INI-format instance."""
 
     def __init__(self, settings: QSettings | None = None) -> None:
-        self._s = settings if settings is not None else QSettings()
+        if settings is None:
+            settings = QSettings()
+            if _set_aside_if_huge(settings):
+                settings = QSettings()
+        self._s = settings
         _make_private(self._s.fileName())
 
     @property
@@ -33,7 +80,17 @@ class UiSettings:
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._s.value(key)
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+        if not isinstance(value, QByteArray) or value.isEmpty():
+            return None
+        return value if value.size() <= MAX_STATE_BYTES else None
+
+    def _text(self, key: str, limit: int = MAX_NAME) -> str:
+        """A stored text: a string of at most ``limit`` characters without control
+        characters, else empty."""
+        value = self._s.value(key, "")
+        if not isinstance(value, str) or len(value) > limit or _CONTROL.search(value):
+            return ""
+        return value
 
     @property
     def geometry(self) -> QByteArray | None:
@@ -61,8 +118,8 @@ class UiSettings:
 
     @property
     def condition(self) -> str | None:
-        value = self._s.value("explorer/condition", "")
-        return str(value) or None
+        value = self._text("explorer/condition", 80)
+        return value if _SLUG.match(value) else None
 
     @condition.setter
     def condition(self, slug: str | None) -> None:
@@ -70,9 +127,19 @@ class UiSettings:
 
     @property
     def comparison(self) -> list[str]:
+        """At most :data:`MAX_COLUMNS` slug-shaped words, without repeats."""
         value = self._s.value("explorer/comparison", "")
-        text = value if isinstance(value, str) else ",".join(value or [])
-        return [slug for slug in text.split(",") if slug]
+        if isinstance(value, str):
+            parts = value[:10_000].split(",")
+        elif isinstance(value, list):  # "a, b" in a hand-edited INI file reads as a list
+            parts = [part for part in value[:100] if isinstance(part, str)]
+        else:
+            return []
+        slugs: list[str] = []
+        for part in (p.strip() for p in parts):
+            if _SLUG.match(part) and len(part) <= 80 and part not in slugs:
+                slugs.append(part)
+        return slugs[:MAX_COLUMNS]
 
     @comparison.setter
     def comparison(self, slugs: list[str]) -> None:
@@ -80,7 +147,8 @@ class UiSettings:
 
     @property
     def plain(self) -> bool:
-        return bool(self._s.value("explorer/plain", False, type=bool))
+        value = self._s.value("explorer/plain", False)
+        return value is True or (isinstance(value, str) and value.lower() == "true")
 
     @plain.setter
     def plain(self, value: bool) -> None:
@@ -89,7 +157,7 @@ class UiSettings:
     @property
     def clinician(self) -> str:
         """The clinician's name for new consults on this PC."""
-        return str(self._s.value("consult/clinician", ""))
+        return self._text("consult/clinician")
 
     @clinician.setter
     def clinician(self, name: str) -> None:
@@ -98,7 +166,7 @@ class UiSettings:
     @property
     def clinic_name(self) -> str:
         """Printed in the header of every exported comparison."""
-        return str(self._s.value("consult/clinic_name", ""))
+        return self._text("consult/clinic_name")
 
     @clinic_name.setter
     def clinic_name(self, name: str) -> None:
@@ -106,9 +174,12 @@ class UiSettings:
 
     def _minutes(self, key: str, default: float) -> float:
         """A stored number of minutes; anything unreadable or out of range gives the default."""
+        raw = self._s.value(key, default)
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            return default
         try:
-            value = float(self._s.value(key, default))
-        except (TypeError, ValueError):
+            value = float(raw)
+        except (TypeError, ValueError, OverflowError):
             return default
         return value if 0.5 <= value <= 240 else default
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 
 from explorer.cli import main
 from explorer.services import knowledge
+from tests.conftest import CONTENT
 
 
 def _export(data_dir: Path, out: Path) -> str:
@@ -135,6 +138,46 @@ CASES: list[tuple[str, Any, list[str]]] = [
         ["treatments[0]", "findings[0].sources"],
     ),
     (
+        "number given as text",
+        lambda d: _set(d, ["treatments", 0, "findings", 0, "timepoint_weeks"], "4"),
+        ["treatments[0]", "findings[0].timepoint_weeks", "valid number"],
+    ),
+    (
+        "flag given as a number",
+        lambda d: _set(d, ["sources", 0, "peer_reviewed"], 1),
+        ["sources[0]", "peer_reviewed", "valid boolean"],
+    ),
+    (
+        "year with a fraction",
+        lambda d: _set(d, ["sources", 0, "year"], 2001.0),
+        ["sources[0]", "year", "valid integer"],
+    ),
+    (
+        "a 10-MB name",
+        lambda d: _set(d, ["treatments", 0, "name"], "a" * 10_000_000),
+        ["treatments[0]", "name", "at most 400 characters"],
+    ),
+    (
+        "a million synonyms",
+        lambda d: _set(d, ["treatments", 0, "synonyms"], ["x"] * 1_000_000),
+        ["treatments[0]", "synonyms", "at most 40 items"],
+    ),
+    (
+        "NUL inside a name",
+        lambda d: _set(d, ["treatments", 0, "name"], "TENS\u0000"),
+        ["treatments[0].name", "control character U+0000"],
+    ),
+    (
+        "terminal escape inside a text",
+        lambda d: _set(d, ["treatments", 1, "mechanism"], "\u001b[31mred"),
+        ["treatments[1].mechanism", "control character U+001B"],
+    ),
+    (
+        "right-to-left override inside a name",
+        lambda d: _set(d, ["conditions", 0, "name"], "abc\u202edef"),
+        ["conditions[0].name", "U+202E"],
+    ),
+    (
         "estimate outside its interval",
         lambda d: _set(
             d,
@@ -191,7 +234,22 @@ RAW_CASES: list[tuple[str, bytes, str]] = [
     ("not an object", b"[1, 2, 3]", "expected a JSON object"),
     ("duplicate keys", b'{"meta": {}, "meta": {}}', "duplicate key 'meta'"),
     ("deeply nested", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("deeply nested objects", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply"),
+    ("nested just past the limit", b'{"meta":' + b"[" * 40 + b"]" * 40 + b"}", "nested too deeply"),
     ("not JSON at all", b"slug = 'tens'\n", "not valid JSON"),
+    ("UTF-16 with a byte-order mark", '{"meta": {}}'.encode("utf-16"), "UTF-16"),
+    ("UTF-16 without a mark", '{"meta": {}}'.encode("utf-16-le"), "UTF-16"),
+    ("NaN", b'{"meta": {"x": NaN}}', "NaN is not a number"),
+    ("Infinity", b'{"meta": [-Infinity]}', "-Infinity is not a number"),
+    ("a 5,000-digit number", b'{"meta": ' + b"9" * 5000 + b"}", "more than 4,300 digits"),
+    ("a raw control character", b'{"meta": "a\x07b"}', "not valid JSON"),
+    ("an escaped control character", b'{"meta": "a\\u0000b"}', "U+0000"),
+    ("a control character in a key", b'{"me\\u0001ta": 1}', "U+0001"),
+    (
+        "a million list items",
+        b'{"treatments": [' + b",".join([b"{}"] * 1_000_000) + b"]}",
+        "at most 100000 items",
+    ),
 ]
 
 
@@ -209,6 +267,146 @@ def test_malformed_file_is_refused_with_a_clear_message(
     assert fragment in err and str(path) in err
     assert "Traceback" not in err
     assert _digest(data_dir) == before
+
+
+def test_a_utf8_byte_order_mark_is_accepted(data_dir: Path, tmp_path: Path) -> None:
+    text = _export(data_dir, tmp_path / "kb.json")
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert main(["kb", "import", str(path)]) == 0
+    assert _export(data_dir, tmp_path / "again.json") == text
+
+
+def test_many_wrong_entries_list_the_first_and_count_the_rest(
+    data_dir: Path, tmp_path: Path, exported: dict[str, Any], capsys
+) -> None:
+    """5,000 wrong treatments (~15 problems each): the first 200 are printed, all counted."""
+    before = _digest(data_dir)
+    exported["treatments"] = [{"slug": "x"}] * 5_000
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    assert main(["kb", "import", str(path)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 201
+    assert "the first 200 listed; nothing was changed" in lines[-1]
+    assert int(lines[-1].split("refused: ")[1].split(" ")[0]) > 50_000
+    assert _digest(data_dir) == before
+
+
+def test_a_file_over_50_mb_is_refused_unread(data_dir: Path, tmp_path: Path, capsys) -> None:
+    before = _digest(data_dir)
+    path = tmp_path / "huge.json"
+    with path.open("wb") as out:  # sparse: 51 MB on paper, nothing on the disk
+        out.truncate(51 * 1024 * 1024)
+    assert main(["kb", "import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "53,477,376 bytes; the limit is 52,428,800 bytes" in err
+    assert _digest(data_dir) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_is_refused_without_reading_it(
+    data_dir: Path, tmp_path: Path, capsys, kind: str
+) -> None:
+    """``kb import /dev/zero`` would read forever, a FIFO would wait for a writer."""
+    if kind == "fifo":
+        path = tmp_path / "pipe.json"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+        if not path.exists():
+            pytest.skip("no /dev/zero here")
+    assert main(["kb", "import", str(path)]) == 1
+    assert "not a regular file" in capsys.readouterr().err
+
+
+def _content_copy(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    return content
+
+
+def _replace_first(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+TOML_CASES: list[tuple[str, str, Any, str]] = [
+    # (description, file in the content folder, change, fragment of the message)
+    ("deeply nested array", "faq.toml", "a = " + "[" * 100_000 + "]" * 100_000, "too deeply"),
+    ("deeply nested table header", "faq.toml", "[" + ".".join("a" * 100_000) + "]", "too deeply"),
+    ("deeply nested inline tables", "faq.toml", "a = " + "{b=" * 40 + "1" + "}" * 40, "too deeply"),
+    (
+        "duplicate key",
+        "meta.toml",
+        "[meta]\nkb_version = '1'\nkb_version = '2'\n",
+        "not valid TOML",
+    ),
+    ("UTF-16", "faq.toml", "questions = []\n".encode("utf-16"), "UTF-16"),
+    ("Latin-1", "faq.toml", "# Café\n".encode("latin-1"), "not UTF-8"),
+    ("binary", "glossary.toml", bytes(range(256)), "binary data"),
+    ("truncated", "meta.toml", "[meta]\nkb_version = '2026.1", "not valid TOML"),
+    ("control character", "faq.toml", '[[questions]]\nquestion = "a\\u001b"\n', "U+001B"),
+    (
+        "nan",
+        "treatments/06-tens.toml",
+        lambda p: _replace_first(p, "value = ", "value = nan #"),
+        "finite number",
+    ),
+    (
+        "inf",
+        "treatments/06-tens.toml",
+        lambda p: _replace_first(p, "value = ", "value = -inf #"),
+        "finite number",
+    ),
+    ("over 1 MB", "faq.toml", b"#" * (1024 * 1024 + 1), "the limit is 1,048,576 bytes"),
+]
+
+
+@pytest.mark.parametrize(
+    ("description", "name", "change", "fragment"), TOML_CASES, ids=[c[0] for c in TOML_CASES]
+)
+def test_a_bad_content_folder_is_refused_and_nothing_changes(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys,
+    description: str,
+    name: str,
+    change: Any,
+    fragment: str,
+) -> None:
+    before = _digest(data_dir)
+    content = _content_copy(tmp_path)
+    target = content / name
+    if callable(change):
+        change(target)
+    elif isinstance(change, bytes):
+        target.write_bytes(change)
+    else:
+        target.write_text(change, encoding="utf-8")
+    for command in (["kb", "validate"], ["kb", "import"], ["kb", "build", "--from"]):
+        assert main([*command, str(content)]) == 1, command
+        err = capsys.readouterr().err
+        assert fragment in err and str(target) in err, (description, command, err)
+        assert "Traceback" not in err
+    assert _digest(data_dir) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_content_file_that_is_a_pipe_or_a_device_is_refused(
+    data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """Not skipped as "not a file": a faq.toml that cannot be read must not mean "no FAQ"."""
+    content = _content_copy(tmp_path)
+    (content / "faq.toml").unlink()
+    os.mkfifo(content / "faq.toml")
+    (content / "glossary.toml").unlink()
+    (content / "glossary.toml").symlink_to("/dev/zero")
+    assert main(["kb", "validate", str(content)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("not a regular file") == 2
 
 
 def test_missing_file_is_refused(data_dir: Path, tmp_path: Path, capsys) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
+from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ class ChartWidget(QWidget):
         """Write a PNG atomically (no half-written file, an existing one kept on failure)."""
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.render_image(width).save(buffer, "PNG")
+        if not self.render_image(width).save(buffer, "PNG"):
+            raise UserFacingError(f"Could not draw the chart for {path}; nothing was written.")
         atomic_write_bytes(path, bytes(buffer.data().data()))
         return path
 

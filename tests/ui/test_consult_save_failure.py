@@ -1,0 +1,147 @@
+"""A consult save that fails (the disk or the database is full; another window saved first):
+the typed text stays on screen, one message says what happened and what to do, and the next
+change saves again. Also two windows on one consult: the stale one is refused, not lost."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import event
+
+from explorer.services.consults import ConsultService
+from explorer.services.knowledge import open_stores
+from explorer.ui.consult_panel import ConsultPanel
+
+BIG = "Prefers to avoid needles. " * 4000  # ~100 KB: needs new database pages
+
+
+class Disk:
+    """The clinic database with a switchable size limit (PRAGMA max_page_count)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.full = False
+        event.listen(engine, "connect", self._on_connect)
+
+    def _on_connect(self, dbapi, _record) -> None:
+        if self.full:
+            pages = dbapi.execute("PRAGMA page_count").fetchone()[0]
+            dbapi.execute(f"PRAGMA max_page_count={pages}")
+
+    def fill(self) -> None:
+        self.full = True
+        self.engine.dispose()  # new connections: the limit applies
+
+    def free(self) -> None:
+        self.full = False
+        self.engine.dispose()
+
+
+@pytest.fixture
+def setup(qtbot, data_dir, monkeypatch):
+    stores = open_stores(data_dir)
+    disk = Disk(stores.clinic)
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _p, title, text: warned.append((title, text))
+    )
+    panel = ConsultPanel()
+    qtbot.addWidget(panel)
+    panel.set_service(ConsultService(stores.clinic, clinician="Dr Test"))
+    panel.set_locked(False)
+    panel._timer.setInterval(20)  # the 2-s autosave, faster for the test
+    panel.show()
+    panel.start_from("sciatica", ["tens"], "Sciatica: TENS")
+    yield panel, disk, warned, panel.service
+    panel.close()
+    stores.close()
+
+
+def _saved_notes(service, panel) -> str:
+    return service.get(panel.consult.id).notes_html
+
+
+def test_a_failed_save_keeps_the_text_and_retries_on_the_next_change(qtbot, setup) -> None:
+    panel, disk, warned, service = setup
+    panel.notes.setPlainText("First words.")
+    assert panel.save_now()
+    before = _saved_notes(service, panel)
+    version = panel.consult.version
+
+    disk.fill()
+    panel.notes.setPlainText("First words. " + BIG)  # a change: the autosave fires
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Not saved"), timeout=5000)
+    assert len(warned) == 1
+    title, text = warned[0]
+    assert title == "Consult not saved"
+    assert "full" in text and "free some disk space" in text
+    assert "Your text stays on screen" in text and "Traceback" not in text
+    assert BIG[:200] in panel.notes.toPlainText()  # still on screen
+    assert _saved_notes(service, panel) == before and panel.consult.version == version
+
+    qtbot.keyClicks(panel.notes, " more")  # the next change tries again, fails again…
+    qtbot.waitUntil(lambda: not panel._timer.isActive(), timeout=5000)
+    assert panel.status.text().startswith("Not saved")
+    assert len(warned) == 1  # …without a second message box for the same failure
+    assert panel.has_unsaved()
+
+    disk.free()
+    qtbot.keyClicks(panel.notes, " end.")  # and once there is room, the save lands
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Saved"), timeout=5000)
+    saved = _saved_notes(service, panel)
+    assert "First words." in saved and "Prefers to avoid needles." in saved
+    assert "more end." in saved
+    assert panel.consult.version == version + 1 and not panel.has_unsaved()
+
+
+def test_locking_with_an_unsaved_consult_hides_it_and_brings_it_back(qtbot, setup) -> None:
+    panel, disk, warned, service = setup
+    disk.fill()
+    panel.notes.setPlainText(BIG)
+    panel.set_locked(True)  # the idle lock, with a full disk
+    assert panel.notes.toPlainText() == "" and panel.consult is None  # nothing on screen
+    assert warned and "full" in warned[0][1]
+    disk.free()
+    panel.set_locked(False)
+    assert BIG[:200] in panel.notes.toPlainText()  # back, and saved
+    assert BIG[:200] in _saved_notes(service, panel)
+    assert not panel.has_unsaved()
+
+
+def test_a_new_consult_does_not_discard_unsaved_text(qtbot, setup) -> None:
+    panel, disk, _warned, _service = setup
+    disk.fill()
+    panel.notes.setPlainText(BIG)
+    first = panel.consult.id
+    panel.start_from("sciatica", ["tens"], "Sciatica: TENS")
+    assert panel.consult.id == first and BIG[:200] in panel.notes.toPlainText()
+
+
+def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
+    qtbot, setup, data_dir
+) -> None:
+    """Window A and window B (each with its own database connection) open the same consult;
+    A saves, then B saves from its older copy: B is told, nothing of A's is overwritten,
+    and B's text stays on B's screen."""
+    panel_a, _disk, warned, service = setup
+    stores_b = open_stores(data_dir)
+    panel_b = ConsultPanel()
+    qtbot.addWidget(panel_b)
+    try:
+        panel_b.set_service(ConsultService(stores_b.clinic, clinician="Dr B"))
+        panel_b.set_locked(False)
+        panel_b._show(panel_b.service.open(panel_a.consult.id))
+        panel_a.notes.setPlainText("Written in room A.")
+        assert panel_a.save_now()
+        panel_b.notes.setPlainText("Written in room B from an older copy.")
+        assert not panel_b.save_now()
+        assert "changed elsewhere" in warned[-1][1] and "nothing was overwritten" in warned[-1][1]
+        assert "Written in room A." in service.get(panel_a.consult.id).notes_html
+        assert "room B" in panel_b.notes.toPlainText()
+        consult = service.get(panel_a.consult.id)
+        assert service.save(replace(consult, plan="A's plan")).version == consult.version + 1
+    finally:
+        panel_b.close()
+        stores_b.close()
