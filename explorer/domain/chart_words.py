@@ -283,7 +283,7 @@ def timing_sources(treatment: Treatment) -> list[SourceRef]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def timeline_caption(rows: Iterable[TimelineRow]) -> str:
+def timeline_caption(rows: Iterable[TimelineRow], *, plain: bool = False) -> str:
     """What the weeks are (and are not), and the sources of the timed findings."""
     rows = list(rows)
     if not rows:
@@ -293,6 +293,13 @@ def timeline_caption(rows: Iterable[TimelineRow]) -> str:
         for source in timing_sources(row.treatment):
             cited.setdefault(source.id, short_citation(source))
     sources = "; ".join(f"[{n}] {text}" for n, text in enumerate(cited.values(), start=1))
+    if plain:
+        return (
+            "The weeks are when studies measured the effect. They are not a promise for you. "
+            "Dark: help was measured. Light: help may last until then. Where the studies give "
+            "no time, the row says so; nothing is guessed."
+            + (f" Where this comes from: {sources}." if sources else "")
+        )
     return (
         "Weeks are the times at which trials measured effects (each treatment's timeframe "
         "note, in its details), not a forecast for one person. Solid: benefit measured; "

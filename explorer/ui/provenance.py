@@ -184,7 +184,7 @@ def cell_provenance_html(
     ids = cell.pieces[piece].sources if piece is not None else cell.sources
     by_id = {s.id: s for s in treatment.sources}
     label = model.headerData(row, Qt.Orientation.Vertical).lstrip("◆ ")
-    context = f"{treatment.name} — {label}"
+    context = f"{model.name_of(treatment)} — {label}"
     if piece is not None and cell.pieces[piece].kind == "certainty":
         context += f": {cell.pieces[piece].text}"
     if cell.note:

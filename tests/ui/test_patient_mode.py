@@ -297,9 +297,13 @@ def test_patient_timeline_on_screen_is_in_plain_words(qtbot, data_dir, settings_
         texts = " ".join(
             item.toPlainText() for item in timeline.plot.items if hasattr(item, "toPlainText")
         )
-        shown = f"{timeline.title.text()} {texts}"
+        rows = " ".join(text for _y, text in timeline.plot.getAxis("left")._tickLevels[0])
+        shown = f"{timeline.title.text()} {texts} {rows} {timeline.caption.text()}"
         assert "No one knows yet" in shown and "Time to check how it is going" in shown
         assert "not established" not in shown.lower() and "benefit lasts" not in shown
+        fibrin = window.service.treatment("intra-annular-fibrin")
+        assert fibrin.plain_name in rows and "Intra-annular" not in rows  # plain names
+        assert "not a promise for you" in timeline.caption.text()
         _leave(qtbot, patient)
     finally:
         close_window(window)

@@ -118,7 +118,7 @@ class TimelineChart(ChartWidget):
         faint.setAlpha(60)
         for y, row in enumerate(self._rows):
             colour = PALETTE[y % len(PALETTE)]
-            ticks.append((y, short_name(row.treatment)))
+            ticks.append((y, short_name(row.treatment, plain=self._plain)))
             if y:  # a faint rule between rows, so each bar's row is clear
                 self.plot.addItem(pg.InfiniteLine(y - 0.5, angle=0, pen=pg.mkPen(faint)))
             self._spans[row.treatment.slug] = {}
@@ -258,16 +258,21 @@ class TimelineChart(ChartWidget):
             what = tf.course if onset else tf.duration_of_effect
         sources = "\n".join(f"• {s.citation[:90]}" for s in timing_sources(row.treatment))
         return (
-            f"{row.treatment.name}\n{words[0].upper()}{words[1:]}\n{what}\n"
+            f"{short_name(row.treatment, plain=self._plain)}\n{words[0].upper()}{words[1:]}\n"
+            f"{what}\n"
             f"{'' if self._plain else tf.note or ''}\n{sources}\nClick for the full sources."
         ).replace("\n\n", "\n")
 
     def _caption(self) -> str:
-        return timeline_caption(self._rows)
+        return timeline_caption(self._rows, plain=self._plain)
 
     # --- events -------------------------------------------------------------------------------
     def _emit_provenance(self, row: TimelineRow) -> None:
-        context = f"{row.treatment.name}: when benefit starts and how long it lasts"
+        context = (
+            f"{short_name(row.treatment, plain=True)}: when it may start to help"
+            if self._plain
+            else f"{row.treatment.name}: when benefit starts and how long it lasts"
+        )
         self.sig_provenance.emit(context, timing_sources(row.treatment))
 
     def changeEvent(self, event: QEvent) -> None:
