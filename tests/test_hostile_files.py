@@ -15,6 +15,7 @@ import json
 import math
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,59 @@ def test_damaged_notes_files_are_refused_in_one_line_or_read_clean(
         raise AssertionError(f"unexpected kind of refusal: {exc!r}") from exc
     else:
         assert not any(c in text for c in CONTROL if c not in "\x0c")
+
+
+@st.composite
+def damaged_backup(draw, base: bytes) -> bytes:
+    """A real backup, damaged: truncated, bytes overwritten, its header zeroed, or noise."""
+    how = draw(st.sampled_from(["truncate", "overwrite", "header", "noise"]))
+    if how == "truncate":
+        return base[: draw(st.integers(0, len(base) - 1))]
+    if how == "header":
+        return b"\x00" * 100 + base[100:]
+    if how == "noise":
+        return draw(st.binary(min_size=0, max_size=8192))
+    start = draw(st.integers(100, len(base) - 64))
+    junk = draw(st.binary(min_size=16, max_size=512))
+    return base[:start] + junk + base[start + len(junk) :]
+
+
+def test_damaged_backups_are_refused_by_restore_with_the_clinic_data_unchanged(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from explorer.services.backup import make_backup
+    from explorer.services.clinic_db import RestoreFailed, restore_clinic
+    from explorer.services.consults import ConsultService
+    from explorer.services.knowledge import open_stores
+
+    stores = open_stores(data_dir)
+    ConsultService(stores.clinic).start(condition="sciatica", treatments=["tens"])
+    stores.close()
+    base = make_backup(data_dir, "manual").path.read_bytes()
+    target = tmp_path / "from-a-usb-stick.sqlite"
+    examples = iter(range(10_000))
+
+    @_settings(25)
+    @given(damaged_backup(base))
+    def check(data: bytes) -> None:
+        folder = tmp_path / f"example-{next(examples)}"  # each example on a fresh copy
+        shutil.copytree(data_dir, folder)
+        clinic = folder / "clinic.sqlite"
+        before = hashlib.sha256(clinic.read_bytes()).hexdigest()
+        target.write_bytes(data)
+        try:
+            restore_clinic(folder, target, clinician="test")
+        except RestoreFailed as exc:
+            assert "\n" not in str(exc).strip() and "Nothing was changed" in str(exc)
+            assert hashlib.sha256(clinic.read_bytes()).hexdigest() == before
+            assert not list(folder.glob("clinic.sqlite.*-*"))  # nothing set aside
+        else:  # damage that left a sound clinic database (e.g. in free pages): taken whole
+            con = sqlite3.connect(clinic)
+            try:
+                assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            finally:
+                con.close()
+
+    check()

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +188,27 @@ def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]
                 removed.append(backup.path)
             except OSError as exc:  # a file we cannot remove is kept; never fatal
                 log.warning("could not remove old backup %s: %s", backup.path, exc)
+        _remove_stale_partials(folder)
         return removed
+
+
+STALE_PARTIAL_SECONDS = 15 * 60
+"""A ``.partial`` copy older than this was left by a backup that was killed (a running
+backup takes seconds), and is removed; it never counted as a backup."""
+
+
+def _remove_stale_partials(folder: Path, *, now: float | None = None) -> None:
+    now = time.time() if now is None else now
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(".") and ".partial" in e.name]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if now - entry.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def daily_backup_due(data_dir: Path, *, clock: Clock = dt.datetime.now) -> bool:

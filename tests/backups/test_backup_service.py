@@ -221,3 +221,25 @@ def test_a_real_file_size_limit_during_backup_fails_cleanly(data_dir: Path) -> N
     assert "No backup was made" in result.stdout and "may be full" in result.stdout
     assert _snapshot(data_dir / "backups") == before
     assert _consult_labels(data_dir / "clinic.sqlite") == []
+
+
+def test_a_partial_copy_left_by_a_killed_backup_is_cleared_later(tmp_path) -> None:
+    import os
+    import time
+
+    from explorer.services.backup import STALE_PARTIAL_SECONDS, backup_dir, make_backup
+    from explorer.services.knowledge import open_stores
+
+    data = tmp_path / "data"
+    open_stores(data).close()
+    folder = backup_dir(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / ".clinic-2026-01-01T090000-manual.sqlite.partial"
+    fresh = folder / ".clinic-2026-11-26T090000-manual.sqlite.partial"
+    for path in (stale, fresh):
+        path.write_bytes(b"half a copy")
+    old = time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    make_backup(data, "manual")
+    assert not stale.exists()  # left by a killed backup long ago
+    assert fresh.exists()  # may belong to a backup running in another window right now

@@ -115,26 +115,31 @@ def _check_database(path: Path) -> None:
 @pytest.mark.slow
 def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, consults) -> None:
     """50 SIGKILLs at random moments of a saving process (opening the data folder, in the
-    middle of a save, between saves): after each, the database is sound and every save the
-    process acknowledged (save() returned) is there. The workers come from a zygote
-    (tests/services/workers.py), where other workloads can join the loop."""
+    middle of a save, between saves), and in every other round of a process making backups
+    at the same time, killed too: after each, the database is sound, every save the process
+    acknowledged (save() returned) is there, and every backup in the folder is a complete,
+    sound copy. The workers come from a zygote (tests/services/workers.py)."""
+    from explorer.services.backup import backup_dir, list_backups
     from tests.services.workers import Zygote
 
     consult = consults.start(condition="sciatica", treatments=["tens"])
-    acknowledged = written = 0
+    acknowledged = written = backups_acked = 0
     rng = random.Random(7)
     zygote = Zygote()
     started = time.monotonic()
     try:
-        for _round in range(KILLS):
+        for round_ in range(KILLS):
             pid = zygote.start(
                 "save-consult", data_dir, consult=consult.id, start=written, prefix="word"
             )
+            backing_up = zygote.start("backup", data_dir) if round_ % 2 else None
             if rng.random() < 0.8:  # most kills land among the saves, some during the start
                 zygote.first_ack(pid)
             time.sleep(rng.uniform(0.0, 0.05))
-            os.kill(pid, signal.SIGKILL)
-            assert os.WIFSIGNALED(zygote.wait(pid)), zygote.errors
+            victims = [pid] if backing_up is None else rng.sample([pid, backing_up], 2)
+            for victim in victims:
+                os.kill(victim, signal.SIGKILL)
+                assert os.WIFSIGNALED(zygote.wait(victim)), zygote.errors
             acked = [int(word.removeprefix("word")) for word in zygote.acks.get(pid, [])]
             acknowledged = max([acknowledged, *acked])
             notes = consults.get(consult.id).notes_html.split()
@@ -143,8 +148,18 @@ def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, con
             assert notes == [f"word{n}" for n in range(1, len(notes) + 1)]
             written = len(notes)
             _check_database(Path(data_dir) / "clinic.sqlite")
+            if backing_up is not None:
+                backups_acked += len(zygote.acks.get(backing_up, []))
+            listed = list_backups(backup_dir(Path(data_dir)))
+            assert backups_acked == 0 or listed  # an acknowledged backup is never lost
+            for backup in listed:  # a killed backup never leaves a half copy that counts
+                _check_database(backup.path)
     finally:
         zygote.close()
     assert not zygote.errors
     assert acknowledged > KILLS  # the kills did land among the saves
-    print(f"{KILLS} kills, {acknowledged} saves, {time.monotonic() - started:.1f} s")
+    assert backups_acked > 0  # and some backups were made between kills
+    print(
+        f"{KILLS} kills of savers, {KILLS // 2} of backups, {acknowledged} saves, "
+        f"{backups_acked} backups, {time.monotonic() - started:.1f} s"
+    )

@@ -80,7 +80,21 @@ def open_consult(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     stores.close()
 
 
+def make_backups(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
+    """Back up the clinic database (verified copy, then rotation), ``args["count"]`` times
+    (forever when absent); acknowledges each backup's file name once it is in place."""
+    from explorer.services.backup import make_backup
+
+    count = args.get("count")
+    done = 0
+    while count is None or done < int(count):
+        backup = make_backup(data_dir, "manual")
+        done += 1
+        ack(backup.path.name)
+
+
 WORKLOADS: dict[str, Callable[[Path, dict[str, Any], Ack], None]] = {
+    "backup": make_backups,
     "save-consult": save_consult,
     "start-consults": start_consults,
     "open-consult": open_consult,
