@@ -46,7 +46,7 @@ from explorer.store.engine import (
     sqlite_engine,
     writer,
 )
-from explorer.store.sqlite_files import make_private
+from explorer.store.sqlite_files import lenient, make_private
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ class Restored:
 
 def _check_is_clinic_database(source: Path) -> None:
     try:
-        con = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=2)
+        con = lenient(sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=2))
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
             revision = (
@@ -215,7 +215,7 @@ def _check_is_clinic_database(source: Path) -> None:
             )
         finally:
             con.close()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise RestoreFailed(f"{source} cannot be read ({exc}). Nothing was changed.") from exc
     if "clinic_info" not in tables or revision is None:
         raise RestoreFailed(

@@ -16,7 +16,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from explorer.store.sqlite_files import PRIVATE_FILE_MODE, SIDE_FILES
+from explorer.store.sqlite_files import PRIVATE_FILE_MODE, SIDE_FILES, lenient
 
 
 class CopyFailed(Exception):
@@ -89,7 +89,7 @@ def copy_database(source: Path, target: Path) -> None:
         _fsync(temp)
         os.replace(temp, target)
         _fsync_folder(target.parent)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, UnicodeDecodeError) as exc:
         _remove(temp)
         raise _failure(exc, f"could not write {target.name}") from exc
     except CopyFailed:
@@ -98,9 +98,9 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 def _copy_pages(source: Path, temp: Path) -> None:
-    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5)
+    src = lenient(sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5))
     try:
-        dst = sqlite3.connect(temp)
+        dst = lenient(sqlite3.connect(temp))
         try:
             src.backup(dst)
             # The copy inherits WAL mode from the source; as a backup it should be one file.

@@ -39,7 +39,7 @@ def check_sqlite_file(path: Path) -> None:
     if not header:
         return  # a zero-length file is a database that was never written
     try:
-        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=2)
+        con = lenient(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=2))
         try:
             rows = con.execute("PRAGMA quick_check").fetchall()
         finally:
@@ -54,8 +54,19 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).", path=path) from exc
     except sqlite3.DatabaseError as exc:
         raise DatabaseProblem(f"{path} is damaged or unreadable ({exc}).", path=path) from exc
+    except UnicodeDecodeError as exc:  # SQLite's own message quoted garbled schema text
+        raise DatabaseProblem(
+            f"{path} is damaged or unreadable (its schema text is garbled).", path=path
+        ) from exc
     if rows != [("ok",)]:
         raise DatabaseProblem(f"{path} failed its integrity check: {rows[0][0]}.", path=path)
+
+
+def lenient(connection: sqlite3.Connection) -> sqlite3.Connection:
+    """Text from a file that may be damaged is decoded leniently: a check that reports
+    damage must not itself fail on the damaged bytes it quotes."""
+    connection.text_factory = lambda data: data.decode("utf-8", "replace")
+    return connection
 
 
 IN_USE = "the data is in use by another window"

@@ -171,3 +171,28 @@ def test_damaged_knowledge_base_is_rebuilt_by_kb_build_and_kept_aside(
     assert len(kept) == 1 and _digest(kept[0]) == bad
     assert main(["kb", "list"]) == 0
     assert "exercise-therapy" in capsys.readouterr().out
+
+
+def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
+    clinic_with_consults: Path, tmp_path: Path
+) -> None:
+    """Found by the property test: a check that quotes the damaged bytes must not fail on
+    them (non-UTF-8 text in sqlite_master used to raise UnicodeDecodeError)."""
+    from explorer.services.backup import make_backup
+    from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file
+
+    data = make_backup(clinic_with_consults, "manual").path.read_bytes()
+    at = data.index(b"CREATE TRIGGER audit_event_no_update")
+    garbled = tmp_path / "garbled.sqlite"
+    garbled.write_bytes(data[: at + 40] + b"\x80" * 12 + data[at + 52 :])
+    try:
+        check_sqlite_file(garbled)
+    except DatabaseProblem as exc:
+        assert str(garbled) in str(exc)
+    clinic = clinic_with_consults / "clinic.sqlite"
+    before = _digest(clinic)
+    try:
+        restore_clinic(clinic_with_consults, garbled, clinician="x")
+    except RestoreFailed as exc:
+        assert "Nothing was changed" in str(exc)
+        assert _digest(clinic) == before
