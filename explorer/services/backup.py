@@ -14,20 +14,23 @@ The clock is injectable so tests can walk through months of backups.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import filelock
 
 from explorer.domain.retention import DEFAULT_POLICY, BackupStamp, RetentionPolicy, backups_to_keep
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB
-from explorer.store.sqlite_copy import CopyFailed, copy_database, set_aside
+from explorer.store.sqlite_copy import CopyFailed, InUse, copy_database, set_aside, sole_user
 from explorer.store.sqlite_files import (
     PRIVATE_DIR_MODE,
     DatabaseProblem,
@@ -46,9 +49,35 @@ SAFETY_PREFIX = "before-"
 _STAMP = "%Y-%m-%dT%H%M%S"
 _NAME = re.compile(r"^clinic-(\d{4}-\d{2}-\d{2}T\d{6})-([a-z0-9-]+)\.sqlite$")
 
-# One backup, rotation or restore at a time in this process (the window's daily backup
-# runs on a worker thread while the GUI thread may open or restore the database).
+# One backup, rotation or restore at a time: in this process (the window's daily backup
+# runs on a worker thread while the GUI thread may open or restore the database) and across
+# processes (two windows starting together both find the daily backup due).
 _lock = threading.RLock()
+_file_locks: dict[Path, filelock.FileLock] = {}
+LOCK_WAIT_SECONDS = 120
+LOCK_NAME = ".backup.lock"
+
+
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """Hold the backup folder's lock (this thread, then any other process)."""
+    with _lock:
+        _prepare_folder(folder)
+        key = folder.resolve()
+        lock = _file_locks.setdefault(
+            key, filelock.FileLock(str(key / LOCK_NAME), timeout=LOCK_WAIT_SECONDS)
+        )
+        try:
+            lock.acquire()
+        except filelock.Timeout as exc:
+            raise BackupFailed(
+                f"No backup was made: another window kept the backup folder {folder} busy for "
+                f"{LOCK_WAIT_SECONDS} s. Earlier backups are untouched; try again."
+            ) from exc
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 class BackupFailed(UserFacingError):
@@ -138,9 +167,12 @@ def make_backup(
     source = data_dir / CLINIC_DB
     if not source.exists():
         raise BackupFailed(f"There is no clinic database to back up in {data_dir}.")
+    if source.stat().st_size == 0:  # never let an emptied file push out a good copy
+        raise BackupFailed(
+            f"No backup was made: {source} is empty (0 bytes). The earlier backups are kept."
+        )
     folder = backup_dir(data_dir)
-    with _lock:
-        _prepare_folder(folder)
+    with _exclusive(folder):
         taken = clock().replace(microsecond=0)
         target = _target(folder, taken, reason)
         try:
@@ -175,7 +207,7 @@ def _copy_message(exc: CopyFailed, source: Path, folder: Path) -> str:
 
 def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]:
     """Remove the backups the policy no longer keeps; return what was removed."""
-    with _lock:
+    with _exclusive(folder):
         backups = list_backups(folder)
         stamps = [BackupStamp(b.taken_at, b.path.name, b.safety) for b in backups]
         keep = backups_to_keep(stamps, policy)
@@ -222,8 +254,9 @@ def daily_backup_due(data_dir: Path, *, clock: Clock = dt.datetime.now) -> bool:
 
 
 def daily_backup(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Backup | None:
-    """The first start of each day backs up the clinic database; later starts do nothing."""
-    with _lock:
+    """The first start of each day backs up the clinic database; later starts do nothing
+    (checked again under the lock: two windows starting together make one backup)."""
+    with _exclusive(backup_dir(data_dir)):
         if not daily_backup_due(data_dir, clock=clock):
             return None
         return make_backup(data_dir, DAILY, clock=clock)
@@ -265,7 +298,7 @@ def put_back(
         check_sqlite_file(source)
     except DatabaseProblem as exc:
         raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
-    with _lock:
+    with _exclusive(backup_dir(data_dir)):
         incoming = data_dir / f".{CLINIC_DB}.restoring"
         try:
             copy_database(source, incoming)
@@ -275,9 +308,17 @@ def put_back(
             ) from exc
         kept_as = None
         try:
-            if target.exists():
-                kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
-            os.replace(incoming, target)
+            with sole_user(target):  # a window still using it would write to the old file
+                if target.exists():
+                    kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
+                os.replace(incoming, target)
+        except InUse as exc:
+            incoming.unlink(missing_ok=True)
+            raise RestoreFailed(
+                f"{target} is in use by another window or program. Close the other windows of "
+                "Spine Treatment Explorer on this PC (and any program using the file), then "
+                "restore again. Nothing was changed."
+            ) from exc
         except OSError as exc:
             incoming.unlink(missing_ok=True)
             raise RestoreFailed(

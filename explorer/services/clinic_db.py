@@ -33,6 +33,7 @@ from explorer.services.backup import (
     Clock,
     RestoreFailed,
     backup_dir,
+    list_backups,
     make_backup,
     newest_good_backup,
     put_back,
@@ -78,12 +79,33 @@ class MigrationRolledBack(UserFacingError):
 
 def check_clinic_file(data_dir: Path) -> None:
     """``PRAGMA quick_check`` on ``clinic.sqlite``; raises :class:`ClinicDatabaseProblem`."""
+    path = data_dir / CLINIC_DB
     try:
-        check_sqlite_file(data_dir / CLINIC_DB)
+        check_sqlite_file(path)
+        _refuse_emptied(path, data_dir)
     except DatabaseProblem as exc:
         raise ClinicDatabaseProblem(
             exc, newest_good_backup(data_dir), backup_dir(data_dir)
         ) from exc
+
+
+def _refuse_emptied(path: Path, data_dir: Path) -> None:
+    """A 0-byte ``clinic.sqlite`` is a new database only on a first start; once backups (or
+    journal files) exist, it is a file that lost its contents, and must not be silently
+    started afresh (its next backup would then replace the day's good copy)."""
+    try:
+        if path.is_symlink() and not path.exists():
+            raise DatabaseProblem(f"{path} is a link to a file that does not exist.", path=path)
+        if not path.is_file() or path.stat().st_size:
+            return
+    except OSError:
+        return
+    side_files = [path.with_name(path.name + s) for s in ("-wal", "-journal")]
+    if list_backups(backup_dir(data_dir)) or any(f.exists() for f in side_files):
+        raise DatabaseProblem(
+            f"{path} is empty (0 bytes): it lost its contents, and backups of it exist.",
+            path=path,
+        )
 
 
 @dataclass

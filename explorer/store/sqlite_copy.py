@@ -14,6 +14,8 @@ import contextlib
 import errno
 import os
 import sqlite3
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from explorer.store.sqlite_files import PRIVATE_FILE_MODE, SIDE_FILES, lenient
@@ -77,11 +79,15 @@ def copy_database(source: Path, target: Path) -> None:
     The copy is a single self-contained file (rollback journal, no ``-wal`` beside it).
     Raises :class:`CopyFailed`; on failure ``target`` is exactly as before.
     """
-    temp = target.with_name(f".{target.name}.partial")
-    with contextlib.suppress(OSError):
-        temp.unlink()  # left by an interrupted earlier attempt
+    # A name of its own (another process may be copying beside it); one left by a copy that
+    # was killed is cleared by the backup rotation later, and never counts as a backup.
     try:
-        os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE))
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+        )
+        os.close(handle)
+        temp = Path(name)
+        os.chmod(temp, PRIVATE_FILE_MODE)
     except OSError as exc:
         raise _failure(exc, f"cannot write in {target.parent}") from exc
     try:
@@ -143,3 +149,37 @@ def set_aside(path: Path, suffix: str) -> Path:
         except OSError:
             os.replace(path, aside)
     return aside
+
+
+class InUse(Exception):
+    """Another connection (another window or program) has the database open."""
+
+
+@contextlib.contextmanager
+def sole_user(path: Path) -> Iterator[None]:
+    """Make sure no other connection has the database at ``path`` open, and keep it so.
+
+    Leaving WAL mode needs every other connection closed, so ``PRAGMA journal_mode=DELETE``
+    fails with "locked" while another window has the file open; ``BEGIN EXCLUSIVE`` then
+    keeps anyone from opening it until the caller is done (on Windows the connection is
+    closed first, since an open file cannot be renamed there). Raises :class:`InUse`. A file
+    too damaged to open at all is left to the caller.
+    """
+    if not path.is_file():
+        yield
+        return
+    con = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        try:
+            con.execute("PRAGMA journal_mode=DELETE")
+            con.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise InUse(str(exc)) from exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            pass  # damaged: nobody else can be using it either
+        if os.name == "nt":
+            con.close()
+        yield
+    finally:
+        con.close()

@@ -166,8 +166,9 @@ class BackupActions:
         try:
             restored = restore_clinic(self.data_dir, path, clinician=clinician)
         except UserFacingError as exc:
-            log.exception("restore from %s failed", path)
+            log.warning("restore from %s failed: %s", path, exc)
             QtWidgets.QApplication.restoreOverrideCursor()
+            self.open_clinic()  # nothing was changed: the consults come back (locked)
             box = QtWidgets.QMessageBox(
                 QtWidgets.QMessageBox.Icon.Warning, "Not restored", str(exc), parent=self
             )

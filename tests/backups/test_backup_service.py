@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from explorer.services import backup
-from explorer.services.backup import BackupFailed, daily_backup, list_backups, make_backup
+from explorer.services.backup import (
+    LOCK_NAME,
+    BackupFailed,
+    daily_backup,
+    list_backups,
+    make_backup,
+)
 from explorer.store import sqlite_copy
 
 
@@ -29,12 +35,17 @@ class Clock:
         return self.now
 
 
+def _names(folder: Path) -> list[str]:
+    """The files in a backup folder, without the lock file windows share."""
+    return sorted(p.name for p in folder.iterdir() if p.name != LOCK_NAME)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: _digest(p) for p in sorted(folder.iterdir())}
+    return {p.name: _digest(p) for p in sorted(folder.iterdir()) if p.name != LOCK_NAME}
 
 
 def _consult_labels(path: Path) -> list[str]:
@@ -58,7 +69,7 @@ def test_a_backup_is_a_verified_private_single_file_copy(data_dir: Path) -> None
     assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert con.execute("SELECT count(*) FROM clinician_access").fetchone() == (1,)
     con.close()
-    assert sorted(p.name for p in made.path.parent.iterdir()) == [made.path.name]
+    assert _names(made.path.parent) == [made.path.name]
 
 
 def test_a_backup_taken_while_the_application_writes_is_consistent(data_dir: Path) -> None:
@@ -109,7 +120,7 @@ def test_rotation_over_five_months_of_starts_keeps_exactly_the_policy_set(data_d
     weekly = ["2026-11-08", "2026-11-15"]  # and the 22nd and 26th, already daily
     monthly = ["2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31"]  # and the 26th
     assert kept == sorted(daily + weekly + monthly)
-    assert sorted(p.name for p in (data_dir / "backups").iterdir()) == sorted(
+    assert _names(data_dir / "backups") == sorted(
         f"clinic-{d}T083000-daily.sqlite" for d in kept
     )  # nothing else left behind
 
@@ -189,7 +200,7 @@ def test_a_copy_that_fails_its_integrity_check_does_not_count(
         make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 9)))
     assert checked and checked[0].name.endswith(".partial")  # the copy was checked, not the source
     assert list_backups(data_dir / "backups") == [first]
-    assert sorted(p.name for p in (data_dir / "backups").iterdir()) == [first.path.name]
+    assert _names(data_dir / "backups") == [first.path.name]
 
 
 def test_a_real_file_size_limit_during_backup_fails_cleanly(data_dir: Path) -> None:
@@ -243,3 +254,49 @@ def test_a_partial_copy_left_by_a_killed_backup_is_cleared_later(tmp_path) -> No
     make_backup(data, "manual")
     assert not stale.exists()  # left by a killed backup long ago
     assert fresh.exists()  # may belong to a backup running in another window right now
+
+
+def test_windows_starting_together_make_one_daily_backup_and_none_fails(tmp_path) -> None:
+    """Found in review: two processes backing up at the same moment collided on the temp
+    file (both failed, with misleading messages). Now they take the backup folder's lock
+    in turn: no failure, every copy sound, no temp file left."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from explorer.services.backup import backup_dir, list_backups
+    from explorer.services.knowledge import open_stores
+    from tests.conftest import REPO
+
+    data = tmp_path / "data"
+    open_stores(data).close()
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from explorer.services.backup import daily_backup, make_backup\n"
+        "start = float(sys.argv[2])\n"
+        "while time.time() < start: pass\n"
+        "daily_backup(Path(sys.argv[1]))\n"
+        "for _ in range(3): make_backup(Path(sys.argv[1]), 'manual')\n"
+    )
+    start = __import__("time").time() + 2.0
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(data), str(start)],
+            cwd=REPO,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    errors = [child.communicate(timeout=120)[1] for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0, 0], errors
+    backups = list_backups(backup_dir(data))
+    assert len(backups) == 1  # all taken today: the rotation keeps the day's newest
+    for made in backups:
+        con = sqlite3.connect(made.path)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        finally:
+            con.close()
+    assert not list(backup_dir(data).glob(".*.partial"))

@@ -196,3 +196,55 @@ def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
     except RestoreFailed as exc:
         assert "Nothing was changed" in str(exc)
         assert _digest(clinic) == before
+
+
+def test_an_emptied_clinic_file_is_not_started_afresh_and_not_backed_up(
+    clinic_with_consults: Path,
+) -> None:
+    """A 0-byte clinic.sqlite when backups exist lost its contents: refused with the restore
+    offer, never opened as a new empty database, and never backed up over the good copy."""
+    from explorer.services.backup import BackupFailed, list_backups, make_backup
+    from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
+
+    data_dir = clinic_with_consults
+    good = make_backup(data_dir, "manual")
+    clinic = data_dir / "clinic.sqlite"
+    for side in data_dir.glob("clinic.sqlite-*"):
+        side.unlink()
+    clinic.write_bytes(b"")
+    with pytest.raises(ClinicDatabaseProblem) as caught:
+        open_clinic_db(data_dir)
+    assert "empty (0 bytes)" in str(caught.value) and good.describe() in str(caught.value)
+    assert clinic.stat().st_size == 0  # untouched
+    with pytest.raises(BackupFailed, match="empty"):
+        make_backup(data_dir, "manual")
+    assert [b.path for b in list_backups(good.path.parent)] == [good.path]
+
+
+def test_restore_is_refused_while_another_window_has_the_clinic_open(
+    clinic_with_consults: Path,
+) -> None:
+    """Found in review: a process with the database open kept writing to the file set
+    aside, so its saves vanished from the restored data. Now the restore waits for sole
+    use of the file and says who is in the way."""
+    from explorer.services.backup import make_backup
+    from explorer.services.clinic_db import open_clinic_db
+    from explorer.services.consults import ConsultService
+
+    data_dir = clinic_with_consults
+    backup = make_backup(data_dir, "manual")
+    other_window = open_clinic_db(data_dir)
+    service = ConsultService(other_window)
+    service.start(condition="sciatica", treatments=["tens"])  # its pool keeps a connection
+    clinic = data_dir / "clinic.sqlite"
+    try:
+        with pytest.raises(RestoreFailed, match="in use by another window") as caught:
+            restore_clinic(data_dir, backup.path, clinician="x")
+        assert "Nothing was changed" in str(caught.value)
+        assert not list(data_dir.glob("clinic.sqlite.replaced-*"))
+        saved = service.start(condition="sciatica", treatments=["tens"])
+        assert service.get(saved.id) is not None  # the other window goes on safely
+    finally:
+        other_window.dispose()
+    restored = restore_clinic(data_dir, backup.path, clinician="x")  # alone now: it works
+    assert restored.kept_as is not None and clinic.exists()

@@ -449,3 +449,21 @@ def test_failure_while_writing_rolls_back_everything(
         stores.close()
     monkeypatch.setattr(kb_io, "StatisticRow", original)
     assert _digest(data_dir) == before
+
+
+def test_a_toml_integer_too_long_for_python_is_refused_not_a_traceback(tmp_path) -> None:
+    """Found by the property test: tomllib raises ValueError past 4,300 digits."""
+    import shutil
+
+    from explorer.kb.errors import ContentError
+    from explorer.kb.validate import load_document
+    from tests.conftest import CONTENT
+
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    meta = folder / "meta.toml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text + "\nhuge_number = " + "9" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_document(folder)
+    assert "meta.toml" in str(caught.value.problems[0])

@@ -174,18 +174,24 @@ class Zygote:
         self.process.wait(timeout=30)
 
 
+def _say(line: str) -> None:
+    """One write per line, like the workers' acks: the pipe is shared with them, and a
+    buffered print could be split around a worker's line."""
+    os.write(1, f"{line}\n".encode())
+
+
 def main() -> None:
     for line in sys.stdin:
         command = json.loads(line)
         if "wait" in command:
             pid, status = os.waitpid(int(command["wait"]), 0)
-            print(f"exit {pid} {status}", flush=True)
+            _say(f"exit {pid} {status}")
             continue
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
             _worker(command)
-        print(f"pid {pid}", flush=True)
+        _say(f"pid {pid}")
 
 
 if __name__ == "__main__":

@@ -182,3 +182,26 @@ def test_restore_from_the_menu_asks_for_the_pin_first(qtbot, data_dir, settings_
         assert not window.unlocked  # the restore locked clinician mode
     finally:
         close_window(window)
+
+
+def test_a_refused_restore_leaves_the_consults_as_they_were(
+    qtbot, data_dir, settings_file, tmp_path
+) -> None:
+    """Found in review: a refused restore closed the clinic database and never reopened it."""
+    add_consults(data_dir)
+    foreign = tmp_path / "not-a-clinic.sqlite"
+    import sqlite3
+
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
+    try:
+        assert window.consult.history.count() == 2
+        assert not window.restore_file(foreign)
+        assert window.access is not None and window.consult.service is not None
+        unlock(window)
+        assert window.consult.history.count() == 2
+    finally:
+        close_window(window)
