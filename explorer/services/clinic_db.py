@@ -127,6 +127,12 @@ def open_clinic_db(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Engine:
     """An engine on ``clinic.sqlite``: checked, created or upgraded (with a backup first)."""
     path = data_dir / CLINIC_DB
     check_clinic_file(data_dir)
+    try:
+        migrate.check_file_kind(path, "clinic")  # before an engine touches it
+    except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
+        raise ClinicDatabaseProblem(
+            exc, newest_good_backup(data_dir), backup_dir(data_dir)
+        ) from exc
     make_private(path)
     engine = sqlite_engine(path)
     try:
@@ -146,6 +152,12 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
         raise database_problem(path, exc) from exc
     if current == head:
         return
+    try:
+        migrate.check_kind(engine, "clinic", current)  # before any copy is made of it
+    except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
+        raise ClinicDatabaseProblem(
+            exc, newest_good_backup(data_dir), backup_dir(data_dir)
+        ) from exc
     safety: Backup | None = None
     if current is not None:  # a database with data in it: a verified copy first
         try:
@@ -159,6 +171,10 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
         changed = migrate.upgrade(engine, "clinic")
     except migrate.SchemaTooNew as exc:
         raise UserFacingError(str(exc)) from exc
+    except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
+        raise ClinicDatabaseProblem(
+            exc, newest_good_backup(data_dir), backup_dir(data_dir)
+        ) from exc
     except Exception as exc:
         if isinstance(exc, OperationalError) and _is_lock(exc):
             raise database_problem(path, exc) from exc  # nothing ran: no restore needed

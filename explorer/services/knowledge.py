@@ -122,6 +122,7 @@ def open_knowledge(
     path = data_dir / KNOWLEDGE_DB
     try:
         check_sqlite_file(path)
+        migrate.check_file_kind(path, "knowledge")  # swapped or foreign: set aside, rebuild
     except DatabaseProblem as exc:
         if not rebuild_damaged or exc.locked:
             raise KnowledgeDatabaseProblem(exc) from exc

@@ -6,17 +6,27 @@ is recognised with one query, so start-up pays nothing for it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
 from explorer.store.heads import HEADS, Kind
+from explorer.store.sqlite_files import DatabaseProblem
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["HEADS", "Kind", "MigrationFailed", "SchemaTooNew", "current_revision", "upgrade"]
+__all__ = [
+    "HEADS",
+    "ForeignDatabase",
+    "Kind",
+    "MigrationFailed",
+    "SchemaTooNew",
+    "current_revision",
+    "upgrade",
+]
 
 
 class MigrationFailed(Exception):
@@ -25,6 +35,11 @@ class MigrationFailed(Exception):
 
 class SchemaTooNew(Exception):
     """The database was written by a newer version of the application."""
+
+
+class ForeignDatabase(DatabaseProblem):
+    """A SQLite file that is not this kind of database: the other one of the pair, or
+    another program's. Never migrated (that would write this application's tables into it)."""
 
 
 MIGRATION_WAIT_MS = 60_000
@@ -40,6 +55,63 @@ def _revision(connection: Connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_file_kind(path: Path, kind: Kind) -> None:
+    """Like :func:`check_kind`, read-only with the standard library, before any engine
+    opens the file (opening one switches it to WAL, which writes to it)."""
+    import sqlite3
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = [
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            current = (
+                con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+                if "alembic_version" in tables
+                else None
+            )
+        finally:
+            con.close()
+    except (sqlite3.Error, TypeError, UnicodeDecodeError):
+        return  # unreadable: the damage checks report it
+    if current == HEADS[kind]:
+        return
+    foreign = [t for t in tables if not t.startswith("sqlite_")] if current is None else []
+    _refuse_foreign(path, kind, current, foreign)
+
+
+def check_kind(engine: Engine, kind: Kind, current: str | None) -> None:
+    """Raise :class:`ForeignDatabase` unless the database at revision ``current`` is empty
+    or of ``kind``."""
+    path = Path(engine.url.database or "")
+    foreign = _foreign_tables(engine) if current is None else []
+    _refuse_foreign(path, kind, current, foreign)
+
+
+def _refuse_foreign(path: Path, kind: Kind, current: str | None, foreign: list[str]) -> None:
+    if current is None and foreign:
+        raise ForeignDatabase(
+            f"{path} is not a {kind} database of this application: it holds another "
+            "program's tables. It was not changed.",
+            path=path,
+        )
+    other: Kind = "knowledge" if kind == "clinic" else "clinic"
+    if current is not None and current in known_revisions(other):
+        raise ForeignDatabase(
+            f"{path} is this application's {other} database, not its {kind} database (the "
+            "files were swapped or copied over each other). It was not changed.",
+            path=path,
+        )
+
+
+def _foreign_tables(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return [t for t in inspect(connection).get_table_names() if not t.startswith("sqlite_")]
 
 
 def _config(kind: Kind) -> Config:
@@ -66,6 +138,7 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
         return False
     from alembic import command
 
+    check_kind(engine, kind, current)
     if current is not None and current not in known_revisions(kind):
         raise SchemaTooNew(
             f"The {kind} database has schema revision {current}, newer than this version of "

@@ -248,3 +248,38 @@ def test_restore_is_refused_while_another_window_has_the_clinic_open(
         other_window.dispose()
     restored = restore_clinic(data_dir, backup.path, clinician="x")  # alone now: it works
     assert restored.kept_as is not None and clinic.exists()
+
+
+@pytest.mark.parametrize("what", ["knowledge base", "another program's database"])
+def test_a_foreign_file_in_place_of_the_clinic_database_is_never_written_into(
+    clinic_with_consults: Path, what: str
+) -> None:
+    """Found in review: another program's SQLite file got the clinic tables added to it, and
+    a knowledge base copied over clinic.sqlite was called "newer than this application"."""
+    import shutil
+    import sqlite3
+
+    from explorer.services.backup import list_backups, make_backup
+    from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
+
+    data_dir = clinic_with_consults
+    good = make_backup(data_dir, "manual")
+    clinic = data_dir / "clinic.sqlite"
+    for side in data_dir.glob("clinic.sqlite-*"):
+        side.unlink()
+    if what == "knowledge base":
+        shutil.copy(data_dir / "knowledge.sqlite", clinic)
+    else:
+        clinic.unlink()
+        con = sqlite3.connect(clinic)
+        con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        con.commit()
+        con.close()
+    before = _digest(clinic)
+    with pytest.raises(ClinicDatabaseProblem) as caught:
+        open_clinic_db(data_dir)
+    message = str(caught.value)
+    assert "was not changed" in message and good.describe() in message
+    assert ("knowledge database" in message) == (what == "knowledge base")
+    assert _digest(clinic) == before
+    assert [b.path for b in list_backups(good.path.parent)] == [good.path]  # no copy of it
