@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import os
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,11 +31,19 @@ import filelock
 from explorer.domain.retention import DEFAULT_POLICY, BackupStamp, RetentionPolicy, backups_to_keep
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB
-from explorer.store.sqlite_copy import CopyFailed, InUse, copy_database, set_aside, sole_user
+from explorer.store.sqlite_copy import (
+    CopyFailed,
+    InUse,
+    copy_database,
+    integrity_problem,
+    set_aside,
+    sole_user,
+)
 from explorer.store.sqlite_files import (
     PRIVATE_DIR_MODE,
     DatabaseProblem,
     check_sqlite_file,
+    lenient,
     make_private,
 )
 
@@ -202,7 +211,27 @@ def _copy_message(exc: CopyFailed, source: Path, folder: Path) -> str:
             f"No backup was made: {folder} cannot be written ({exc}). {untouched} Check the "
             "folder's permissions."
         )
+    if "integrity check" in str(exc) and (problem := _source_problem(source)):
+        return (
+            f"No backup was made: the clinic database {source} itself is damaged (its full "
+            f"integrity check says: {problem}). Earlier backups are kept. Restore the newest "
+            "good backup (File → Restore from backup…, or `explorer restore FILE`); the "
+            "damaged file is kept aside."
+        )
     return f"No backup was made of {source} ({exc}). {untouched}"
+
+
+def _source_problem(source: Path) -> str | None:
+    """The full integrity check of the database being backed up (quick_check at start can
+    miss damage in indexes that only the full check finds)."""
+    try:
+        con = lenient(sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5))
+        try:
+            return integrity_problem(con)
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        return str(exc)
 
 
 def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]:

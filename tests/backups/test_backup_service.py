@@ -300,3 +300,41 @@ def test_windows_starting_together_make_one_daily_backup_and_none_fails(tmp_path
         finally:
             con.close()
     assert not list(backup_dir(data).glob(".*.partial"))
+
+
+def test_damage_only_the_full_check_finds_makes_backups_say_the_database_is_damaged(
+    tmp_path,
+) -> None:
+    """Found in review: an index pointing at the wrong column passes quick_check (the start
+    opens it) but fails integrity_check, so every backup failed with a message that never
+    said the clinic database itself was damaged or what to do."""
+    import sqlite3
+
+    import pytest
+
+    from explorer.services.backup import BackupFailed, make_backup
+    from explorer.services.consults import ConsultService
+    from explorer.services.knowledge import open_stores
+
+    data = tmp_path / "data"
+    stores = open_stores(data)
+    for number in range(10):
+        ConsultService(stores.clinic).start(
+            condition=None, treatments=[], patient_label=f"L{number}"
+        )
+    stores.close()
+    path = data / "clinic.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.execute("PRAGMA writable_schema=ON")
+    con.execute(
+        "UPDATE sqlite_master SET sql='CREATE INDEX ix_consult_patient_label ON consult "
+        "(clinician)' WHERE name='ix_consult_patient_label'"
+    )
+    con.commit()
+    con.close()
+    with pytest.raises(BackupFailed) as caught:
+        make_backup(data, "manual")
+    message = str(caught.value)
+    assert "itself is damaged" in message and "missing from index" in message
+    assert "Restore the newest good backup" in message
