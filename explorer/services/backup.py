@@ -355,5 +355,5 @@ def put_back(
                 "program? Close it and try again."
             ) from exc
         make_private(target)
-    log.warning("restored %s from %s; previous file kept as %s", target, source, kept_as)
+    log.info("restored %s from %s; previous file kept as %s", target, source, kept_as)
     return PutBack(source, kept_as)

@@ -178,7 +178,8 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
     except Exception as exc:
         if isinstance(exc, OperationalError) and _is_lock(exc):
             raise database_problem(path, exc) from exc  # nothing ran: no restore needed
-        log.exception("upgrade of %s to %s failed", path, head)
+        log.info("upgrade of %s to %s failed", path, head, exc_info=True)  # window log file
+        log.warning("upgrade of %s to %s failed: %s", path, head, exc)
         if safety is None:
             raise
         raise _rolled_back(engine, data_dir, safety, current, head, exc, clock) from exc
