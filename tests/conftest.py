@@ -15,6 +15,14 @@ _SCREEN = Path(__file__).resolve().parent / "offscreen-screen.json"
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ.pop("EXPLORER_DATA_DIR", None)
 
+# Property tests run the same examples on every run (CI must not turn red by chance);
+# HYPOTHESIS_PROFILE=explore draws new ones, to hunt for bugs by hand.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("deterministic", derandomize=True)
+_hypothesis_settings.register_profile("explore", derandomize=False)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "db" / "knowledge"
 TEST_PIN = "2468"
