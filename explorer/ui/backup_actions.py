@@ -29,6 +29,9 @@ class _BackupSignals(QObject):
     sig_done = Signal(object, object, bool)  # Backup | None, error text | None, manual
 
 
+DAILY_CHECK_MS = 60 * 60 * 1000
+
+
 class BackupActions:
     """Mixed into :class:`explorer.ui.main_window.MainWindow`."""
 
@@ -42,13 +45,24 @@ class BackupActions:
 
     # --- backing up -------------------------------------------------------------------------
     def start_daily_backup(self) -> None:
-        """The first start of the day backs up the clinic database (once per session)."""
-        if self._daily_checked or self.data_dir is None:
+        """The first start of the day backs up the clinic database; a window left open
+        overnight checks again every hour (the check is one folder listing)."""
+        if self.data_dir is None:
             return
-        self._daily_checked = True
-        from explorer.services.backup import daily_backup
+        if not self._daily_checked:
+            self._daily_checked = True
+            self._daily_timer = QtCore.QTimer(self)
+            self._daily_timer.setInterval(DAILY_CHECK_MS)
+            self._daily_timer.timeout.connect(self._daily_if_due)
+            self._daily_timer.start()
+        self._daily_if_due()
+
+    def _daily_if_due(self) -> None:
+        from explorer.services.backup import daily_backup, daily_backup_due
 
         data_dir = self.data_dir
+        if data_dir is None or self.access is None or not daily_backup_due(data_dir):
+            return  # no clinic database open (damaged, restoring), or done today
         self._run_backup(lambda: daily_backup(data_dir), manual=False)
 
     def back_up_now(self) -> None:

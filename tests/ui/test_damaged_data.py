@@ -205,3 +205,26 @@ def test_a_refused_restore_leaves_the_consults_as_they_were(
         assert window.consult.history.count() == 2
     finally:
         close_window(window)
+
+
+def test_a_window_left_open_overnight_still_makes_the_daily_backup(
+    qtbot, data_dir, settings_file
+) -> None:
+    from explorer.services.backup import backup_dir
+
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        assert window.open_clinic()
+        window.wait_for_backup()
+        first = list_backups(backup_dir(data_dir))
+        assert len(first) == 1 and first[0].reason == "daily"
+        assert window._daily_timer.isActive()  # checks again every hour
+        window._daily_if_due()
+        window.wait_for_backup()
+        assert list_backups(backup_dir(data_dir)) == first  # done for today: nothing new
+        first[0].path.unlink()  # as if the day had changed since
+        window._daily_timer.timeout.emit()
+        window.wait_for_backup()
+        assert [b.reason for b in list_backups(backup_dir(data_dir))] == ["daily"]
+    finally:
+        close_window(window)
