@@ -17,7 +17,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult, Decision
-from explorer.errors import UserFacingError
+from explorer.errors import ConsultConflict, UserFacingError
 from explorer.services.audit import AuditAction, audit_row
 from explorer.store.clinic_models import ConsultRow
 from explorer.store.engine import writer
@@ -25,8 +25,7 @@ from explorer.store.engine import writer
 MAX_LABEL = 120
 
 
-class ConsultConflict(UserFacingError):
-    """The consult was saved elsewhere since it was read; nothing was overwritten."""
+__all__ = ["ConsultConflict", "ConsultNotFound", "ConsultService"]
 
 
 class ConsultNotFound(UserFacingError):
@@ -179,6 +178,30 @@ class ConsultService:
                 self._audit(session, AuditAction.CONSULT_EDITED, consult.id)
         self._edited.add(consult.id)
         return replace(consult, version=consult.version + 1, updated_at=saved_at)
+
+    def save_as_copy(self, consult: Consult) -> Consult:
+        """Keep both texts after a conflict: ``consult`` as it is on screen becomes a new
+        consult (a follow-up of the one changed elsewhere, which stays as it is)."""
+        copy = self.start(
+            condition=consult.condition,
+            treatments=list(consult.treatments),
+            clinician=consult.clinician,
+            patient_label=consult.patient_label,
+            today=consult.consult_date,
+            follow_up_of=consult.id,
+            priorities=consult.priorities,
+            priorities_note=consult.priorities_note,
+        )
+        return self.save(
+            replace(
+                copy,
+                notes_html=consult.notes_html,
+                plan=consult.plan,
+                review_date=consult.review_date,
+                decision=consult.decision,
+                chosen_treatment=consult.chosen_treatment,
+            )
+        )
 
     def get(self, consult_id: int) -> Consult | None:
         with Session(self._engine) as session:

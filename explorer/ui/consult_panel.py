@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.consult import PRIORITIES, Consult, Decision
-from explorer.errors import UserFacingError
+from explorer.errors import ConsultConflict, UserFacingError
 
 AUTOSAVE_MS = 2000
 
@@ -329,6 +329,9 @@ class ConsultPanel(QWidget):
         self._saving = True
         try:
             self.consult = self.service.save(current)
+        except ConsultConflict as exc:
+            self._saving = False
+            return self._resolve_conflict(current, exc)
         except UserFacingError as exc:
             self.status.setText("Not saved: your text is kept; saved again at your next change")
             if str(exc) != self._failure:
@@ -344,6 +347,33 @@ class ConsultPanel(QWidget):
         self._failure = ""
         self.status.setText(f"Saved {dt.datetime.now():%H:%M:%S}")
         self.sig_consult_changed.emit(self.consult)
+        self.refresh_history()
+        return True
+
+    def _resolve_conflict(self, mine: Consult, exc: UserFacingError) -> bool:
+        """Another window saved this consult since it was opened here: keep both texts."""
+        self.status.setText("Not saved: changed in another window; your text is kept")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Consult changed elsewhere", str(exc), parent=self
+        )
+        box.setInformativeText(
+            "Save what is on this screen as a separate consult (a follow-up of this one)? "
+            "The version saved in the other window stays as it is, so both texts are kept."
+        )
+        copy = box.addButton("Save mine as a separate consult", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(copy)
+        box.exec()
+        if box.clickedButton() is not copy or self.locked or self.service is None:
+            return False
+        try:
+            saved = self.service.save_as_copy(mine)
+        except UserFacingError as error:
+            QMessageBox.warning(self, "Consult not saved", str(error))
+            return False
+        self._failure = ""
+        self._show(saved)
+        self.status.setText(f"Saved as a separate consult {dt.datetime.now():%H:%M:%S}")
         self.refresh_history()
         return True
 

@@ -120,12 +120,24 @@ def test_a_new_consult_does_not_discard_unsaved_text(qtbot, setup) -> None:
 
 
 def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
-    qtbot, setup, data_dir
+    qtbot, setup, data_dir, monkeypatch
 ) -> None:
     """Window A and window B (each with its own database connection) open the same consult;
     A saves, then B saves from its older copy: B is told, nothing of A's is overwritten,
-    and B's text stays on B's screen."""
-    panel_a, _disk, warned, service = setup
+    B's text stays on B's screen, and B can keep both texts by saving its own as a
+    separate consult."""
+    panel_a, _disk, _warned, service = setup
+    shown: list[str] = []
+    choice = ["Not now"]
+
+    def answer(box) -> int:
+        shown.append(f"{box.windowTitle()}: {box.text()} {box.informativeText()}")
+        for button in box.buttons():
+            if button.text() == choice[0]:
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     stores_b = open_stores(data_dir)
     panel_b = ConsultPanel()
     qtbot.addWidget(panel_b)
@@ -136,10 +148,18 @@ def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
         panel_a.notes.setPlainText("Written in room A.")
         assert panel_a.save_now()
         panel_b.notes.setPlainText("Written in room B from an older copy.")
-        assert not panel_b.save_now()
-        assert "changed elsewhere" in warned[-1][1] and "nothing was overwritten" in warned[-1][1]
+        assert not panel_b.save_now()  # "Not now": B's text stays, unsaved
+        assert "changed elsewhere" in shown[-1] and "nothing was overwritten" in shown[-1]
+        assert "both texts are kept" in shown[-1]
         assert "Written in room A." in service.get(panel_a.consult.id).notes_html
         assert "room B" in panel_b.notes.toPlainText()
+        choice[0] = "Save mine as a separate consult"
+        panel_b.notes.setPlainText("Written in room B from an older copy, again.")
+        assert panel_b.save_now()
+        copy = service.get(panel_b.consult.id)
+        assert copy.id != panel_a.consult.id and copy.follow_up_of == panel_a.consult.id
+        assert "room B from an older copy, again." in copy.notes_html
+        assert "Written in room A." in service.get(panel_a.consult.id).notes_html  # both kept
         consult = service.get(panel_a.consult.id)
         assert service.save(replace(consult, plan="A's plan")).version == consult.version + 1
     finally:
