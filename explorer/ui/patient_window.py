@@ -32,11 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.comparison import ROWS, Row
-from explorer.domain.glossary import terms_in
 from explorer.domain.models import Treatment
 from explorer.services.explorer_data import ExplorerSnapshot
 from explorer.ui.access import IdleWatch, PinDialog
-from explorer.ui.style import esc
+from explorer.ui.glossary_words import words_items_html, words_used_html
 
 PATIENT_POINT_SIZE = 14.0
 """Base type size in patient mode (points); never smaller than this."""
@@ -221,6 +220,9 @@ class PatientWindow(QWidget):
         dialog = TreatmentDetailDialog(
             treatment, names, plain=True, kb_version=self.snapshot.info.kb_version, parent=self
         )
+        dialog.browser.setHtml(
+            dialog.html() + words_used_html(dialog.html(), self.snapshot.glossary)
+        )
         self._open(dialog)
 
     def _show_provenance(self, body: str) -> None:
@@ -307,12 +309,14 @@ class _BrowsePage(QWidget):
         self.pathway = PathwayView(self)
         self.pathway.set_steps(snapshot.pathway, window._names)
         self.pathway.set_plain(True)
+        self.pathway.explain_words(snapshot.glossary)
         self.glossary = GlossaryView(self)
         self.glossary.set_entries(snapshot.glossary, window._names)
         self.glossary.set_plain(True)
         self.faq = FaqView(self)
         self.faq.set_entries(snapshot.faq)
         self.faq.set_plain(True)
+        self.faq.explain_words(snapshot.glossary)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(side_by_side, "Side by side")
@@ -400,14 +404,8 @@ class _BrowsePage(QWidget):
             if kind is not Row.SOURCES
             for column in range(self.model.columnCount())
         ]
-        used = terms_in(texts, self._glossary)
-        if not used:
+        items = words_items_html(texts, self._glossary)
+        if not items:
             self.words.setHtml("<p><i>Words used in the table are explained here.</i></p>")
             return
-        items = []
-        for entry, words in used:
-            name = words[:1].upper() + words[1:]
-            if words.casefold() != entry.term.casefold():
-                name += f" ({entry.term})"
-            items.append(f"<p><b>{esc(name)}</b>: {esc(entry.plain_definition)}</p>")
-        self.words.setHtml("<p><b>Words used above</b></p>" + "".join(items))
+        self.words.setHtml("<p><b>Words used above</b></p>" + items)

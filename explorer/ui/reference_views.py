@@ -83,12 +83,21 @@ class _HtmlView(QWidget):
     def html(self) -> str:
         return self._html
 
+    def explain_words(self, glossary: Sequence[GlossaryEntry]) -> None:
+        """Patient mode: end the page with the glossary words it uses, explained."""
+        self._explain = tuple(glossary)
+        self._render()
+
     def _build(self) -> str:
         raise NotImplementedError
 
     def _render(self) -> None:
         """Rebuild the HTML, keeping the reader's place (toggles must not jump to the top)."""
         self._html = self._build()
+        if getattr(self, "_explain", ()):
+            from explorer.ui.glossary_words import words_used_html
+
+            self._html += words_used_html(self._html, self._explain)
         bar = self.browser.verticalScrollBar()
         position = bar.value()
         self.browser.setHtml(self._html)

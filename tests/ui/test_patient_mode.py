@@ -307,3 +307,22 @@ def test_patient_timeline_on_screen_is_in_plain_words(qtbot, data_dir, settings_
         _leave(qtbot, patient)
     finally:
         close_window(window)
+
+
+def test_glossary_words_are_explained_on_every_patient_page(qtbot, data_dir, settings_file) -> None:
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.add_to_comparison(["epidural-steroid-injection"])
+        patient = _enter(qtbot, window)
+        browse = patient.browse
+        assert "Words used above" in browse.words.toPlainText()
+        for view in (browse.pathway, browse.faq):
+            assert "Words used on this page" in view.browser.toPlainText(), view
+        patient.show_details("epidural-steroid-injection")
+        details = patient._dialog.browser.toPlainText()
+        assert "Words used on this page" in details
+        # only words the page shows: the citations row is not searched for terms
+        assert "Systematic review:" not in browse.words.toPlainText()
+        _leave(qtbot, patient)
+    finally:
+        close_window(window)
