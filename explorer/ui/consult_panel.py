@@ -91,6 +91,7 @@ class ConsultPanel(QWidget):
         self.plan.setAccessibleName("Plan")
         self.review = QDateEdit(self)
         self.review.setCalendarPopup(True)
+        self.review.setDisplayFormat("d MMM yyyy")  # "7 Jan 2027": no day/month mix-up
         self.review.setAccessibleName("Review date")
         self.decision = QComboBox(self)
         for decision in Decision:
