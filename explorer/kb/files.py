@@ -286,6 +286,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise _refuse(path, f"not valid TOML: {exc}") from exc
     except RecursionError as exc:
         raise _refuse(path, "nested too deeply to be a knowledge base") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits (int_max_str_digits)
+        raise _refuse(path, f"not a usable TOML value: {exc}") from exc
     if _depth(data) > MAX_NESTING:
         raise _refuse(path, "nested too deeply to be a knowledge base")
     characters = _character_problems(name, data)
