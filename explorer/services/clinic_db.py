@@ -46,6 +46,7 @@ from explorer.store.engine import (
     sqlite_engine,
     writer,
 )
+from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_files import lenient, make_private
 
@@ -121,6 +122,7 @@ def open_clinic_db(
     """
     if server is not None:
         return _open_server_clinic(server)
+    refuse_network_share(data_dir)
     path = data_dir / CLINIC_DB
     check_clinic_file(data_dir)
     make_private(path)

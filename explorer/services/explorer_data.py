@@ -149,6 +149,9 @@ def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeS
 
     server = server_from_environment()  # imports nothing more when no server is named
     if not rebuild_damaged and (server is None or server.local_knowledge):
+        from explorer.store.network_share import refuse_network_share
+
+        refuse_network_share(data_dir)  # reads the mount table: well under a millisecond
         try:
             connection = open_current_knowledge(data_dir, knowledge_content_dir())
         except DatabaseProblem as exc:

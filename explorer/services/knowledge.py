@@ -37,6 +37,7 @@ from explorer.store.engine import (
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
+from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
@@ -157,6 +158,7 @@ def open_knowledge(
     target = _server(server)
     if target is not None and not target.local_knowledge:
         return _open_server_knowledge(data_dir, target, refresh_shipped=refresh_shipped)
+    refuse_network_share(data_dir)
     path = data_dir / KNOWLEDGE_DB
     try:
         check_sqlite_file(path)

@@ -41,6 +41,18 @@ LOCK_TIMEOUT = "5s"
 """How long a statement waits for a row another PC is writing (like SQLite's busy wait)."""
 
 
+SERVER_BACKUPS = (
+    "This PC uses the shared database server ({where}): its consults are backed up on the "
+    "server by the clinic's IT (pg_dump, see README 'Several PCs'), not copied to this PC, "
+    "and a restore is done there too."
+)
+
+
+def uses_server() -> bool:
+    """True when ``$EXPLORER_DATABASE_URL`` names a server (no import, for the UI's checks)."""
+    return bool(os.environ.get(DATABASE_URL_ENV, "").strip())
+
+
 class BadDatabaseUrl(UserFacingError):
     """A ``--database-url`` that cannot be used; the message says why and what to do."""
 
