@@ -12,7 +12,6 @@ CIFS/SMB, AFP, 9p, sshfs, WebDAV and similar).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path, PurePath
 
@@ -90,6 +89,8 @@ def _mount_type(path: PurePath, mounts: list[tuple[str, str]]) -> str | None:
 
 
 def _system_mounts() -> list[tuple[str, str]]:
+    import subprocess  # macOS only; not on the window's start path elsewhere
+
     try:
         if sys.platform.startswith("linux"):
             return linux_mounts(Path("/proc/mounts").read_text(errors="replace"))

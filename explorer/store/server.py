@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +131,8 @@ def keyring_password(user: str | None, host: str | None) -> str | None:
 
 def server_engine(target: ServerTarget, kind: Kind) -> Engine:
     """An engine on the schema of ``kind`` in the server's database."""
+    import platform
+
     from sqlalchemy import create_engine, event
 
     url = _parse(target.url)

@@ -372,7 +372,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     def _edit_preferences_now(self) -> None:
         from explorer.ui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, database=database_in_use(self.data_dir))
         dialog.change_pin.clicked.connect(self._change_pin)
         self._preferences = dialog
         accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted

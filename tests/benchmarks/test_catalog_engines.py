@@ -100,7 +100,7 @@ def test_catalog_filter_latency_on_sqlite_and_postgres(
             results[name] = _measure(service)
         finally:
             service.close()
-    ms = lambda seconds: f"{seconds * 1000:.1f} ms"  # noqa: E731
+    ms = lambda seconds: f"{seconds * 1000:.2f} ms"  # noqa: E731
     table(
         "catalog on both engines (10,000 treatments / 500,000 findings)",
         ["engine", "snapshot read", "index build", "filter p50", "filter p95", "one treatment"],
