@@ -88,8 +88,8 @@ def _parse(text: str) -> URL:
 def parse_server_url(text: str, *, local_knowledge: bool = False) -> ServerTarget:
     """Check a ``--database-url``: PostgreSQL, a database named, no password in it."""
     url = _parse(text)
-    backend = url.get_backend_name()
-    if backend != "postgresql":
+    backend = url.drivername.split("+", 1)[0]
+    if backend not in ("postgresql", "postgres"):
         raise BadDatabaseUrl(
             f"--database-url must name a PostgreSQL server (postgresql://USER@HOST/DATABASE), "
             f"not {backend}. A single PC needs no URL: its data folder is used."
