@@ -72,6 +72,7 @@ def test_env() -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env.pop("EXPLORER_DATA_DIR", None)
+    env.pop("EXPLORER_DATABASE_URL", None)  # the tests choose their database themselves
     return env
 
 
@@ -92,12 +93,19 @@ def run_tests(args: list[str]) -> int:
         if subprocess.call(command, cwd=ROOT, env=env) != 0:
             say(f"{name} failed")
             return 1
-    say("pytest")
-    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    sys.path.insert(0, str(ROOT / ".ci"))
+    from postgres import test_server  # the private PostgreSQL server of the test run
+
+    with test_server() as server:
+        say("pytest")
+        return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env | server)
 
 
 def run_benchmarks(args: list[str]) -> int:
     ensure_environment("test")
+    sys.path.insert(0, str(ROOT / ".ci"))
+    from postgres import test_server
+
     command = [
         str(PYTHON),
         "-m",
@@ -110,7 +118,8 @@ def run_benchmarks(args: list[str]) -> int:
         "-s",
         *args,
     ]
-    return subprocess.call(command, cwd=ROOT, env=test_env())
+    with test_server() as server:
+        return subprocess.call(command, cwd=ROOT, env=test_env() | server)
 
 
 def main() -> int:

@@ -1,6 +1,7 @@
 """Command line: ``explorer`` opens the window; ``explorer kb …`` works on the knowledge base.
 
-Every command accepts ``--data-dir DIR`` (or ``EXPLORER_DATA_DIR``). Exit codes:
+Every command accepts ``--data-dir DIR`` (or ``EXPLORER_DATA_DIR``) and
+``--database-url URL`` (or ``EXPLORER_DATABASE_URL``: a shared PostgreSQL server). Exit codes:
 0 success, 1 content refused (validate/import), 2 usage error or unknown slug,
 3 the data could not be used (damaged, locked or unwritable files).
 
@@ -42,6 +43,25 @@ def _window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _take_database_url(argv: list[str]) -> list[str]:
+    """Move ``--database-url URL`` (anywhere in the arguments) into ``$EXPLORER_DATABASE_URL``,
+    which every command and the window read; the rest of the arguments are returned."""
+    if not any(a.startswith("--database-url") for a in argv):
+        return argv
+    import os
+
+    rest: list[str] = []
+    items = iter(argv)
+    for arg in items:
+        if arg == "--database-url":
+            os.environ["EXPLORER_DATABASE_URL"] = next(items, "")
+        elif arg.startswith("--database-url="):
+            os.environ["EXPLORER_DATABASE_URL"] = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return rest
+
+
 def _private_files() -> None:
     """Files this process creates (databases, settings, logs, exports, backups) are readable
     by the current user only: consult notes are health information."""
@@ -53,7 +73,7 @@ def _private_files() -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     _private_files()
-    arguments = sys.argv[1:] if argv is None else list(argv)
+    arguments = _take_database_url(sys.argv[1:] if argv is None else list(argv))
     window, data_dir = _window_only(arguments)
     if window:
         from explorer.ui.app import run
@@ -67,7 +87,7 @@ def _main(argv: Sequence[str] | None) -> int:
 def gui_main() -> int:
     """Entry point of the windowed launcher (no console on Windows)."""
     _private_files()
-    arguments = sys.argv[1:]
+    arguments = _take_database_url(sys.argv[1:])
     window, data_dir = _window_only(arguments)
     if window:
         from explorer.ui.app import run

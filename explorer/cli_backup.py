@@ -32,10 +32,15 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+    from explorer.errors import UserFacingError
     from explorer.paths import resolve_data_dir
     from explorer.services import backup
+    from explorer.store.server import SERVER_BACKUPS, server_from_environment
 
     data_dir = resolve_data_dir(data_dir_arg)
+    server = server_from_environment()
+    if server is not None:
+        raise UserFacingError(SERVER_BACKUPS.format(where=server.describe()))
     who = f"{getpass.getuser()} (command line)"
     if args.command == "restore":
         from explorer.services.clinic_db import restore_clinic

@@ -21,6 +21,13 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="data folder (default: $EXPLORER_DATA_DIR, else the per-user folder)",
     )
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="a shared PostgreSQL server, postgresql://USER@HOST:5432/DATABASE (default: "
+        "$EXPLORER_DATABASE_URL, else the data folder's SQLite files); no password in it",
+    )
     parser = argparse.ArgumentParser(
         prog="explorer",
         parents=[common],
@@ -49,9 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--variant", choices=["clinician", "patient"], default="clinician")
     export.add_argument("--pdfa", action="store_true", help="PDF/A-1b for the record")
     export.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
-    from explorer import cli_backup, cli_clinic
+    from explorer import cli_backup, cli_clinic, cli_db
 
     cli_clinic.add_commands(commands, common)
+    cli_db.add_commands(commands, common)
     cli_backup.add_commands(commands, common)
     kb = commands.add_parser("kb", parents=[common], help="knowledge-base commands")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
@@ -245,6 +253,10 @@ def run_command(argv: Sequence[str]) -> int:
             from explorer import cli_clinic
 
             return cli_clinic.run(args, data_dir_arg)
+        if args.command == "db":
+            from explorer import cli_db
+
+            return cli_db.run(args, data_dir_arg)
         if args.command in ("backup", "restore"):
             from explorer import cli_backup
 

@@ -34,6 +34,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     """Every test gets its own data directory (via the environment) and settings folder."""
     data_dir = tmp_path / "data"
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     return data_dir
@@ -73,3 +74,96 @@ def shipped_document():  # type: ignore[no-untyped-def]
     from explorer.kb.validate import load_document
 
     return load_document(CONTENT)
+
+
+# --- Both engines: SQLite (the data folder) and a real PostgreSQL server -------------------
+#
+# A test that uses the ``database`` fixture runs twice: on the data folder's SQLite files and
+# on the private PostgreSQL server that ``.ci/bootstrap.py test`` starts (its URL in
+# $EXPLORER_TEST_POSTGRES_URL). On PostgreSQL each test gets its own database, cloned from a
+# template that was migrated, filled and given the test PIN once per session (~0.1 s per
+# clone). Mark a test ``sqlite_only`` when it is about files (modes, damage, backups).
+
+POSTGRES_URL_ENV = "EXPLORER_TEST_POSTGRES_URL"
+POSTGRES_SKIP_ENV = "EXPLORER_TEST_POSTGRES_SKIP"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database" in metafunc.fixturenames:
+        marked = metafunc.definition.get_closest_marker
+        kinds = ["sqlite", "postgres"]
+        if marked("sqlite_only"):
+            kinds = ["sqlite"]
+        elif marked("postgres_only"):
+            kinds = ["postgres"]
+        metafunc.parametrize("database", kinds, indirect=True)
+
+
+def _server_url(database: str) -> str:
+    base = os.environ[POSTGRES_URL_ENV]
+    return base.rsplit("/", 1)[0] + "/" + database
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    url = _server_url("postgres").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of the test server's maintenance database; skipped (never in CI) without."""
+    if not os.environ.get(POSTGRES_URL_ENV):
+        reason = os.environ.get(POSTGRES_SKIP_ENV) or (
+            f"no PostgreSQL test server (${POSTGRES_URL_ENV} unset: run the tests with "
+            "python3 .ci/bootstrap.py test)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test on PostgreSQL, but: {reason}")
+        pytest.skip(reason)
+    return _server_url("postgres")
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_server: str, _built_data_dir: Path) -> str:
+    from explorer.services.access import AccessService
+    from explorer.services.knowledge import open_stores
+    from explorer.store.server import parse_server_url
+
+    name = f"explorer_template_{os.getpid()}"
+    _admin(f"DROP DATABASE IF EXISTS {name}")
+    _admin(f"CREATE DATABASE {name}")
+    stores = open_stores(_built_data_dir, server=parse_server_url(_server_url(name)))
+    AccessService(stores.clinic).set_pin(TEST_PIN, TEST_PIN, clinician="test set-up")
+    stores.close()
+    yield name
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+_clones = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def new_postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (its URL); dropped after the test."""
+    request.getfixturevalue("postgres_server")
+    name = f"explorer_empty_{os.getpid()}_{next(_clones)}"
+    _admin(f"CREATE DATABASE {name}")
+    yield _server_url(name)
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``sqlite`` or ``postgres``: which engine ``open_stores(data_dir)`` opens in this test."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    template = request.getfixturevalue("_postgres_template")
+    name = f"explorer_test_{os.getpid()}_{next(_clones)}"
+    _admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    monkeypatch.setenv("EXPLORER_DATABASE_URL", _server_url(name))
+    yield "postgres"
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -47,6 +47,8 @@ from explorer.store.engine import (
     sqlite_engine,
     writer,
 )
+from explorer.store.network_share import refuse_network_share
+from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_files import lenient, make_private
 
 log = logging.getLogger(__name__)
@@ -110,21 +112,39 @@ def _refuse_emptied(path: Path, data_dir: Path) -> None:
 
 @dataclass
 class ClinicStore:
-    """The open clinic database of one data folder."""
+    """The open clinic database of one data folder (or of the shared server)."""
 
     data_dir: Path
     clinic: Engine
+    server: ServerTarget | None = None
 
     def close(self) -> None:
         self.clinic.dispose()
 
 
-def open_clinic_store(data_dir: Path, *, clock: Clock = dt.datetime.now) -> ClinicStore:
-    return ClinicStore(data_dir, open_clinic_db(data_dir, clock=clock))
+def open_clinic_store(
+    data_dir: Path, *, clock: Clock = dt.datetime.now, server: ServerTarget | None = None
+) -> ClinicStore:
+    """The clinic database of ``data_dir``, or of ``server`` (default: from the environment)."""
+    if server is None:
+        from explorer.store.server import server_from_environment
+
+        server = server_from_environment()
+    return ClinicStore(data_dir, open_clinic_db(data_dir, clock=clock, server=server), server)
 
 
-def open_clinic_db(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Engine:
-    """An engine on ``clinic.sqlite``: checked, created or upgraded (with a backup first)."""
+def open_clinic_db(
+    data_dir: Path, *, clock: Clock = dt.datetime.now, server: ServerTarget | None = None
+) -> Engine:
+    """An engine on ``clinic.sqlite``: checked, created or upgraded (with a backup first).
+
+    With ``server``, on the shared PostgreSQL database's ``clinic`` schema instead: created
+    or upgraded under an advisory lock; no file backup (backups of a server are the
+    database administrator's ``pg_dump`` job, see README "Several PCs").
+    """
+    if server is not None:
+        return _open_server_clinic(server)
+    refuse_network_share(data_dir)
     path = data_dir / CLINIC_DB
     check_clinic_file(data_dir)
     try:
@@ -137,6 +157,22 @@ def open_clinic_db(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Engine:
     engine = sqlite_engine(path)
     try:
         _upgrade(engine, data_dir, clock)
+        _ensure_identity(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _open_server_clinic(server: ServerTarget) -> Engine:
+    engine = server_engine(server, "clinic")
+    try:
+        try:
+            changed = migrate.upgrade(engine, "clinic")
+        except migrate.SchemaTooNew as exc:
+            raise UserFacingError(str(exc)) from exc
+        if changed:
+            log.info("upgraded the clinic schema on %s", server.describe())
         _ensure_identity(engine)
     except BaseException:
         engine.dispose()
@@ -228,6 +264,7 @@ def _is_lock(exc: OperationalError) -> bool:
 
 def _ensure_identity(clinic: Engine) -> None:
     with Session(writer(clinic)) as session, session.begin():
+        advisory_lock(session.connection(), "clinic identity")
         if session.get(ClinicInfo, "created_at") is None:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             session.add(ClinicInfo(key="created_at", value=now))

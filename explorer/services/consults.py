@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult, Decision
@@ -211,26 +211,42 @@ class ConsultService:
     def search(
         self, text: str = "", *, include_deleted: bool = False, limit: int = 500
     ) -> list[Consult]:
-        """Newest first; ``text`` matches the label, the condition or the date (YYYY-MM-DD)."""
-        query = (
-            select(ConsultRow)
-            .order_by(ConsultRow.consult_date.desc(), ConsultRow.id.desc())
-            .limit(limit)
-        )
+        """Newest first; ``text`` matches the label, the condition or the date (YYYY-MM-DD).
+
+        The words are matched in Python (``casefold``), not with SQL ``LIKE``: SQLite's
+        LIKE ignores case for ASCII only, PostgreSQL's ILIKE by the server's locale, and
+        the same search must find the same consults on both engines ("é" finds "Émile").
+        Only the few short columns needed are read for the match.
+        """
+        order = (ConsultRow.consult_date.desc(), ConsultRow.id.desc())
+        keys = select(
+            ConsultRow.id,
+            ConsultRow.patient_label,
+            ConsultRow.condition_slug,
+            ConsultRow.consult_date,
+        ).order_by(*order)
         if not include_deleted:
-            query = query.where(ConsultRow.deleted_at.is_(None))
-        words = text.strip()
-        if words:
-            like = f"%{words}%"
-            query = query.where(
-                or_(
-                    ConsultRow.patient_label.ilike(like),
-                    ConsultRow.condition_slug.ilike(like),
-                    ConsultRow.consult_date == _parse_date(words),
-                )
-            )
+            keys = keys.where(ConsultRow.deleted_at.is_(None))
+        needle = text.strip().casefold()
+        day = _parse_date(text.strip())
         with Session(self._engine) as session:
-            return [_domain(r) for r in session.scalars(query)]
+            ids: list[int] = []
+            for cid, label, condition, date in session.execute(keys):
+                if (
+                    not needle
+                    or needle in label.casefold()
+                    or needle in (condition or "").casefold()
+                    or date == day
+                ):
+                    ids.append(cid)
+                    if len(ids) >= limit:
+                        break
+            if not ids:
+                return []
+            rows = session.scalars(
+                select(ConsultRow).where(ConsultRow.id.in_(ids)).order_by(*order)
+            )
+            return [_domain(r) for r in rows]
 
     def duplicate_as_follow_up(self, consult_id: int, today: dt.date | None = None) -> Consult:
         """A new consult with the same label, condition, treatments and priorities."""

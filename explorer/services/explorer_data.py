@@ -145,8 +145,13 @@ def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeS
     """
     from explorer.paths import knowledge_content_dir
     from explorer.store.fastpath import open_current_knowledge
+    from explorer.store.server import server_from_environment
 
-    if not rebuild_damaged:
+    server = server_from_environment()  # imports nothing more when no server is named
+    if not rebuild_damaged and (server is None or server.local_knowledge):
+        from explorer.store.network_share import refuse_network_share
+
+        refuse_network_share(data_dir)  # reads the mount table: well under a millisecond
         try:
             connection = open_current_knowledge(data_dir, knowledge_content_dir())
         except DatabaseProblem as exc:

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,8 @@ from explorer.store.engine import (
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_repository import KnowledgeRepository
 from explorer.store.models import KbMeta
+from explorer.store.network_share import refuse_network_share
+from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
 
@@ -55,6 +57,17 @@ class KnowledgeStores:
 
     data_dir: Path
     knowledge: Engine
+    server: ServerTarget | None = field(default=None, kw_only=True)
+    """The shared PostgreSQL server in use, or None for the data folder's SQLite files."""
+
+    def describe(self) -> str:
+        """Which database is in use, for settings, About and ``explorer db info``."""
+        if self.server is None:
+            return f"SQLite files in {self.data_dir}"
+        where = self.server.describe()
+        if self.server.local_knowledge:
+            return f"{where} (consults); knowledge base in {self.data_dir}"
+        return where
 
     @contextmanager
     def knowledge_session(self) -> Iterator[Session]:
@@ -91,24 +104,47 @@ def _prepare_dir(data_dir: Path) -> None:
         ) from exc
 
 
-def open_stores(data_dir: Path, *, refresh_shipped: bool = True) -> DataStores:
-    """Open (creating and migrating as needed) both databases of ``data_dir``.
+FROM_ENVIRONMENT = "environment"
+"""``server=`` default: the server in ``$EXPLORER_DATABASE_URL``, else the data folder."""
+
+
+def _server(server: ServerTarget | str | None) -> ServerTarget | None:
+    if isinstance(server, ServerTarget) or server is None:
+        return server
+    from explorer.store.server import server_from_environment
+
+    return server_from_environment()
+
+
+def open_stores(
+    data_dir: Path,
+    *,
+    refresh_shipped: bool = True,
+    server: ServerTarget | str | None = FROM_ENVIRONMENT,
+) -> DataStores:
+    """Open (creating and migrating as needed) both databases of ``data_dir``, or of the
+    shared PostgreSQL ``server`` (by default the one in ``$EXPLORER_DATABASE_URL``).
 
     See :func:`open_knowledge` and :func:`explorer.services.clinic_db.open_clinic_db`.
     Damaged files are reported, never replaced.
     """
+    target = _server(server)
     _prepare_dir(data_dir)
-    clinic = open_clinic_db(data_dir)
+    clinic = open_clinic_db(data_dir, server=target)
     try:
-        knowledge = open_knowledge(data_dir, refresh_shipped=refresh_shipped)
+        knowledge = open_knowledge(data_dir, refresh_shipped=refresh_shipped, server=target)
     except BaseException:
         clinic.dispose()
         raise
-    return DataStores(data_dir, knowledge.knowledge, clinic)
+    return DataStores(data_dir, knowledge.knowledge, clinic, server=target)
 
 
 def open_knowledge(
-    data_dir: Path, *, refresh_shipped: bool = True, rebuild_damaged: bool = False
+    data_dir: Path,
+    *,
+    refresh_shipped: bool = True,
+    rebuild_damaged: bool = False,
+    server: ServerTarget | str | None = FROM_ENVIRONMENT,
 ) -> KnowledgeStores:
     """Open (creating and migrating as needed) the knowledge base of ``data_dir``.
 
@@ -119,6 +155,10 @@ def open_knowledge(
     one is built from the shipped content (never for a file locked by another program).
     """
     _prepare_dir(data_dir)
+    target = _server(server)
+    if target is not None and not target.local_knowledge:
+        return _open_server_knowledge(data_dir, target, refresh_shipped=refresh_shipped)
+    refuse_network_share(data_dir)
     path = data_dir / KNOWLEDGE_DB
     try:
         check_sqlite_file(path)
@@ -129,9 +169,27 @@ def open_knowledge(
         _set_damaged_aside(path)
         refresh_shipped = True
     make_private(path)
-    stores = KnowledgeStores(data_dir, sqlite_engine(path))
+    stores = KnowledgeStores(data_dir, sqlite_engine(path), server=target)
     try:
         _migrate(stores.knowledge, "knowledge", path)
+        if refresh_shipped:
+            _refresh_from_shipped(stores)
+    except BaseException:
+        stores.close()
+        raise
+    return stores
+
+
+def _open_server_knowledge(
+    data_dir: Path, server: ServerTarget, *, refresh_shipped: bool
+) -> KnowledgeStores:
+    stores = KnowledgeStores(data_dir, server_engine(server, "knowledge"), server=server)
+    try:
+        try:
+            if migrate.upgrade(stores.knowledge, "knowledge"):
+                log.info("migrated the knowledge schema on %s", server.describe())
+        except migrate.SchemaTooNew as exc:
+            raise UserFacingError(str(exc)) from exc
         if refresh_shipped:
             _refresh_from_shipped(stores)
     except BaseException:
@@ -199,6 +257,8 @@ def _replace(
 
     try:
         with Session(writer(stores.knowledge, wait_ms=wait_ms)) as session, session.begin():
+            # on a server, the one write lock that BEGIN IMMEDIATE takes on SQLite
+            advisory_lock(session.connection(), "replace knowledge base")
             if only_if is None or only_if(session):
                 replace_content(session, doc, origin=origin, fingerprint=fingerprint)
     except OperationalError as exc:

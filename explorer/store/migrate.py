@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
 from explorer.store.heads import HEADS, Kind
+from explorer.store.server import SCHEMAS, advisory_lock, ensure_schema
 from explorer.store.sqlite_files import DatabaseProblem
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ __all__ = [
     "Kind",
     "MigrationFailed",
     "SchemaTooNew",
+    "check_not_too_new",
     "current_revision",
     "upgrade",
 ]
@@ -52,7 +54,11 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _revision(connection: Connection) -> str | None:
-    if not inspect(connection).has_table("alembic_version"):
+    if connection.dialect.name == "postgresql":
+        # the schema of the search path may not exist yet (a new server database)
+        if connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
+            return None
+    elif not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
@@ -89,7 +95,13 @@ def check_kind(engine: Engine, kind: Kind, current: str | None) -> None:
     """Raise :class:`ForeignDatabase` unless the database at revision ``current`` is empty
     or of ``kind``."""
     path = Path(engine.url.database or "")
-    foreign = _foreign_tables(engine) if current is None else []
+    foreign: list[str] = []
+    if current is None:  # read again, in one snapshot: another start may have created it
+        with engine.connect() as connection, connection.begin():
+            current = _revision(connection)
+            if current is None:
+                names = inspect(connection).get_table_names()
+                foreign = [t for t in names if not t.startswith("sqlite_")]
     _refuse_foreign(path, kind, current, foreign)
 
 
@@ -107,11 +119,6 @@ def _refuse_foreign(path: Path, kind: Kind, current: str | None, foreign: list[s
             "files were swapped or copied over each other). It was not changed.",
             path=path,
         )
-
-
-def _foreign_tables(engine: Engine) -> list[str]:
-    with engine.connect() as connection:
-        return [t for t in inspect(connection).get_table_names() if not t.startswith("sqlite_")]
 
 
 def _config(kind: Kind) -> Config:
@@ -132,18 +139,19 @@ def known_revisions(kind: Kind) -> list[str]:
 
 
 def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
-    """Upgrade to ``target``; return True if anything ran. Refuses a schema newer than ours."""
-    current = current_revision(engine)
+    """Upgrade to ``target``; return True if anything ran. Refuses a schema newer than ours.
+
+    On PostgreSQL the upgrade holds an advisory lock, so two PCs upgrading the shared
+    database at once run it once: the second waits, then finds it at head.
+    """
+    postgres = engine.dialect.name == "postgresql"
+    current = None if postgres and not _schema_exists(engine, kind) else current_revision(engine)
     if target == "head" and current == HEADS[kind]:
         return False
     from alembic import command
 
     check_kind(engine, kind, current)
-    if current is not None and current not in known_revisions(kind):
-        raise SchemaTooNew(
-            f"The {kind} database has schema revision {current}, newer than this version of "
-            "the application understands. Update the application on this PC."
-        )
+    check_not_too_new(kind, current)
     config = _config(kind)
     with engine.connect() as connection:
         # BEGIN IMMEDIATE: one process migrates, the others wait for its commit (first
@@ -158,8 +166,14 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
             dbapi.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         try:
             with connection.begin():
-                if target == "head" and _revision(connection) == HEADS[kind]:
+                if postgres:
+                    connection.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_WAIT_MS}ms'"))
+                    advisory_lock(connection, f"migrate {kind}")
+                    ensure_schema(connection, kind)
+                revision = _revision(connection)
+                if target == "head" and revision == HEADS[kind]:
                     return False  # another process migrated it while this one waited
+                check_not_too_new(kind, revision)
                 config.attributes["connection"] = connection
                 command.upgrade(config, target)
                 if sqlite:
@@ -173,3 +187,24 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
             if sqlite:
                 dbapi.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     return True
+
+
+def check_not_too_new(kind: Kind, revision: str | None) -> None:
+    """Raise :class:`SchemaTooNew` for a revision this version does not know (a newer
+    application upgraded the database, on this PC or, on a server, on another one)."""
+    if revision is not None and revision not in known_revisions(kind):
+        raise SchemaTooNew(
+            f"The {kind} database has schema revision {revision}, newer than this version of "
+            "the application understands: another PC (or a newer version here) upgraded it. "
+            "Update this PC: install the current version of the application; nothing was "
+            "written."
+        )
+
+
+def _schema_exists(engine: Engine, kind: Kind) -> bool:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :name"),
+            {"name": SCHEMAS[kind]},
+        ).scalar()
+    return found is not None

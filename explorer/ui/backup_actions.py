@@ -44,10 +44,28 @@ class BackupActions:
         self.last_backup_message = ""
 
     # --- backing up -------------------------------------------------------------------------
+    def _on_server(self) -> bool:
+        from explorer.store.server import uses_server
+
+        return uses_server()
+
+    def _tell_server_backups(self) -> bool:
+        """On a shared server, backups are the server's: say so (True) instead of copying."""
+        if not self._on_server():
+            return False
+        from explorer.store.server import SERVER_BACKUPS, server_from_environment
+
+        server = server_from_environment()
+        where = server.describe() if server else "server"
+        QtWidgets.QMessageBox.information(
+            self, "Backups on the server", SERVER_BACKUPS.format(where=where)
+        )
+        return True
+
     def start_daily_backup(self) -> None:
         """The first start of the day backs up the clinic database; a window left open
         overnight checks again every hour (the check is one folder listing)."""
-        if self.data_dir is None:
+        if self.data_dir is None or self._on_server():
             return
         if not self._daily_checked:
             self._daily_checked = True
@@ -67,7 +85,7 @@ class BackupActions:
 
     def back_up_now(self) -> None:
         """File → Back up now."""
-        if not self.open_clinic():
+        if self._tell_server_backups() or not self.open_clinic():
             return
         from explorer.services.backup import MANUAL, make_backup
 
@@ -137,6 +155,8 @@ class BackupActions:
     # --- restoring --------------------------------------------------------------------------
     def restore_from_backup(self) -> None:
         """File → Restore from backup… (the PIN first, when the database can be opened)."""
+        if self._tell_server_backups():
+            return
         self.with_unlock(lambda: self._show_restore_dialog(None), "restore clinic data")
 
     def offer_restore(self, problem) -> None:

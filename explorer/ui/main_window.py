@@ -269,6 +269,12 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         disclaimer.setAccessibleName("Show disclaimer")
         disclaimer.clicked.connect(self.show_disclaimer)
         self.statusBar().addPermanentWidget(self._version_label)
+        from explorer.store.server import uses_server
+
+        if uses_server():  # several PCs: say which server, always in sight
+            shared = QLabel(f"Shared: {database_in_use(self.data_dir)}", self)
+            shared.setAccessibleName("Database in use")
+            self.statusBar().addPermanentWidget(shared)
         self.statusBar().addPermanentWidget(disclaimer)
 
     def _connect(self) -> None:
@@ -366,7 +372,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     def _edit_preferences_now(self) -> None:
         from explorer.ui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self)
+        dialog = PreferencesDialog(self.settings, self, database=database_in_use(self.data_dir))
         dialog.change_pin.clicked.connect(self._change_pin)
         self._preferences = dialog
         accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
@@ -572,7 +578,8 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"
             f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
             f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
-            f"Reading level: {i.reading_level}",
+            f"Reading level: {i.reading_level}\n\n"
+            f"Database in use: {database_in_use(self.data_dir)}",
         )
 
     def closeEvent(self, event) -> None:
@@ -604,3 +611,18 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def database_in_use(data_dir) -> str:
+    """The database this window uses, in words (About, status bar, Preferences)."""
+    from explorer.store.server import server_from_environment
+
+    try:
+        server = server_from_environment()
+    except Exception as exc:  # noqa: BLE001 - a bad URL is reported when the data opens
+        return f"not usable ({exc})"
+    if server is None:
+        return f"SQLite files in {data_dir}"
+    if server.local_knowledge:
+        return f"{server.describe()} (consults); knowledge base in {data_dir}"
+    return server.describe()

@@ -29,7 +29,9 @@ def _minutes_box(value: float, parent: QWidget, name: str) -> QDoubleSpinBox:
 class PreferencesDialog(QDialog):
     """Changes nothing until :meth:`apply` (called when the dialog is accepted)."""
 
-    def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: UiSettings, parent: QWidget | None = None, *, database: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
@@ -50,6 +52,13 @@ class PreferencesDialog(QDialog):
         form.addRow("Lock consult notes after no use for", self.lock_minutes)
         form.addRow("Patient mode starts over after no use for", self.patient_minutes)
         form.addRow("", self.change_pin)
+        # Read-only: the database is chosen with --database-url / EXPLORER_DATABASE_URL (or
+        # the data folder), never stored in the settings file.
+        self.database = QLineEdit(database, self)
+        self.database.setReadOnly(True)
+        self.database.setAccessibleName("Database in use")
+        self.database.setCursorPosition(0)
+        form.addRow("Database in use", self.database)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

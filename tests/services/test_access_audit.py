@@ -11,12 +11,16 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog, events_csv
 from explorer.services.consults import ConsultService
 from explorer.services.knowledge import open_stores
 from explorer.store.sqlite_files import PRIVATE_FILE_MODE
+
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 PIN = "zebra-7431"
 
@@ -32,6 +36,7 @@ def _actions(engine) -> Counter[str]:
     return Counter(e.action for e in AuditLog(engine).events())
 
 
+@pytest.mark.sqlite_only  # about the file
 def test_only_a_salted_hash_reaches_the_disk(data_dir) -> None:
     stores = open_stores(data_dir)
     AccessService(stores.clinic).set_pin(PIN, PIN)
@@ -124,13 +129,12 @@ def test_consult_actions_are_audited_exactly_once_each(clinic) -> None:
 
 def test_the_audit_log_is_append_only_in_the_database_itself(clinic) -> None:
     AuditLog(clinic.clinic).record(AuditAction.PATIENT_MODE_ENTERED, "Dr Rivera")
-    with sqlite3.connect(clinic.data_dir / "clinic.sqlite") as con:
-        for statement in (
-            "UPDATE audit_event SET clinician = 'someone else'",
-            "DELETE FROM audit_event",
-        ):
-            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-                con.execute(statement)
+    statements = ["UPDATE audit_event SET clinician = 'someone else'", "DELETE FROM audit_event"]
+    if clinic.clinic.dialect.name == "postgresql":
+        statements.append("TRUNCATE audit_event")
+    for statement in statements:
+        with pytest.raises(DBAPIError, match="append-only"), clinic.clinic.begin() as con:
+            con.execute(text(statement))
     assert _actions(clinic.clinic)[AuditAction.PATIENT_MODE_ENTERED.value] == 1
 
 
@@ -145,6 +149,7 @@ def test_audit_csv_has_a_header_and_one_line_per_event_oldest_first(clinic) -> N
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.sqlite_only  # about the file
 def test_clinic_files_are_readable_by_the_current_user_only(tmp_path) -> None:
     old = os.umask(0o022)  # a typical umask would make new files world-readable
     try:
@@ -162,6 +167,7 @@ def test_clinic_files_are_readable_by_the_current_user_only(tmp_path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.sqlite_only  # about the file
 def test_a_world_readable_clinic_file_is_made_private_at_open(data_dir) -> None:
     path = data_dir / "clinic.sqlite"
     path.chmod(0o644)

@@ -18,6 +18,8 @@ from explorer.domain.consult import Decision
 from explorer.services.consults import ConsultConflict, ConsultService
 from explorer.services.knowledge import open_stores
 
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def consults(data_dir):
@@ -113,6 +115,7 @@ def _check_database(path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # checks the file; tests/services/test_postgres_concurrency.py: server
 def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, consults) -> None:
     """50 SIGKILLs at random moments of a saving process (opening the data folder, in the
     middle of a save, between saves), and in every other round of a process making backups

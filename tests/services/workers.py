@@ -53,6 +53,8 @@ def save_consult(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
                 )
                 break
             except ConsultConflict:
+                if args.get("report_conflicts"):
+                    ack(f"conflict:{prefix}{number}")
                 fresh = service.get(consult.id)
                 assert fresh is not None
                 consult = fresh

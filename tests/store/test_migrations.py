@@ -123,7 +123,7 @@ def test_database_from_a_newer_application_is_refused(tmp_path: Path) -> None:
     migrate.upgrade(engine, "knowledge")
     with engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(migrate.SchemaTooNew, match="Update the application"):
+    with pytest.raises(migrate.SchemaTooNew, match="Update this PC"):
         migrate.upgrade(engine, "knowledge")
     engine.dispose()
 

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tests.ui.helpers import close_window, open_window
 
+pytestmark = pytest.mark.usefixtures("database")  # the window on SQLite and on PostgreSQL
+
 
 def test_start_type_tick_restart_and_find_everything(qtbot, data_dir, settings_file) -> None:
     window = open_window(qtbot, data_dir, settings_file, unlocked=True)

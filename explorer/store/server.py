@@ -1,0 +1,197 @@
+"""The PostgreSQL server mode: several PCs sharing one consult history and knowledge base.
+
+A server target is a SQLAlchemy URL (``postgresql+psycopg://user@host:5432/dbname``) from
+``--database-url`` or ``$EXPLORER_DATABASE_URL``. Both databases of a data folder live in
+that one PostgreSQL database as two schemas, ``knowledge`` and ``clinic``, each with its own
+``alembic_version``: one database for the IT person to create, back up and grant.
+
+The password never appears in the URL (a URL with one is refused, so it cannot end up in a
+settings file, a shell history or a process list): it comes from the OS keyring
+(``keyring.get_password("SpineTreatmentExplorer", "<user>@<host>")``) or, when the keyring
+has none, from libpq's password file (``~/.pgpass``, ``%APPDATA%\\postgresql\\pgpass.conf``
+or ``$PGPASSFILE``), which psycopg reads by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from explorer.errors import UserFacingError
+from explorer.paths import APP_NAME
+from explorer.store.heads import Kind
+from explorer.store.sqlite_files import DatabaseProblem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.engine import URL
+
+log = logging.getLogger(__name__)
+
+DATABASE_URL_ENV = "EXPLORER_DATABASE_URL"
+LOCAL_KNOWLEDGE_ENV = "EXPLORER_LOCAL_KNOWLEDGE"
+"""Set to 1 to keep the knowledge base in this PC's data folder while consults are shared."""
+KEYRING_SERVICE = APP_NAME
+SCHEMAS: dict[Kind, str] = {"knowledge": "knowledge", "clinic": "clinic"}
+CONNECT_TIMEOUT_S = 10
+LOCK_TIMEOUT = "5s"
+"""How long a statement waits for a row another PC is writing (like SQLite's busy wait)."""
+
+
+SERVER_BACKUPS = (
+    "This PC uses the shared database server ({where}): its consults are backed up on the "
+    "server by the clinic's IT (pg_dump, see README 'Several PCs'), not copied to this PC, "
+    "and a restore is done there too."
+)
+
+
+def uses_server() -> bool:
+    """True when ``$EXPLORER_DATABASE_URL`` names a server (no import, for the UI's checks)."""
+    return bool(os.environ.get(DATABASE_URL_ENV, "").strip())
+
+
+class BadDatabaseUrl(UserFacingError):
+    """A ``--database-url`` that cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ServerTarget:
+    """A PostgreSQL database shared by several PCs (no password in it)."""
+
+    url: str
+    local_knowledge: bool = False
+    """Keep the knowledge base in this PC's data folder (only consults on the server)."""
+
+    def describe(self) -> str:
+        """``PostgreSQL dbname on host:port as user`` (for settings, About, ``db info``)."""
+        url = _parse(self.url)
+        where = f"{url.host or 'localhost'}:{url.port or 5432}"
+        who = f" as {url.username}" if url.username else ""
+        return f"PostgreSQL database {url.database} on {where}{who}"
+
+
+def _parse(text: str) -> URL:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(text.strip())
+    except ArgumentError as exc:
+        raise BadDatabaseUrl(
+            f"{text!r} is not a database URL; expected "
+            "postgresql://USER@HOST:5432/DATABASE (see README, 'Several PCs')."
+        ) from exc
+
+
+def parse_server_url(text: str, *, local_knowledge: bool = False) -> ServerTarget:
+    """Check a ``--database-url``: PostgreSQL, a database named, no password in it."""
+    url = _parse(text)
+    backend = url.drivername.split("+", 1)[0]
+    if backend not in ("postgresql", "postgres"):
+        raise BadDatabaseUrl(
+            f"--database-url must name a PostgreSQL server (postgresql://USER@HOST/DATABASE), "
+            f"not {backend}. A single PC needs no URL: its data folder is used."
+        )
+    if url.password is not None:
+        raise BadDatabaseUrl(
+            "The database URL contains a password; remove it. The password is read from the "
+            f"OS keyring (python -m keyring set {KEYRING_SERVICE} "
+            f"{url.username or 'USER'}@{url.host or 'HOST'}) or from a PostgreSQL password "
+            "file (pgpass), never from a URL or a settings file."
+        )
+    if not url.database:
+        raise BadDatabaseUrl("The database URL names no database (…/DATABASE at the end).")
+    url = url.set(drivername="postgresql+psycopg")
+    return ServerTarget(url.render_as_string(hide_password=False), local_knowledge)
+
+
+def server_from_environment() -> ServerTarget | None:
+    """The server named by ``$EXPLORER_DATABASE_URL``, or None for the data folder (SQLite)."""
+    text = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if not text:
+        return None
+    local = os.environ.get(LOCAL_KNOWLEDGE_ENV, "").strip() not in ("", "0")
+    return parse_server_url(text, local_knowledge=local)
+
+
+def keyring_password(user: str | None, host: str | None) -> str | None:
+    """The password stored in the OS keyring for ``user@host``, or None (then pgpass)."""
+    if not user:
+        return None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, f"{user}@{host or 'localhost'}")
+    except Exception as exc:  # noqa: BLE001 - no keyring backend is normal: pgpass then
+        log.info("no password from the OS keyring (%s); libpq's password file is used", exc)
+        return None
+
+
+def server_engine(target: ServerTarget, kind: Kind) -> Engine:
+    """An engine on the schema of ``kind`` in the server's database."""
+    import platform
+
+    from sqlalchemy import create_engine, event
+
+    url = _parse(target.url)
+    password = keyring_password(url.username, url.host)
+    if password is not None:
+        url = url.set(password=password)
+    schema = SCHEMAS[kind]
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={
+            "options": f"-csearch_path={schema} -clock_timeout={LOCK_TIMEOUT}",
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": f"{APP_NAME} on {platform.node()}"[:63],
+        },
+    )
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> Exception | None:
+        return server_problem(target, context.original_exception)
+
+    return engine
+
+
+def server_problem(target: ServerTarget, original: BaseException) -> DatabaseProblem | None:
+    """A driver error that the user must act on (server unreachable, login refused, lock
+    wait over), as a message; None for errors the code handles (constraint violations)."""
+    import psycopg
+    from psycopg import errors
+
+    if isinstance(original, errors.LockNotAvailable | errors.QueryCanceled):
+        return DatabaseProblem(
+            f"The data is in use by another PC ({target.describe()}); try again in a moment.",
+            locked=True,
+        )
+    if isinstance(original, psycopg.OperationalError):
+        first = str(original).strip().splitlines()[0] if str(original).strip() else ""
+        return DatabaseProblem(
+            f"The database server could not be used: {target.describe()} ({first}). Check "
+            "that this PC reaches the server and that the password is stored (README, "
+            "'Several PCs')."
+        )
+    return None
+
+
+def ensure_schema(connection: Connection, kind: Kind) -> None:
+    """Create the schema of ``kind`` when missing (inside the caller's transaction)."""
+    from sqlalchemy import text
+
+    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMAS[kind]}"))
+
+
+def advisory_lock(connection: Connection, name: str) -> None:
+    """Serialise with every other PC doing ``name`` (until this transaction ends). No-op on
+    SQLite, where ``BEGIN IMMEDIATE`` already holds the one write lock."""
+    if connection.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    connection.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"{APP_NAME}:{name}"}
+    )

@@ -1,0 +1,80 @@
+"""Copy every table of one database (SQLite or PostgreSQL) into an empty one of the same
+schema revision: in dependency order, in one transaction on the target, row counts
+checked per table before the commit, PostgreSQL id sequences moved past the copied ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import islice
+
+from sqlalchemy import Connection, MetaData, Table, func, select, text
+
+BATCH = 1000
+
+
+class TargetNotEmpty(Exception):
+    """The target already holds data; nothing was copied."""
+
+
+class CountMismatch(Exception):
+    """A table's row count differs after the copy; the copy was rolled back."""
+
+
+def row_counts(connection: Connection, metadata: MetaData) -> dict[str, int]:
+    """Rows per table of ``metadata`` (in dependency order)."""
+    return {
+        table.name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+        for table in metadata.sorted_tables
+    }
+
+
+def _batches(connection: Connection, table: Table) -> Iterator[list[dict[str, object]]]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    rows = connection.execute(select(table).order_by(*order)).mappings()
+    while chunk := [dict(r) for r in islice(rows, BATCH)]:
+        yield chunk
+
+
+def copy_tables(source: Connection, target: Connection, metadata: MetaData) -> dict[str, int]:
+    """Copy every table of ``metadata`` from ``source`` into ``target`` (inside the caller's
+    transaction on ``target``); returns the rows per table. Raises :class:`TargetNotEmpty`
+    or :class:`CountMismatch` (the caller rolls back)."""
+    present = {name: n for name, n in row_counts(target, metadata).items() if n}
+    if present:
+        listed = ", ".join(f"{n} in {name}" for name, n in present.items())
+        raise TargetNotEmpty(f"the target already holds data ({listed})")
+    expected = row_counts(source, metadata)
+    for table in metadata.sorted_tables:
+        for chunk in _batches(source, table):
+            target.execute(table.insert(), chunk)
+    copied = row_counts(target, metadata)
+    if copied != expected:
+        wrong = [f"{t}: {expected[t]} → {copied[t]}" for t in expected if expected[t] != copied[t]]
+        raise CountMismatch(f"row counts differ after the copy ({'; '.join(wrong)})")
+    if target.dialect.name == "postgresql":
+        _reset_sequences(target, metadata)
+    return copied
+
+
+def _reset_sequences(connection: Connection, metadata: MetaData) -> None:
+    """Point each serial id's sequence past the largest copied id (the next insert on the
+    server would otherwise collide with a copied row)."""
+    for table in metadata.sorted_tables:
+        for column in table.primary_key.columns:
+            if column.autoincrement is not True and not (
+                column.autoincrement == "auto" and len(table.primary_key.columns) == 1
+            ):
+                continue
+            sequence = connection.execute(
+                text("SELECT pg_get_serial_sequence(:table, :column)"),
+                {"table": f'"{table.name}"', "column": column.name},
+            ).scalar()
+            if sequence is None:
+                continue
+            connection.execute(
+                text(
+                    f'SELECT setval(:sequence, coalesce(max("{column.name}"), 1), '
+                    f'max("{column.name}") IS NOT NULL) FROM "{table.name}"'
+                ),
+                {"sequence": sequence},
+            )

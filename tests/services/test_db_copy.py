@@ -1,0 +1,90 @@
+"""``explorer db copy``: a populated single-PC data folder goes onto PostgreSQL and back with
+identical knowledge-base exports, consults, audit log and PIN; a non-empty target is refused."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from explorer.cli import main
+from explorer.errors import UserFacingError
+from explorer.services.access import AccessService
+from explorer.services.audit import AuditLog, events_csv
+from explorer.services.consults import ConsultService
+from explorer.services.db_copy import copy_database
+from explorer.services.knowledge import document_json, export_document_of, open_stores
+from explorer.store.server import parse_server_url
+from tests.conftest import TEST_PIN
+
+
+def _populate(folder: Path) -> None:
+    stores = open_stores(folder, server=None)
+    try:
+        service = ConsultService(stores.clinic, clinician="Dr Rivera")
+        first = service.start(condition="sciatica", treatments=["tens"], patient_label="J. S.")
+        service.save(replace(first, notes_html="<p>notes ✓ 'quoted' 100%</p>", plan="walk"))
+        follow = service.duplicate_as_follow_up(first.id)
+        gone = service.start(condition=None, treatments=[], patient_label="deleted one")
+        service.delete(gone.id)
+        service.open(follow.id)
+    finally:
+        stores.close()
+
+
+def _snapshot(folder: Path, server) -> tuple[str, list, str, bool]:
+    stores = open_stores(folder, server=server, refresh_shipped=False)
+    try:
+        kb = document_json(export_document_of(stores))
+        consults = ConsultService(stores.clinic).search(include_deleted=True)
+        audit = events_csv(AuditLog(stores.clinic).events())
+        pin = AccessService(stores.clinic).has_pin()
+        return kb, consults, audit, pin
+    finally:
+        stores.close()
+
+
+@pytest.mark.slow
+def test_round_trip_sqlite_to_postgres_and_back_is_identical(
+    data_dir: Path, new_postgres_database: str, tmp_path: Path, capsys
+) -> None:
+    _populate(data_dir)
+    before = _snapshot(data_dir, None)
+    assert len(before[1]) == 3 and before[3]
+
+    assert main(["db", "copy", "--from", str(data_dir), "--to", new_postgres_database]) == 0
+    out = capsys.readouterr().out
+    assert "counts verified" in out and "consult: 3" in out
+
+    server = parse_server_url(new_postgres_database)
+    assert _snapshot(tmp_path / "scratch", server) == before
+
+    back = tmp_path / "back"
+    report = copy_database(new_postgres_database, f"sqlite:///{back}")
+    assert report.rows["clinic"]["consult"] == 3
+    assert _snapshot(back, None) == before
+
+    # The server's id sequences continue after the copied rows; the PIN still opens it.
+    stores = open_stores(tmp_path / "scratch", server=server)
+    try:
+        fresh = ConsultService(stores.clinic).start(condition=None, treatments=[])
+        assert fresh.id == max(c.id for c in before[1]) + 1
+        assert AccessService(stores.clinic).check(TEST_PIN, clinician="x").ok
+    finally:
+        stores.close()
+
+
+def test_a_non_empty_target_is_refused_and_left_as_it_was(
+    data_dir: Path, new_postgres_database: str, tmp_path: Path, capsys
+) -> None:
+    copy_database(str(data_dir), new_postgres_database)
+    with pytest.raises(UserFacingError, match=r"is not empty.*Nothing was copied"):
+        copy_database(str(data_dir), new_postgres_database)
+    assert main(["db", "copy", "--from", new_postgres_database, "--to", str(data_dir)]) == 3
+    assert "not empty" in capsys.readouterr().err
+
+
+def test_db_info_names_the_database_in_use(data_dir: Path, capsys, monkeypatch) -> None:
+    assert main(["db", "info"]) == 0
+    assert f"SQLite files in {data_dir}" in capsys.readouterr().out

@@ -1,0 +1,88 @@
+"""A SQLite data folder on a network share is refused, with a message pointing to the
+PostgreSQL server mode; local folders (and this machine's test folders) are not."""
+
+from __future__ import annotations
+
+from pathlib import Path, PureWindowsPath
+
+import pytest
+
+from explorer.store.network_share import (
+    NetworkShareRefused,
+    linux_mounts,
+    mac_mounts,
+    network_share_kind,
+    refuse_network_share,
+)
+
+PROC_MOUNTS = """\
+/dev/sda1 / ext4 rw,relatime 0 0
+tmpfs /tmp tmpfs rw 0 0
+server:/export/clinic /mnt/clinic nfs4 rw,vers=4.2 0 0
+//nas/share /mnt/smb\\040share cifs rw 0 0
+user@host:/data /home/dr/remote fuse.sshfs rw 0 0
+/dev/sdb1 /mnt/clinic/local-disk ext4 rw 0 0
+"""
+
+MAC_MOUNT = """\
+/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)
+//dr@nas._smb._tcp.local/Clinic on /Volumes/Clinic (smbfs, nodev, nosuid, mounted by dr)
+afp_0TQ on /Volumes/Old Share (afpfs, nodev, nosuid)
+"""
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"),
+    [
+        ("/mnt/clinic/data", "a network file system (nfs4)"),
+        ("/mnt/smb share/Explorer", "a network file system (cifs)"),
+        ("/home/dr/remote/x", "a network file system (fuse.sshfs)"),
+        ("/mnt/clinic/local-disk/data", None),  # a local disk mounted inside the share
+        ("/home/dr/.local/share/SpineTreatmentExplorer", None),
+        ("/tmp/x", None),
+    ],
+)
+def test_linux_mount_types(folder: str, kind: str | None) -> None:
+    assert network_share_kind(Path(folder), mounts=linux_mounts(PROC_MOUNTS)) == kind
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"),
+    [
+        ("/Volumes/Clinic/Explorer", "a network file system (smbfs)"),
+        ("/Volumes/Old Share/x", "a network file system (afpfs)"),
+        ("/Users/dr/Library/Application Support/SpineTreatmentExplorer", None),
+    ],
+)
+def test_macos_mount_types(folder: str, kind: str | None) -> None:
+    assert network_share_kind(Path(folder), mounts=mac_mounts(MAC_MOUNT)) == kind
+
+
+def test_unc_paths_and_mapped_drives() -> None:
+    unc = PureWindowsPath(r"\\server\share\Explorer")
+    assert network_share_kind(unc, mounts=[], windows=True) == "a network (UNC) path"  # type: ignore[arg-type]
+    drives = [("Z:", "remote"), ("C:", "fixed")]
+    mapped = PureWindowsPath(r"Z:\Explorer")
+    assert network_share_kind(mapped, mounts=drives, windows=True) == "a mapped network drive (Z:)"  # type: ignore[arg-type]
+    local = PureWindowsPath(r"C:\Users\dr\AppData\Local\SpineTreatmentExplorer")
+    assert network_share_kind(local, mounts=drives, windows=True) is None  # type: ignore[arg-type]
+
+
+def test_the_refusal_points_to_the_server_mode() -> None:
+    with pytest.raises(NetworkShareRefused, match="--database-url") as caught:
+        refuse_network_share(Path("/mnt/clinic/data"), mounts=linux_mounts(PROC_MOUNTS))
+    assert "network share" in str(caught.value) and "Several PCs" in str(caught.value)
+
+
+def test_opening_a_data_folder_on_a_share_is_refused(tmp_path: Path, monkeypatch) -> None:
+    from explorer.services import knowledge
+    from explorer.store import network_share
+
+    monkeypatch.setattr(network_share, "_system_mounts", lambda: [(str(tmp_path), "nfs")])
+    with pytest.raises(NetworkShareRefused, match="nfs"):
+        knowledge.open_stores(tmp_path / "data", server=None)
+    assert not (tmp_path / "data" / "clinic.sqlite").exists()
+
+
+def test_this_machines_test_folders_are_local(tmp_path: Path) -> None:
+    assert network_share_kind(tmp_path) is None
