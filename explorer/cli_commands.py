@@ -294,6 +294,9 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
             _error(f"notes file not found: {args.notes_file}")
             return EXIT_USAGE
         # anything else (unreadable, binary, too large…) is a UserFacingError: exit 3
+    if args.out.is_dir():
+        _error(f"{args.out} is a folder; give the PDF's file name, e.g. {args.out / 'summary.pdf'}")
+        return EXIT_USAGE
     if not args.out.parent.is_dir():
         _error(f"cannot write {args.out}: the folder {args.out.parent} does not exist")
         return EXIT_DATA

@@ -230,3 +230,14 @@ def test_window_exports_and_prints_with_the_same_renderer(
     finally:
         window.close()
         window.service.close()
+
+
+def test_a_folder_given_as_the_output_file_is_refused_with_a_usage_message(
+    data_dir, tmp_path, capsys
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert export("--out", str(folder)) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "summary.pdf" in err and "disk" not in err
+    assert list(folder.iterdir()) == []
