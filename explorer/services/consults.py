@@ -114,8 +114,8 @@ class ConsultService:
             created_at=now,
             updated_at=now,
             consult_date=date,
-            patient_label=patient_label.strip()[:MAX_LABEL],
-            clinician=clinician.strip(),
+            patient_label=_clean(patient_label)[:MAX_LABEL],
+            clinician=_clean(clinician)[:MAX_LABEL],
             condition_slug=condition,
             treatment_slugs=list(treatments),
             priorities=list(priorities),
@@ -147,14 +147,14 @@ class ConsultService:
         values = {
             "updated_at": saved_at,
             "consult_date": consult.consult_date,
-            "patient_label": consult.patient_label.strip()[:MAX_LABEL],
-            "clinician": consult.clinician.strip(),
+            "patient_label": _clean(consult.patient_label)[:MAX_LABEL],
+            "clinician": _clean(consult.clinician)[:MAX_LABEL],
             "condition_slug": consult.condition,
             "treatment_slugs": list(consult.treatments),
             "priorities": list(consult.priorities),
-            "priorities_note": consult.priorities_note,
-            "notes_html": consult.notes_html,
-            "plan": consult.plan,
+            "priorities_note": consult.priorities_note.replace("\x00", ""),
+            "notes_html": consult.notes_html.replace("\x00", ""),
+            "plan": consult.plan.replace("\x00", ""),
             "review_date": consult.review_date,
             "decision": consult.decision.value,
             "chosen_treatment": consult.chosen_treatment,
@@ -279,7 +279,13 @@ class ConsultService:
             if (row.deleted_at is None) == (when is None):
                 return  # already so: nothing changes, nothing to audit
             row.deleted_at = when
+            row.version += 1  # a window still editing it gets a conflict, not a silent save
             self._audit(session, action, consult_id)
+
+
+def _clean(text: str) -> str:
+    """One line of text as stored: no NUL (PostgreSQL refuses it), no surrounding spaces."""
+    return text.replace("\x00", "").strip()
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -217,12 +217,23 @@ def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
 def _refresh_from_shipped(stores: KnowledgeStores) -> None:
     content = knowledge_content_dir()
     fingerprint = content_fingerprint(content)
+    shipped = _version_key(_shipped_version(content))
 
     def outdated(session: Session) -> bool:
         meta = session.get(KbMeta, 1)
-        return meta is None or (
-            meta.content_origin == SHIPPED_ORIGIN and meta.content_fingerprint != fingerprint
-        )
+        if meta is None:
+            return True
+        if meta.content_origin != SHIPPED_ORIGIN or meta.content_fingerprint == fingerprint:
+            return False
+        # Never back to older content: on a shared server, a PC with an older application
+        # must not replace what a newer one loaded for every PC.
+        if shipped < _version_key(meta.kb_version):
+            log.warning(
+                "the knowledge base in use (%s) is newer than this application's; update this PC",
+                meta.kb_version,
+            )
+            return False
+        return True
 
     with stores.knowledge_session() as session:
         if not outdated(session):
@@ -240,6 +251,25 @@ def _refresh_from_shipped(stores: KnowledgeStores) -> None:
         only_if=outdated,
         wait_ms=START_WAIT_MS,
     )
+
+
+def _shipped_version(content: Path) -> str:
+    import tomllib
+
+    try:
+        meta = tomllib.loads((content / "meta.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    table = meta.get("meta", meta)
+    return str(table.get("kb_version", "")) if isinstance(table, dict) else ""
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """'2026.11.2' → (2026, 11, 2); anything unreadable sorts first."""
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return ()
 
 
 def _replace(

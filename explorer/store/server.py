@@ -94,7 +94,7 @@ def parse_server_url(text: str, *, local_knowledge: bool = False) -> ServerTarge
             f"--database-url must name a PostgreSQL server (postgresql://USER@HOST/DATABASE), "
             f"not {backend}. A single PC needs no URL: its data folder is used."
         )
-    if url.password is not None:
+    if url.password is not None or {"password", "passfile"} & {k.lower() for k in url.query}:
         raise BadDatabaseUrl(
             "The database URL contains a password; remove it. The password is read from the "
             f"OS keyring (python -m keyring set {KEYRING_SERVICE} "

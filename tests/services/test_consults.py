@@ -166,3 +166,22 @@ def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, con
         f"{KILLS} kills of savers, {KILLS // 2} of backups, {acknowledged} saves, "
         f"{backups_acked} backups, {time.monotonic() - started:.1f} s"
     )
+
+
+def test_a_consult_deleted_elsewhere_refuses_a_stale_save(consults) -> None:
+    """Found in review: PC B saving a consult PC A had deleted wrote into the deleted one."""
+    consult = consults.start(condition="sciatica", treatments=["tens"])
+    consults.delete(consult.id)
+    with pytest.raises(ConsultConflict):
+        consults.save(replace(consult, notes_html="<p>typed on the other PC</p>"))
+    copy = consults.save_as_copy(replace(consult, notes_html="<p>typed on the other PC</p>"))
+    assert copy.id != consult.id and "other PC" in consults.get(copy.id).notes_html
+
+
+def test_values_any_database_can_store(consults) -> None:
+    """Found in review: PostgreSQL refuses NUL characters and names over 120 characters."""
+    consult = consults.start(condition=None, treatments=[], clinician="Dr " + "x" * 300)
+    saved = consults.save(replace(consult, notes_html="a\x00b", plan="p\x00", clinician="y" * 500))
+    again = consults.get(saved.id)
+    assert again.notes_html == "ab" and again.plan == "p"
+    assert len(again.clinician) == 120

@@ -145,3 +145,30 @@ def test_data_folder_that_is_a_file_gives_a_clear_message(tmp_path: Path) -> Non
     blocker.write_text("not a folder")
     with pytest.raises(UserFacingError, match="Cannot create the data folder"):
         knowledge.open_stores(blocker)
+
+
+@pytest.mark.parametrize(("in_use", "replaced"), [("2099.1.0", False), ("2000.1.0", True)])
+def test_shipped_content_never_replaces_a_newer_knowledge_base(
+    data_dir, in_use: str, replaced: bool
+) -> None:
+    """Found in review: on a shared server, PCs with different versions replaced each
+    other's knowledge base at every start. Older shipped content now leaves it alone."""
+    import sqlite3
+
+    from explorer.services.knowledge import open_stores
+
+    path = data_dir / "knowledge.sqlite"
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(
+            "UPDATE kb_meta SET kb_version = ?, content_fingerprint = 'other content'", (in_use,)
+        )
+    con.close()
+    open_stores(data_dir).close()
+    con = sqlite3.connect(path)
+    version, fingerprint = con.execute(
+        "SELECT kb_version, content_fingerprint FROM kb_meta"
+    ).fetchone()
+    con.close()
+    assert (fingerprint != "other content") == replaced
+    assert (version != in_use) == replaced

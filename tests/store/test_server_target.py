@@ -27,6 +27,8 @@ def test_a_postgres_url_is_normalised_to_psycopg() -> None:
     ("url", "says"),
     [
         ("postgresql://explorer:s3cret@db/explorer", "password"),
+        ("postgresql://explorer@db/explorer?password=s3cret", "password"),
+        ("postgresql://explorer@db/explorer?passfile=/tmp/x", "password"),
         ("sqlite:///clinic.sqlite", "PostgreSQL"),
         ("mysql://u@h/d", "PostgreSQL"),
         ("postgresql://u@h", "names no database"),
