@@ -28,7 +28,7 @@ from explorer.store.models import KnowledgeBase
 from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, parse_server_url, server_engine
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
-from explorer.store.table_copy import CountMismatch, TargetNotEmpty, copy_tables
+from explorer.store.table_copy import CountMismatch, TargetNotEmpty, ValueRefused, copy_tables
 
 METADATA: dict[Kind, MetaData] = {
     "knowledge": KnowledgeBase.metadata,
@@ -126,6 +126,6 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
                 f"{target.describe()} is not empty: {exc}. Nothing was copied; copy into a new "
                 "database or folder."
             ) from exc
-        except CountMismatch as exc:
-            raise UserFacingError(f"The copy was rolled back: {exc}.") from exc
+        except (CountMismatch, ValueRefused) as exc:
+            raise UserFacingError(f"The copy was rolled back: {exc}.") from None
     return CopyReport(source.describe(), target.describe(), rows)

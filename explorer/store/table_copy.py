@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from sqlalchemy import Connection, MetaData, Table, func, select, text
+from sqlalchemy.exc import DataError, IntegrityError
 
 BATCH = 1000
 
@@ -18,6 +19,15 @@ class TargetNotEmpty(Exception):
 
 class CountMismatch(Exception):
     """A table's row count differs after the copy; the copy was rolled back."""
+
+
+class ValueRefused(Exception):
+    """The target refused a value of a row; the message names the table and the row ids,
+    never the values (they may be consult notes)."""
+
+
+def _ids(row: dict[str, object]) -> str:
+    return str(row.get("id", row.get("key", "?")))
 
 
 def row_counts(connection: Connection, metadata: MetaData) -> dict[str, int]:
@@ -46,7 +56,15 @@ def copy_tables(source: Connection, target: Connection, metadata: MetaData) -> d
     expected = row_counts(source, metadata)
     for table in metadata.sorted_tables:
         for chunk in _batches(source, table):
-            target.execute(table.insert(), chunk)
+            try:
+                target.execute(table.insert(), chunk)
+            except (DataError, IntegrityError) as exc:
+                first, last = _ids(chunk[0]), _ids(chunk[-1])
+                kind = type(getattr(exc, "orig", exc)).__name__
+                raise ValueRefused(
+                    f"the target refused a value in table {table.name}, rows {first}–{last} "
+                    f"({kind}); nothing was copied"
+                ) from None
     copied = row_counts(target, metadata)
     if copied != expected:
         wrong = [f"{t}: {expected[t]} → {copied[t]}" for t in expected if expected[t] != copied[t]]

@@ -88,3 +88,27 @@ def test_a_non_empty_target_is_refused_and_left_as_it_was(
 def test_db_info_names_the_database_in_use(data_dir: Path, capsys, monkeypatch) -> None:
     assert main(["db", "info"]) == 0
     assert f"SQLite files in {data_dir}" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_value_the_server_refuses_rolls_back_and_names_no_patient_data(
+    data_dir: Path, new_postgres_database: str
+) -> None:
+    """Found in review: a NUL in an old note (SQLite stores it, PostgreSQL refuses it) ended
+    in a traceback printing the notes. Now: one message naming the table and rows only."""
+    import sqlite3
+
+    stores = open_stores(data_dir, server=None)
+    consult = ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="Z")
+    stores.close()
+    con = sqlite3.connect(data_dir / "clinic.sqlite")
+    with con:
+        con.execute(
+            "UPDATE consult SET notes_html = ? WHERE id = ?", ("secret\x00note", consult.id)
+        )
+    con.close()
+    with pytest.raises(UserFacingError) as caught:
+        copy_database(str(data_dir), new_postgres_database)
+    message = str(caught.value)
+    assert "rolled back" in message and "consult" in message and "secret" not in message
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
