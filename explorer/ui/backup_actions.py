@@ -141,7 +141,11 @@ class BackupActions:
                 AuditAction.BACKUP_MADE, self._clinician_name(), detail=made.path.name
             )
         self.last_backup_message = f"Clinic data backed up and verified: {made.path}"
-        self.statusBar().showMessage(self.last_backup_message, 10_000)
+        # The daily backup is quiet (a short note, no path); the one asked for says where.
+        self.statusBar().showMessage(
+            self.last_backup_message if manual else "Today's backup of the clinic data is made",
+            10_000 if manual else 4_000,
+        )
         if manual:
             box = QtWidgets.QMessageBox(
                 QtWidgets.QMessageBox.Icon.Information,
