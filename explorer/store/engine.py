@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
+from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_sqlite_write
 from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file, describe_failure
 
 __all__ = [
@@ -40,8 +41,11 @@ BUSY_TIMEOUT_MS = 5000
 
 def writer(engine: Engine, *, wait_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """``engine`` whose transactions begin with ``BEGIN IMMEDIATE`` (for writing), waiting
-    up to ``wait_ms`` for another connection's write lock."""
-    return engine.execution_options(sqlite_begin="IMMEDIATE", sqlite_wait_ms=wait_ms)
+    up to ``wait_ms`` for another connection's write lock (on a server: for row and advisory
+    locks), and refuse to write into a
+    schema that a newer version of the application upgraded (:mod:`.schema_guard`)."""
+    options = {"sqlite_begin": "IMMEDIATE", WAIT_OPTION: wait_ms, WRITE_OPTION: True}
+    return engine.execution_options(**options)
 
 
 def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
@@ -66,10 +70,12 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         options = connection.get_execution_options()
-        wait = int(options.get("sqlite_wait_ms", BUSY_TIMEOUT_MS))
+        wait = int(options.get(WAIT_OPTION, BUSY_TIMEOUT_MS))
         connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
         immediate = options.get("sqlite_begin") == "IMMEDIATE"
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if options.get(WRITE_OPTION):
+            check_sqlite_write(connection, str(path))
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:

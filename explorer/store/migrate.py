@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
 from explorer.store.heads import HEADS, Kind
+from explorer.store.schema_guard import WAIT_OPTION, upgrade_lock_name
 from explorer.store.server import SCHEMAS, advisory_lock, ensure_schema
 from explorer.store.sqlite_files import DatabaseProblem
 
@@ -156,7 +157,7 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
     with engine.connect() as connection:
         # BEGIN IMMEDIATE: one process migrates, the others wait for its commit (first
         # start of several windows at once) and then find the database at head.
-        connection.execution_options(sqlite_begin="IMMEDIATE", sqlite_wait_ms=MIGRATION_WAIT_MS)
+        connection.execution_options(sqlite_begin="IMMEDIATE", **{WAIT_OPTION: MIGRATION_WAIT_MS})
         # SQLite's batch mode rebuilds tables (copy, drop, rename), which foreign keys
         # would block; switch them off for the migration (only possible outside a
         # transaction) and check every reference before the commit instead.
@@ -168,7 +169,7 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
             with connection.begin():
                 if postgres:
                     connection.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_WAIT_MS}ms'"))
-                    advisory_lock(connection, f"migrate {kind}")
+                    advisory_lock(connection, upgrade_lock_name(kind))
                     ensure_schema(connection, kind)
                 revision = _revision(connection)
                 if target == "head" and revision == HEADS[kind]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME
 from explorer.store.heads import Kind
+from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_server_write
 from explorer.store.sqlite_files import DatabaseProblem
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ LOCAL_KNOWLEDGE_ENV = "EXPLORER_LOCAL_KNOWLEDGE"
 KEYRING_SERVICE = APP_NAME
 SCHEMAS: dict[Kind, str] = {"knowledge": "knowledge", "clinic": "clinic"}
 CONNECT_TIMEOUT_S = 10
-LOCK_TIMEOUT = "5s"
-"""How long a statement waits for a row another PC is writing (like SQLite's busy wait)."""
+LOCK_TIMEOUT_MS = 5000
+"""How long a statement waits for a row another PC is writing (like SQLite's busy wait);
+a write transaction given a longer wait (``writer(engine, wait_ms=…)``: a start waiting
+for another PC's knowledge-base import) sets its own for the transaction."""
 
 
 SERVER_BACKUPS = (
@@ -144,11 +147,21 @@ def server_engine(target: ServerTarget, kind: Kind) -> Engine:
         url,
         pool_pre_ping=True,
         connect_args={
-            "options": f"-csearch_path={schema} -clock_timeout={LOCK_TIMEOUT}",
+            "options": f"-csearch_path={schema} -clock_timeout={LOCK_TIMEOUT_MS}ms",
             "connect_timeout": CONNECT_TIMEOUT_S,
             "application_name": f"{APP_NAME} on {platform.node()}"[:63],
         },
     )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        if not options.get(WRITE_OPTION):
+            return
+        wait = int(options.get(WAIT_OPTION, LOCK_TIMEOUT_MS))
+        if wait != LOCK_TIMEOUT_MS:
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait}ms'")
+        check_server_write(connection, kind, target.describe())
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:
@@ -163,10 +176,38 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
     import psycopg
     from psycopg import errors
 
-    if isinstance(original, errors.LockNotAvailable | errors.QueryCanceled):
+    where = target.describe()
+    if isinstance(
+        original,
+        errors.LockNotAvailable
+        | errors.QueryCanceled
+        | errors.DeadlockDetected
+        | errors.SerializationFailure,
+    ):
         return DatabaseProblem(
-            f"The data is in use by another PC ({target.describe()}); try again in a moment.",
-            locked=True,
+            f"The data is in use by another PC ({where}); try again in a moment.", locked=True
+        )
+    if isinstance(original, errors.DiskFull):
+        return DatabaseProblem(
+            f"The database server's disk is full ({where}): nothing more can be saved until "
+            "the clinic's IT frees space on the server. What was saved before is intact."
+        )
+    if isinstance(original, errors.InsufficientPrivilege):
+        return DatabaseProblem(
+            f"The server refused this change: the login has no permission for it ({where}). "
+            "Ask the clinic's IT to make that login the database's owner (README, 'Several "
+            "PCs')."
+        )
+    if isinstance(original, errors.ReadOnlySqlTransaction):
+        return DatabaseProblem(
+            f"The database server accepts no changes now ({where}: read-only, e.g. a standby "
+            "server or maintenance). Nothing was written; ask the clinic's IT."
+        )
+    if isinstance(original, errors.UndefinedTable | errors.UndefinedColumn):
+        return DatabaseProblem(
+            f"The shared database ({where}) was changed by a newer version of the application "
+            "on another PC. Update this PC (install the current version of the application) "
+            "and start it again."
         )
     if isinstance(original, psycopg.OperationalError):
         first = str(original).strip().splitlines()[0] if str(original).strip() else ""

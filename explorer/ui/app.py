@@ -18,10 +18,12 @@ from explorer.ui.settings import UiSettings
 log = logging.getLogger(__name__)
 
 
-def _configure_logging(data_dir: Path) -> None:
+def _configure_logging(data_dir: Path) -> Path | None:
+    """Log to ``explorer.log`` in the data folder's log folder (its path), else stderr."""
     import logging.handlers
 
     folder = log_dir(data_dir)
+    path: Path | None = folder / "explorer.log"
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # private (health data)
         folder.mkdir(exist_ok=True, mode=0o700)
@@ -29,11 +31,12 @@ def _configure_logging(data_dir: Path) -> None:
             folder / "explorer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
-        handler = logging.StreamHandler(sys.stderr)
+        handler, path = logging.StreamHandler(sys.stderr), None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return path
 
 
 _QT_LEVELS = {
@@ -97,7 +100,9 @@ def run(data_dir_arg: str | None) -> int:
     window, loader = create_window(data_dir, build=False)
 
     def after_first_paint() -> None:
-        _configure_logging(data_dir)
+        from explorer.ui import unexpected
+
+        unexpected.install(_configure_logging(data_dir))
         loader.start()  # the worker opens the data while the GUI thread builds the panels
         window.build()
 

@@ -136,10 +136,8 @@ class BackupActions:
             return
         if made is None:
             return  # already backed up today
-        if manual and self.audit is not None:
-            self.audit.record(
-                AuditAction.BACKUP_MADE, self._clinician_name(), detail=made.path.name
-            )
+        if manual:
+            self.record_audit(AuditAction.BACKUP_MADE, detail=made.path.name)
         self.last_backup_message = f"Clinic data backed up and verified: {made.path}"
         # The daily backup is quiet (a short note, no path); the one asked for says where.
         self.statusBar().showMessage(

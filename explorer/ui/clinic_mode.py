@@ -9,9 +9,16 @@ ask for the PIN; the knowledge base stays browsable. It locks again after the id
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
+
+if TYPE_CHECKING:
+    from explorer.services.audit import AuditAction
+
+log = logging.getLogger(__name__)
 
 # explorer.ui.access is imported where it is used: this module loads before the first paint,
 # and the access widgets (and their Qt enums) are needed only after it.
@@ -96,11 +103,30 @@ class ClinicMode:
     def _clinician_name(self) -> str:
         return self.settings.clinician or self.consult.clinician.text()
 
+    def record_audit(self, action: AuditAction, detail: str = "") -> None:
+        """Add ``action`` to the audit log. When the database refuses (server unreachable,
+        disk full, upgraded by a newer version), what was asked still happens — a lock
+        must always lock — and the status bar says the event was not recorded."""
+        from explorer.errors import UserFacingError
+
+        if self.audit is None:
+            return
+        try:
+            self.audit.record(action, self._clinician_name(), detail=detail)
+        except UserFacingError as exc:
+            log.warning("audit event %r not recorded: %s", action.value, exc)
+            self.statusBar().showMessage(f"Not recorded in the audit log: {exc}", 20_000)
+
     # --- PIN ----------------------------------------------------------------------------------
     def _check_submit(self, purpose: str) -> Callable[[str, str], tuple[str, int] | None]:
         def submit(pin: str, _confirmation: str) -> tuple[str, int] | None:
+            from explorer.errors import UserFacingError
+
             assert self.access is not None
-            result = self.access.check(pin, clinician=self._clinician_name(), purpose=purpose)
+            try:
+                result = self.access.check(pin, clinician=self._clinician_name(), purpose=purpose)
+            except UserFacingError as exc:  # the database cannot be written (server, disk)
+                return f"The PIN could not be checked. {exc}", 0
             return None if result.ok else (result.message, result.wait_seconds)
 
         return submit
@@ -162,8 +188,8 @@ class ClinicMode:
     def _unlocked_by_pin(self) -> None:
         from explorer.services.audit import AuditAction
 
-        if not self.unlocked and self.audit is not None:
-            self.audit.record(AuditAction.CLINICIAN_UNLOCKED, self._clinician_name())
+        if not self.unlocked:
+            self.record_audit(AuditAction.CLINICIAN_UNLOCKED)
         self.unlocked = True
         self.consult.set_locked(False)
         self.idle_watch.touch()
@@ -215,8 +241,8 @@ class ClinicMode:
         self._close_dialogs()
         forget_clipboard(private)
         self._show_lock_page()
-        if was_unlocked and self.audit is not None:
-            self.audit.record(AuditAction.CLINICIAN_LOCKED, self._clinician_name(), detail=reason)
+        if was_unlocked:
+            self.record_audit(AuditAction.CLINICIAN_LOCKED, detail=reason)
 
     def _close_dialogs(self) -> None:
         """Close every dialog of this window except PIN prompts: preferences, print preview,
@@ -282,8 +308,7 @@ class ClinicMode:
         from explorer.ui.patient_window import PatientWindow
 
         self.lock_clinician("patient mode")
-        assert self.audit is not None
-        self.audit.record(AuditAction.PATIENT_MODE_ENTERED, self._clinician_name())
+        self.record_audit(AuditAction.PATIENT_MODE_ENTERED)
         window = PatientWindow(
             self.snapshot,
             self.service.treatment,
@@ -302,8 +327,7 @@ class ClinicMode:
         from explorer.services.audit import AuditAction
 
         window, self.patient_window = self.patient_window, None
-        if self.audit is not None:
-            self.audit.record(AuditAction.PATIENT_MODE_LEFT, self._clinician_name())
+        self.record_audit(AuditAction.PATIENT_MODE_LEFT)
         self.idle_watch.start()
         self.show()
         self.activateWindow()

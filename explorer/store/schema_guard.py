@@ -1,0 +1,97 @@
+"""Refuse to write into a database that a newer version of the application upgraded.
+
+A PC checks the schema revision when it starts; on a shared server another PC may upgrade
+the schema while this PC's window stays open for hours. Every write transaction (those of
+:func:`explorer.store.engine.writer`) therefore reads the revision again, inside the
+transaction, before it writes anything:
+
+- on PostgreSQL it first takes the *shared* form of the advisory lock that an upgrade holds
+  exclusively (:func:`explorer.store.migrate.upgrade`), so a write and an upgrade never
+  overlap: an upgrade waits for the writes in flight, a write that starts during an upgrade
+  waits for it (up to the lock timeout) and then sees the new revision;
+- on SQLite ``BEGIN IMMEDIATE`` already excludes an upgrade by another process.
+
+The cost is one small query per write (two round trips on a server).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from explorer.store.heads import HEADS, Kind
+from explorer.store.sqlite_files import DatabaseProblem, describe_failure
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+WRITE_OPTION = "explorer_write"
+"""Execution option set by :func:`explorer.store.engine.writer` on write transactions."""
+WAIT_OPTION = "explorer_wait_ms"
+"""Execution option: how long a write transaction waits for locks (SQLite's write lock;
+on PostgreSQL, row and advisory locks: ``lock_timeout``)."""
+
+
+class SchemaChanged(DatabaseProblem):
+    """The database's schema is not the one this version writes (a newer one upgraded it)."""
+
+
+def upgrade_lock_name(kind: Kind) -> str:
+    """The advisory lock an upgrade of ``kind`` holds exclusively and writes hold shared."""
+    return f"migrate {kind}"
+
+
+def refuse_unless_current(revision: str | None, expected: Collection[str], where: str) -> None:
+    """Raise :class:`SchemaChanged` unless ``revision`` is one this version writes."""
+    if revision is None or revision in expected:
+        return
+    raise SchemaChanged(
+        f"The data in {where} was upgraded by a newer version of the application (on another "
+        f"PC or in another window; schema {revision}). This window can no longer save to it: "
+        "update this PC (install the current version of the application) and start it again. "
+        "Nothing was written."
+    )
+
+
+def check_sqlite_write(connection: Connection, where: str) -> None:
+    """Inside a ``BEGIN IMMEDIATE`` transaction: refuse when the schema is not ours."""
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    try:
+        row = dbapi.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return  # not migrated yet: nothing to judge
+        raise DatabaseProblem(describe_failure(Path(where), str(exc))) from exc
+    revision = None if row is None else str(row[0])
+    try:
+        refuse_unless_current(revision, set(HEADS.values()), where)
+    except SchemaChanged:
+        dbapi.execute("ROLLBACK")
+        raise
+
+
+def check_server_write(connection: Connection, kind: Kind, where: str) -> None:
+    """First statements of a write transaction on PostgreSQL: wait for any upgrade of
+    ``kind`` to finish (shared advisory lock, held to the end of this transaction), then
+    refuse when the schema is not ours. Errors go through the engine's error handler (a
+    wait past the lock timeout reads "in use by another PC")."""
+    from explorer.paths import APP_NAME
+
+    found = connection.exec_driver_sql(
+        "SELECT pg_advisory_xact_lock_shared(hashtext(%(name)s)), "
+        "to_regclass('alembic_version') IS NOT NULL",
+        {"name": f"{APP_NAME}:{upgrade_lock_name(kind)}"},
+    ).one()
+    revision = None
+    if found[1]:
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    try:
+        refuse_unless_current(revision, {HEADS[kind]}, where)
+    except SchemaChanged:
+        dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None
+        dbapi.rollback()
+        raise
