@@ -15,6 +15,17 @@ import sys
 from collections.abc import Sequence
 
 EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Arguments that cannot be used; the message says what to type instead."""
+
+
+EMPTY_DATABASE_URL = (
+    "--database-url needs a URL: postgresql://USER@HOST:5432/DATABASE (README, 'Several "
+    "PCs'). Leave it out to use this PC's data folder."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,10 +64,11 @@ def _take_database_url(argv: list[str]) -> list[str]:
     rest: list[str] = []
     items = iter(argv)
     for arg in items:
-        if arg == "--database-url":
-            os.environ["EXPLORER_DATABASE_URL"] = next(items, "")
-        elif arg.startswith("--database-url="):
-            os.environ["EXPLORER_DATABASE_URL"] = arg.split("=", 1)[1]
+        if arg == "--database-url" or arg.startswith("--database-url="):
+            value = next(items, "") if arg == "--database-url" else arg.split("=", 1)[1]
+            if not value.strip():  # an empty value must not quietly mean "this PC only"
+                raise UsageError(EMPTY_DATABASE_URL)
+            os.environ["EXPLORER_DATABASE_URL"] = value
         else:
             rest.append(arg)
     return rest
@@ -73,7 +85,11 @@ def _private_files() -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     _private_files()
-    arguments = _take_database_url(sys.argv[1:] if argv is None else list(argv))
+    try:
+        arguments = _take_database_url(sys.argv[1:] if argv is None else list(argv))
+    except UsageError as exc:
+        print(f"explorer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     window, data_dir = _window_only(arguments)
     if window:
         from explorer.ui.app import run
@@ -87,7 +103,14 @@ def _main(argv: Sequence[str] | None) -> int:
 def gui_main() -> int:
     """Entry point of the windowed launcher (no console on Windows)."""
     _private_files()
-    arguments = _take_database_url(sys.argv[1:])
+    try:
+        arguments = _take_database_url(sys.argv[1:])
+    except UsageError as exc:  # no console here: say it in a window
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 - must exist
+        QMessageBox.critical(None, "Spine Treatment Explorer", str(exc))
+        return EXIT_USAGE
     window, data_dir = _window_only(arguments)
     if window:
         from explorer.ui.app import run

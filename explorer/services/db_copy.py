@@ -1,7 +1,10 @@
 """``explorer db copy``: move a single-PC clinic onto the shared server, or back.
 
 A location is a data folder (SQLite; ``sqlite:///FOLDER`` is accepted too) or a PostgreSQL
-URL. The source is opened the usual way (a SQLite folder is upgraded to the current schema
+URL. A source folder on a network share (the very set-up the server replaces) is read once
+into a local snapshot and never written to; a target folder there is refused.
+
+The source is opened the usual way (a SQLite folder is upgraded to the current schema
 first, with its safety backup); the target is created at the current schema and must be
 empty. Every table of both databases is copied in dependency order, each database in one
 transaction on the target, both committed only after both copied and their row counts
@@ -10,6 +13,8 @@ matched the source's. Nothing is deleted from the source.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -22,12 +27,12 @@ from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
 from explorer.services.knowledge import open_stores
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicBase
-from explorer.store.engine import sqlite_engine
+from explorer.store.engine import check_sqlite_file, sqlite_engine
 from explorer.store.heads import Kind
 from explorer.store.models import KnowledgeBase
-from explorer.store.network_share import refuse_network_share
+from explorer.store.network_share import network_share_kind, refuse_network_share
 from explorer.store.server import ServerTarget, parse_server_url, server_engine
-from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
+from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
 from explorer.store.table_copy import CountMismatch, TargetNotEmpty, ValueRefused, copy_tables
 
 METADATA: dict[Kind, MetaData] = {
@@ -66,9 +71,10 @@ class CopyReport:
     source: str
     target: str
     rows: dict[Kind, dict[str, int]]
+    notes: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
-        out = [f"copied {self.source} → {self.target}"]
+        out = [f"copied {self.source} → {self.target}", *self.notes]
         for kind, tables in self.rows.items():
             total = sum(tables.values())
             out.append(f"  {kind}: {total} rows in {len(tables)} tables, counts verified")
@@ -102,13 +108,17 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
         (source.folder / CLINIC_DB).exists() or (source.folder / KNOWLEDGE_DB).exists()
     ):
         raise UserFacingError(f"{source.folder} holds no data folder of this application.")
+    notes: tuple[str, ...] = ()
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        stores = open_stores(
-            source.folder or scratch,
-            refresh_shipped=False,
-            server=source.server,
-        )
+        folder = source.folder
+        if folder is not None and (share := network_share_kind(folder)) is not None:
+            folder = _local_snapshot(folder, scratch / "from-share")
+            notes = (
+                f"  read from {share} through a local snapshot; the files there were not "
+                "changed (delete or archive them once the copy is in use)",
+            )
+        stores = open_stores(folder or scratch, refresh_shipped=False, server=source.server)
         stack.callback(stores.close)
         engines = _target_engines(target)
         for engine in engines.values():
@@ -128,4 +138,42 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
             ) from exc
         except (CountMismatch, ValueRefused) as exc:
             raise UserFacingError(f"The copy was rolled back: {exc}.") from None
-    return CopyReport(source.describe(), target.describe(), rows)
+    return CopyReport(source.describe(), target.describe(), rows, notes)
+
+
+def _local_snapshot(share: Path, local: Path) -> Path:
+    """Copy the data folder's databases from a network share to ``local`` byte for byte,
+    each with its ``-wal`` (or hot ``-journal``), which SQLite then replays on this PC's
+    disk. Only reads there: even opening a WAL database read-only would create files on
+    the share, where SQLite's locks do not hold. A file that changes during the copy (a PC
+    still using it) is refused; the copy is checked before anything reads it."""
+    local.mkdir(mode=PRIVATE_DIR_MODE)
+    for name in (CLINIC_DB, KNOWLEDGE_DB):
+        files = [share / (name + side) for side in ("", "-wal", "-journal")]
+        files = [f for f in files if f.is_file()]
+        if not files or files[0].name != name:
+            continue
+        try:
+            before = [_signature(f) for f in files]
+            for f in files:
+                shutil.copyfile(f, local / f.name)
+                os.chmod(local / f.name, PRIVATE_FILE_MODE)
+            changed = before != [_signature(f) for f in files]
+        except OSError as exc:
+            raise UserFacingError(
+                f"Could not read {share / name} from the network share ({exc.strerror}); "
+                "nothing was copied."
+            ) from exc
+        if changed:
+            raise UserFacingError(
+                f"{share / name} changed while it was being copied: a PC is still using it. "
+                "Close the application on every PC using that folder, then copy again; "
+                "nothing was copied."
+            )
+        check_sqlite_file(local / name)
+    return local
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns

@@ -95,29 +95,46 @@ def check_file_kind(path: Path, kind: Kind) -> None:
 def check_kind(engine: Engine, kind: Kind, current: str | None) -> None:
     """Raise :class:`ForeignDatabase` unless the database at revision ``current`` is empty
     or of ``kind``."""
-    path = Path(engine.url.database or "")
     foreign: list[str] = []
     if current is None:  # read again, in one snapshot: another start may have created it
-        with engine.connect() as connection, connection.begin():
+        # (PostgreSQL's default isolation takes a new snapshot per statement: the tables of
+        # another PC's upgrade committed between the two reads looked like another program's)
+        snapshot: Engine = engine  # SQLite: one transaction is one snapshot
+        if engine.dialect.name == "postgresql":
+            snapshot = engine.execution_options(isolation_level="REPEATABLE READ")
+        with snapshot.connect() as connection, connection.begin():
             current = _revision(connection)
             if current is None:
                 names = inspect(connection).get_table_names()
                 foreign = [t for t in names if not t.startswith("sqlite_")]
-    _refuse_foreign(path, kind, current, foreign)
+    if engine.dialect.name == "sqlite":
+        path = Path(engine.url.database or "")
+        _refuse_foreign(path, kind, current, foreign, where=str(path))
+    else:
+        url = engine.url
+        where = (
+            f"The schema {SCHEMAS[kind]} of the PostgreSQL database {url.database} on "
+            f"{url.host or 'localhost'}:{url.port or 5432}"
+        )
+        _refuse_foreign(None, kind, current, foreign, where=where)
 
 
-def _refuse_foreign(path: Path, kind: Kind, current: str | None, foreign: list[str]) -> None:
+def _refuse_foreign(
+    path: Path | None, kind: Kind, current: str | None, foreign: list[str], *, where: str = ""
+) -> None:
+    where = where or str(path)
     if current is None and foreign:
         raise ForeignDatabase(
-            f"{path} is not a {kind} database of this application: it holds another "
-            "program's tables. It was not changed.",
+            f"{where} is not a {kind} database of this application: it holds another "
+            f"program's tables ({', '.join(sorted(foreign)[:3])}). It was not changed.",
             path=path,
         )
     other: Kind = "knowledge" if kind == "clinic" else "clinic"
     if current is not None and current in known_revisions(other):
         raise ForeignDatabase(
-            f"{path} is this application's {other} database, not its {kind} database (the "
-            "files were swapped or copied over each other). It was not changed.",
+            f"{where} is this application's {other} database, not its {kind} database (the "
+            "files were swapped or copied over each other, or the schemas renamed). It was "
+            "not changed.",
             path=path,
         )
 

@@ -40,7 +40,27 @@ NETWORK_FILE_SYSTEMS = frozenset(
         "glusterfs",
         "fuse.glusterfs",
         "fuse.rclone",
+        "fuse.kio-fuse",
+        "fuse.s3fs",
+        "lustre",
+        "gpfs",
     }
+)
+GVFS_TYPE = "fuse.gvfsd-fuse"
+"""GNOME's file manager mounts every share it opened under one FUSE mount
+(``/run/user/UID/gvfs``), one folder per share, named after its protocol."""
+GVFS_NETWORK_PREFIXES = (
+    "smb-share:",
+    "smb-server:",
+    "dav:",
+    "davs:",
+    "sftp:",
+    "ftp:",
+    "ftps:",
+    "nfs:",
+    "afp-volume:",
+    "google-drive:",
+    "onedrive:",
 )
 DRIVE_REMOTE = 4
 
@@ -76,16 +96,15 @@ def mac_mounts(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _mount_type(path: PurePath, mounts: list[tuple[str, str]]) -> str | None:
-    """The type of the mount holding ``path`` (the longest mount point that contains it)."""
-    best: tuple[int, str] | None = None
+def _mount_of(path: PurePath, mounts: list[tuple[str, str]]) -> tuple[PurePath, str] | None:
+    """The mount point and type of the mount holding ``path`` (the longest that contains it)."""
+    best: tuple[PurePath, str] | None = None
     for point, kind in mounts:
         prefix = PurePath(point)
-        if path == prefix or prefix in path.parents:
-            depth = len(prefix.parts)
-            if best is None or depth >= best[0]:
-                best = (depth, kind)
-    return None if best is None else best[1]
+        contains = path == prefix or prefix in path.parents
+        if contains and (best is None or len(prefix.parts) >= len(best[0].parts)):
+            best = (prefix, kind)
+    return best
 
 
 def _system_mounts() -> list[tuple[str, str]]:
@@ -131,9 +150,17 @@ def network_share_kind(
             return f"a mapped network drive ({drive})" if kind == "remote" else None
         return None
     table = _system_mounts() if mounts is None else mounts
-    kind = _mount_type(PurePath(os.path.abspath(text)), table)
-    if kind is not None and (kind in NETWORK_FILE_SYSTEMS or kind.startswith("fuse.sshfs")):
+    path = PurePath(os.path.abspath(text))
+    found = _mount_of(path, table)
+    if found is None:
+        return None
+    point, kind = found
+    if kind in NETWORK_FILE_SYSTEMS or kind.startswith("fuse.sshfs"):
         return f"a network file system ({kind})"
+    if kind == GVFS_TYPE and path != point:
+        share = path.relative_to(point).parts[0]
+        if share.startswith(GVFS_NETWORK_PREFIXES):
+            return f"a network share opened in the file manager ({share.split(':', 1)[0]})"
     return None
 
 

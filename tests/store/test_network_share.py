@@ -86,3 +86,30 @@ def test_opening_a_data_folder_on_a_share_is_refused(tmp_path: Path, monkeypatch
 
 def test_this_machines_test_folders_are_local(tmp_path: Path) -> None:
     assert network_share_kind(tmp_path) is None
+
+
+GVFS_MOUNTS = """\
+/dev/sda1 / ext4 rw,relatime 0 0
+gvfsd-fuse /run/user/1000/gvfs fuse.gvfsd-fuse rw,nosuid,nodev,user_id=1000 0 0
+"""
+GVFS = "/run/user/1000/gvfs"
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"),
+    [
+        (f"{GVFS}/smb-share:server=nas,share=clinic/Explorer", "smb-share"),
+        (f"{GVFS}/dav:host=cloud.example,ssl=true/x", "dav"),
+        (f"{GVFS}/sftp:host=server/home/dr", "sftp"),
+        (f"{GVFS}/nfs:host=nas,prefix=%2Fexport/x", "nfs"),
+        (f"{GVFS}/mtp:host=Phone/Internal", None),  # a phone on USB: local
+        (GVFS, None),
+    ],
+)
+def test_shares_opened_in_gnome_files_are_network_shares(folder: str, kind: str | None) -> None:
+    """GNOME Files mounts every share under one FUSE mount, a folder per share."""
+    found = network_share_kind(Path(folder), mounts=linux_mounts(GVFS_MOUNTS))
+    if kind is None:
+        assert found is None
+    else:
+        assert found == f"a network share opened in the file manager ({kind})"
