@@ -102,12 +102,38 @@ def _refuse_emptied(path: Path, data_dir: Path) -> None:
             return
     except OSError:
         return
-    side_files = [path.with_name(path.name + s) for s in ("-wal", "-journal")]
-    if list_backups(backup_dir(data_dir)) or any(f.exists() for f in side_files):
+    if list_backups(backup_dir(data_dir)):
         raise DatabaseProblem(
             f"{path} is empty (0 bytes): it lost its contents, and backups of it exist.",
             path=path,
         )
+    if _journal_stays_beside_empty(path):
+        raise DatabaseProblem(
+            f"{path} is empty (0 bytes) but its journal file is not: it lost its contents.",
+            path=path,
+        )
+
+
+EMPTY_FILE_SETTLE_S = 2.0
+"""How long a 0-byte database with a journal beside it is watched before it counts as
+emptied: another window starting on a new data folder at the same moment creates exactly
+that for a few milliseconds (an empty file, then a journal while it switches to WAL)."""
+
+
+def _journal_stays_beside_empty(path: Path) -> bool:
+    import time
+
+    side_files = [path.with_name(path.name + s) for s in ("-wal", "-journal")]
+    deadline = time.monotonic() + EMPTY_FILE_SETTLE_S
+    while True:
+        try:
+            if path.stat().st_size or not any(f.exists() for f in side_files):
+                return False  # being created by another start, now done (or never a journal)
+        except OSError:
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.05)
 
 
 @dataclass

@@ -283,3 +283,40 @@ def test_a_foreign_file_in_place_of_the_clinic_database_is_never_written_into(
     assert ("knowledge database" in message) == (what == "knowledge base")
     assert _digest(clinic) == before
     assert [b.path for b in list_backups(good.path.parent)] == [good.path]  # no copy of it
+
+
+def test_an_emptied_clinic_file_with_its_journal_left_is_refused_without_backups(
+    tmp_path: Path,
+) -> None:
+    """No backups yet (the first day), but a 0-byte clinic.sqlite with a write-ahead log
+    beside it that does not go away lost its contents: refused, left as it is."""
+    from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "clinic.sqlite").write_bytes(b"")
+    (data_dir / "clinic.sqlite-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 28)
+    with pytest.raises(ClinicDatabaseProblem, match="its journal file is not"):
+        open_clinic_db(data_dir)
+    assert (data_dir / "clinic.sqlite").stat().st_size == 0
+
+
+def test_a_clinic_file_another_start_is_creating_is_not_taken_for_an_emptied_one(
+    tmp_path: Path,
+) -> None:
+    """Found by the six-simultaneous-starts test: another window creating the database
+    leaves, for a few milliseconds, an empty file with a journal beside it. A start that
+    sees that waits for it to settle instead of calling the file emptied."""
+    import threading
+
+    from explorer.services.clinic_db import open_clinic_db
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "clinic.sqlite").write_bytes(b"")
+    journal = data_dir / "clinic.sqlite-journal"
+    journal.write_bytes(b"")
+    threading.Timer(0.3, journal.unlink).start()  # the other start's switch to WAL ends
+    engine = open_clinic_db(data_dir)
+    engine.dispose()
+    assert (data_dir / "clinic.sqlite").stat().st_size > 0
