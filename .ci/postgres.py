@@ -7,6 +7,11 @@ as root, since PostgreSQL refuses to run as root), started on 127.0.0.1 at a fre
 ``fsync=off`` (test data need not survive a power cut), and stopped afterwards. The tests
 find it in ``$EXPLORER_TEST_POSTGRES_URL``; when no server can be had, the reason is in
 ``$EXPLORER_TEST_POSTGRES_SKIP`` (and printed), and CI (``CI`` set) fails instead.
+
+The superuser ``postgres`` logs in without a password (``trust``, for the fixtures), but
+one role, ``explorer_clinic`` (``$EXPLORER_TEST_POSTGRES_LOGIN_ROLE``), must give its
+password (``scram-sha-256``): the tests create it as README "Several PCs" tells a clinic's
+IT person to, and log in with the password from a pgpass file or the keyring.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pathlib import Path
 
 URL_ENV = "EXPLORER_TEST_POSTGRES_URL"
 SKIP_ENV = "EXPLORER_TEST_POSTGRES_SKIP"
+LOGIN_ROLE_ENV = "EXPLORER_TEST_POSTGRES_LOGIN_ROLE"
+LOGIN_ROLE = "explorer_clinic"
 
 
 def say(message: str) -> None:
@@ -101,10 +108,11 @@ def test_server() -> Iterator[dict[str, str]]:
         if result.returncode != 0:
             yield _skipped(f"initdb failed: {result.stderr.strip()[-500:]}")
             return
+        _require_password(cluster / "pg_hba.conf", LOGIN_ROLE)
         options = (
             f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
+            "-c max_connections=200 -c password_encryption=scram-sha-256"
         )
         start = [str(bindir / "pg_ctl"), "-D", str(cluster), "-l", str(log), "-o", options]
         result = subprocess.run(
@@ -117,13 +125,23 @@ def test_server() -> Iterator[dict[str, str]]:
         url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         say(f"test server running: {url} (cluster in {cluster})")
         try:
-            yield {URL_ENV: url}
+            yield {URL_ENV: url, LOGIN_ROLE_ENV: LOGIN_ROLE}
         finally:
             stop = [str(bindir / "pg_ctl"), "-D", str(cluster), "-m", "immediate", "-w", "stop"]
             subprocess.run(_as_owner(stop), capture_output=True)
             say("test server stopped")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _require_password(hba: Path, role: str) -> None:
+    """Make ``role`` give its password over TCP on loopback: a line before initdb's ``trust``
+    lines (pg_hba.conf is first match), so ``postgres`` keeps logging in without one."""
+    rule = (
+        "# explorer tests: the clinic's login role gives its password (.ci/postgres.py)\n"
+        f"host    all    {role}    127.0.0.1/32    scram-sha-256\n\n"
+    )
+    hba.write_text(rule + hba.read_text())  # the file keeps its owner (postgres when root)
 
 
 def _skipped(reason: str) -> dict[str, str]:

@@ -1,12 +1,14 @@
-"""``explorer db info`` and ``explorer db copy``: which database is in use, and moving a
-clinic between a data folder (SQLite) and a shared PostgreSQL server."""
+"""``explorer db info``, ``db copy`` and ``db password``: which database is in use, moving a
+clinic between a data folder (SQLite) and a shared PostgreSQL server, and storing this PC's
+password for the server in the OS keyring."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-EXIT_OK = 0
+EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -26,9 +28,22 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     copy.add_argument(
         "--to", dest="target", required=True, metavar="URL", help="empty data folder or URL"
     )
+    password = db_commands.add_parser(
+        "password",
+        parents=[common],
+        help="store this PC's password for the --database-url server in the OS keyring "
+        "(asked twice, login checked first)",
+    )
+    how = password.add_mutually_exclusive_group()
+    how.add_argument(
+        "--stdin", action="store_true", help="read the password from one line of standard input"
+    )
+    how.add_argument("--forget", action="store_true", help="remove the stored password")
 
 
 def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+    if args.db_command == "password":
+        return _password(args)
     if args.db_command == "copy":
         from explorer.services.db_copy import copy_database
 
@@ -52,4 +67,46 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
         print(f"consults: {count}")
     finally:
         stores.close()
+    return EXIT_OK
+
+
+def _error(message: str) -> None:
+    print(f"explorer: {message}", file=sys.stderr)
+
+
+def _password(args: argparse.Namespace) -> int:
+    """``explorer db password``: keep this PC's password in the OS keyring (or say how to use
+    the pgpass file); the password is only ever read from the terminal or standard input."""
+    from explorer.store import server_login
+    from explorer.store.server import server_from_environment
+
+    target = server_from_environment()
+    if target is None:
+        _error(
+            "name the server: explorer db password --database-url "
+            "postgresql://USER@HOST:5432/DATABASE"
+        )
+        return EXIT_USAGE
+    key = server_login.login_key(target)
+    server_login.usable_keyring(target)  # before asking for anything
+    if args.forget:
+        if server_login.forget_password(target):
+            print(f"Password forgotten for {key}.")
+        else:
+            print(f"No password was stored for {key} in the OS keyring.")
+        return EXIT_OK
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(f"Password of {key} on the database server: ")
+        if password and getpass.getpass("The same password again: ") != password:
+            _error("the two passwords differ; nothing was stored.")
+            return EXIT_USAGE
+    if not password:
+        _error("no password given; nothing was stored.")
+        return EXIT_USAGE
+    server_login.store_password(target, password)
+    print(f"Password stored for {key}; login checked.")
     return EXIT_OK

@@ -37,7 +37,62 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # Child processes (a second PC, the start-up checks) never look at the real keyring.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     return data_dir
+
+
+# --- The OS keyring: never the real one -------------------------------------------------
+#
+# The server mode reads this PC's password from the OS keyring (explorer.store.server). No
+# test may read or write the real user's keyring: the whole session uses an in-memory one
+# (installed before anything looks for a backend), and ``memory_keyring`` gives a test its
+# own empty one, the previous one put back afterwards.
+
+
+def _memory_keyring() -> object:
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class MemoryKeyring(KeyringBackend):
+        """Passwords in a dict, for the tests."""
+
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.passwords: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.passwords.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.passwords[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.passwords.pop((service, username), None) is None:
+                raise PasswordDeleteError("no such password")
+
+    return MemoryKeyring()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_real_keyring() -> None:
+    import keyring
+
+    keyring.set_keyring(_memory_keyring())  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def memory_keyring(_no_real_keyring: None) -> Iterator[object]:
+    """An empty in-memory OS keyring for this test (``.passwords``: {(service, key): pw})."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = _memory_keyring()
+    keyring.set_keyring(backend)  # type: ignore[arg-type]
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

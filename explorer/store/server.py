@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,15 +100,53 @@ def parse_server_url(text: str, *, local_knowledge: bool = False) -> ServerTarge
         )
     if url.password is not None or {"password", "passfile"} & {k.lower() for k in url.query}:
         raise BadDatabaseUrl(
-            "The database URL contains a password; remove it. The password is read from the "
-            f"OS keyring (python -m keyring set {KEYRING_SERVICE} "
-            f"{url.username or 'USER'}@{url.host or 'HOST'}) or from a PostgreSQL password "
-            "file (pgpass), never from a URL or a settings file."
+            "The database URL contains a password; remove it: the password is kept in this "
+            "PC's OS keyring or PostgreSQL password file (pgpass), never in a URL or a "
+            f"settings file. Store it with: {password_command(url)}"
         )
     if not url.database:
         raise BadDatabaseUrl("The database URL names no database (…/DATABASE at the end).")
     url = url.set(drivername="postgresql+psycopg")
     return ServerTarget(url.render_as_string(hide_password=False), local_knowledge)
+
+
+_SHELL_SAFE = frozenset(string.ascii_letters + string.digits + "@%+=:,./-_[]")
+
+
+def password_command(url: URL | str) -> str:
+    """``explorer db password --database-url postgresql://USER@HOST:PORT/DB``: the command
+    that stores this PC's password for ``url`` (any password in ``url`` left out)."""
+    if isinstance(url, str):
+        url = _parse(url)
+    from sqlalchemy.engine import URL
+
+    query = {k: v for k, v in url.query.items() if k.lower() not in ("password", "passfile")}
+    clean = URL.create(  # built anew: URL.set(password=None) would keep the password
+        "postgresql",
+        username=url.username or "USER",
+        host=url.host or "localhost",
+        port=url.port or 5432,
+        database=url.database or "DATABASE",
+        query=query,
+    ).render_as_string(hide_password=False)
+    if not set(clean) <= _SHELL_SAFE:
+        clean = f'"{clean}"'  # a query (?a=b&c=d): quoted for every shell
+    return f"explorer db password --database-url {clean}"
+
+
+def keyring_key(user: str, host: str | None) -> str:
+    """The OS keyring entry of a login: ``USER@HOST`` (service :data:`KEYRING_SERVICE`)."""
+    return f"{user}@{host or 'localhost'}"
+
+
+_LOGIN_REFUSED = ("password authentication failed", "no password supplied", "fe_sendauth")
+
+
+def login_refused(error: BaseException) -> bool:
+    """True when the server refused the login for want of the right password (psycopg's
+    ``OperationalError`` text; the password itself is never in it)."""
+    text = str(error).lower()
+    return any(words in text for words in _LOGIN_REFUSED)
 
 
 def server_from_environment() -> ServerTarget | None:
@@ -126,7 +165,7 @@ def keyring_password(user: str | None, host: str | None) -> str | None:
     try:
         import keyring
 
-        return keyring.get_password(KEYRING_SERVICE, f"{user}@{host or 'localhost'}")
+        return keyring.get_password(KEYRING_SERVICE, keyring_key(user, host))
     except Exception as exc:  # noqa: BLE001 - no keyring backend is normal: pgpass then
         log.info("no password from the OS keyring (%s); libpq's password file is used", exc)
         return None
@@ -210,6 +249,17 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
             "and start it again."
         )
     if isinstance(original, psycopg.OperationalError):
+        if login_refused(original):
+            user = _parse(target.url).username or "USER"
+            why = (
+                "no password is stored on this PC"
+                if "no password supplied" in str(original).lower()
+                else "the password stored on this PC was not accepted"
+            )
+            return DatabaseProblem(
+                f"The server refused the login of {user} ({target.describe()}; {why}): store "
+                f"this PC's password with: {password_command(target.url)}"
+            )
         first = str(original).strip().splitlines()[0] if str(original).strip() else ""
         return DatabaseProblem(
             f"The database server could not be used: {target.describe()} ({first}). Check "
