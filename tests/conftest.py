@@ -138,6 +138,8 @@ def shipped_document():  # type: ignore[no-untyped-def]
 # $EXPLORER_TEST_POSTGRES_URL). On PostgreSQL each test gets its own database, cloned from a
 # template that was migrated, filled and given the test PIN once per session (~0.1 s per
 # clone). Mark a test ``sqlite_only`` when it is about files (modes, damage, backups).
+# ``empty_database`` instead of ``database``: a first start, on PostgreSQL on a new, empty
+# database. tests/engines.py: raw SQL on whichever database the test opens.
 
 POSTGRES_URL_ENV = "EXPLORER_TEST_POSTGRES_URL"
 POSTGRES_SKIP_ENV = "EXPLORER_TEST_POSTGRES_SKIP"
@@ -216,9 +218,22 @@ def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     if request.param == "sqlite":
         yield "sqlite"
         return
+    if "empty_database" in request.fixturenames:  # no clone: that fixture makes an empty one
+        yield "postgres"
+        return
     template = request.getfixturevalue("_postgres_template")
     name = f"explorer_test_{os.getpid()}_{next(_clones)}"
     _admin(f"CREATE DATABASE {name} TEMPLATE {template}")
     monkeypatch.setenv("EXPLORER_DATABASE_URL", _server_url(name))
     yield "postgres"
     _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database(database: str, request: pytest.FixtureRequest, monkeypatch) -> str:
+    """Like ``database``, for a first start: on PostgreSQL, ``$EXPLORER_DATABASE_URL`` names a
+    new, empty database (as on a server the clinic's IT has just created)."""
+    if database == "postgres":
+        url = request.getfixturevalue("new_postgres_database")
+        monkeypatch.setenv("EXPLORER_DATABASE_URL", url)
+    return database

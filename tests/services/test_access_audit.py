@@ -50,6 +50,27 @@ def test_only_a_salted_hash_reaches_the_disk(data_dir) -> None:
     assert stored.startswith("scrypt$") and PIN not in stored
 
 
+@pytest.mark.postgres_only  # the server's counterpart of the test above
+def test_only_a_salted_hash_reaches_the_server(data_dir) -> None:
+    """No table of the clinic schema holds the PIN, in any column; the hash is salted (two
+    settings of the same PIN store different hashes)."""
+    from explorer.store.clinic_models import ClinicBase
+    from tests.engines import rows
+
+    stores = open_stores(data_dir)
+    access = AccessService(stores.clinic)
+    hashes = []
+    for _ in range(2):
+        access.set_pin(PIN, PIN, clinician="Dr Rivera")
+        hashes += rows(data_dir, "clinic", "SELECT pin_hash FROM clinician_access")
+    stores.close()
+    assert len(hashes) == 2 and hashes[0] != hashes[1]
+    assert all(h.startswith("scrypt$") and PIN not in h for (h,) in hashes)
+    for table in ClinicBase.metadata.tables:
+        text_of_rows = repr(rows(data_dir, "clinic", f"SELECT * FROM {table}"))
+        assert PIN not in text_of_rows, table
+
+
 def test_right_pin_passes_wrong_pins_wait_and_the_wait_survives_a_restart(clinic) -> None:
     clock = [dt.datetime(2026, 11, 26, 9, 0, 0)]
     access = AccessService(clinic.clinic, now=lambda: clock[0])

@@ -1,4 +1,6 @@
-"""Opening a data directory: first start, refresh of shipped content, separation of data."""
+"""Opening a data directory: first start, refresh of shipped content, separation of data.
+On the data folder's SQLite files and on a PostgreSQL server (the ``database`` fixture);
+damaged files and unusable folders are about files: SQLite only."""
 
 from __future__ import annotations
 
@@ -13,12 +15,18 @@ import pytest
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
 from explorer.services import knowledge
+from explorer.store import migrate
 from explorer.store.engine import DatabaseProblem
+from tests.engines import execute, rows
 
 REPO = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
-def test_first_start_creates_migrates_and_fills_both_databases(tmp_path: Path) -> None:
+
+def test_first_start_creates_migrates_and_fills_both_databases(
+    tmp_path: Path, empty_database: str
+) -> None:
     folder = tmp_path / "fresh" / "nested"
     stores = knowledge.open_stores(folder)
     try:
@@ -26,8 +34,15 @@ def test_first_start_creates_migrates_and_fills_both_databases(tmp_path: Path) -
             repo = stores.repository(session)
             assert repo.info() is not None
             assert len(repo.treatment_summaries()) >= 14
+        assert migrate.current_revision(stores.knowledge) == migrate.HEADS["knowledge"]
+        assert migrate.current_revision(stores.clinic) == migrate.HEADS["clinic"]
+        assert rows(folder, "clinic", "SELECT key FROM clinic_info") == [("created_at",)]
     finally:
         stores.close()
+    if empty_database == "postgres":  # everything on the server, no database file here
+        assert stores.knowledge.dialect.name == stores.clinic.dialect.name == "postgresql"
+        assert not list(folder.glob("*.sqlite*"))
+        return
     for name in (KNOWLEDGE_DB, CLINIC_DB):
         con = sqlite3.connect(folder / name)
         assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -35,22 +50,41 @@ def test_first_start_creates_migrates_and_fills_both_databases(tmp_path: Path) -
         con.close()
 
 
-def _clinic_fingerprint(folder: Path) -> tuple[str, list[tuple[str, str]]]:
+NOTE = "a consult note that must survive"
+
+
+def _clinic_fingerprint(folder: Path, database: str) -> tuple[object, list[tuple[str, str]]]:
+    """SQLite: a hash of the clinic file. PostgreSQL: every row of the clinic schema with its
+    ``xmin`` (the transaction that wrote it: an update, even to the same values, changes it).
+    Both with the rows of clinic_info."""
+    if database == "postgres":
+        from explorer.store.clinic_models import ClinicBase
+
+        tables = sorted([*ClinicBase.metadata.tables, "alembic_version"])
+        written = {
+            t: rows(folder, "clinic", f"SELECT xmin::text, * FROM {t} ORDER BY 2") for t in tables
+        }
+        assert written["clinic_info"] and written["alembic_version"]  # not all empty
+        info = rows(folder, "clinic", "SELECT key, value FROM clinic_info ORDER BY key")
+        return written, info
     con = sqlite3.connect(folder / CLINIC_DB)
-    rows = con.execute("SELECT key, value FROM clinic_info ORDER BY key").fetchall()
+    info = con.execute("SELECT key, value FROM clinic_info ORDER BY key").fetchall()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
-    return hashlib.sha256((folder / CLINIC_DB).read_bytes()).hexdigest(), rows
+    return hashlib.sha256((folder / CLINIC_DB).read_bytes()).hexdigest(), info
 
 
 def test_rebuilding_or_importing_the_knowledge_base_never_touches_clinic_data(
-    data_dir: Path, tmp_path: Path
+    data_dir: Path, tmp_path: Path, database: str
 ) -> None:
-    con = sqlite3.connect(data_dir / CLINIC_DB)
-    with con:
-        con.execute("INSERT INTO clinic_info VALUES ('note', 'a consult note that must survive')")
-    con.close()
-    before = _clinic_fingerprint(data_dir)
+    if database == "postgres":
+        execute(data_dir, "clinic", "INSERT INTO clinic_info VALUES ('note', :v)", {"v": NOTE})
+    else:  # not through an engine: opening one switches the file to WAL, a write
+        con = sqlite3.connect(data_dir / CLINIC_DB)
+        with con:
+            con.execute("INSERT INTO clinic_info VALUES ('note', ?)", (NOTE,))
+        con.close()
+    before = _clinic_fingerprint(data_dir, database)
     stores = knowledge.open_stores(data_dir)
     try:
         knowledge.build(stores)
@@ -59,9 +93,9 @@ def test_rebuilding_or_importing_the_knowledge_base_never_touches_clinic_data(
         knowledge.import_file(stores, export)
     finally:
         stores.close()
-    after = _clinic_fingerprint(data_dir)
+    after = _clinic_fingerprint(data_dir, database)
     assert after == before
-    assert ("note", "a consult note that must survive") in after[1]
+    assert ("note", NOTE) in after[1]
 
 
 def test_shipped_content_change_is_picked_up_at_next_start(
@@ -104,6 +138,7 @@ def test_imported_knowledge_base_is_not_overwritten_by_shipped_content(
         stores.close()
 
 
+@pytest.mark.sqlite_only  # about the file
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -126,6 +161,7 @@ def test_damaged_knowledge_base_is_reported_and_left_in_place(
     assert path.read_bytes() == damaged
 
 
+@pytest.mark.sqlite_only  # about the folder (the same on both: one run is enough)
 @pytest.mark.skipif(
     os.name != "posix" or os.geteuid() == 0, reason="root ignores directory permissions"
 )
@@ -140,6 +176,7 @@ def test_unwritable_data_folder_gives_a_clear_message(tmp_path: Path) -> None:
         parent.chmod(0o700)
 
 
+@pytest.mark.sqlite_only  # about the folder (the same on both: one run is enough)
 def test_data_folder_that_is_a_file_gives_a_clear_message(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("not a folder")
@@ -153,22 +190,15 @@ def test_shipped_content_never_replaces_a_newer_knowledge_base(
 ) -> None:
     """Found in review: on a shared server, PCs with different versions replaced each
     other's knowledge base at every start. Older shipped content now leaves it alone."""
-    import sqlite3
-
-    from explorer.services.knowledge import open_stores
-
-    path = data_dir / "knowledge.sqlite"
-    con = sqlite3.connect(path)
-    with con:
-        con.execute(
-            "UPDATE kb_meta SET kb_version = ?, content_fingerprint = 'other content'", (in_use,)
-        )
-    con.close()
-    open_stores(data_dir).close()
-    con = sqlite3.connect(path)
-    version, fingerprint = con.execute(
-        "SELECT kb_version, content_fingerprint FROM kb_meta"
-    ).fetchone()
-    con.close()
+    execute(
+        data_dir,
+        "knowledge",
+        "UPDATE kb_meta SET kb_version = :v, content_fingerprint = 'other content'",
+        {"v": in_use},
+    )
+    knowledge.open_stores(data_dir).close()
+    ((version, fingerprint),) = rows(
+        data_dir, "knowledge", "SELECT kb_version, content_fingerprint FROM kb_meta"
+    )
     assert (fingerprint != "other content") == replaced
     assert (version != in_use) == replaced

@@ -81,12 +81,41 @@ def test_window_data_on_a_current_folder_loads_without_sqlalchemy(data_dir) -> N
     assert result.stdout.strip() == "False"
 
 
-def test_window_data_on_a_fresh_folder_takes_the_full_path(tmp_path: Path) -> None:
+def test_window_data_on_a_fresh_folder_takes_the_full_path(
+    tmp_path: Path, empty_database: str
+) -> None:
     from explorer.services.explorer_data import open_service
 
-    service = open_service(tmp_path / "fresh")
+    service = open_service(tmp_path / "fresh")  # on PostgreSQL: a new, empty server database
     try:
         assert service.stores is not None  # created, migrated and filled
+        assert (
+            service.stores.knowledge.dialect.name
+            == {
+                "sqlite": "sqlite",
+                "postgres": "postgresql",
+            }[empty_database]
+        )
         assert len(service.snapshot().treatments) >= 14
+    finally:
+        service.close()
+
+
+@pytest.mark.postgres_only
+def test_window_data_on_a_server_comes_from_the_server_not_a_file_left_here(
+    data_dir, database
+) -> None:
+    """A PC that used its data folder before the clinic moved to a server still has a current
+    knowledge.sqlite there: the window must show the server's knowledge base, not that file
+    (the SQLite fast path is for the data folder only)."""
+    from explorer.services.explorer_data import open_service
+    from tests.engines import execute
+
+    assert open_current_knowledge(data_dir, knowledge_content_dir()) is not None  # it is there
+    execute(data_dir, "knowledge", "UPDATE kb_meta SET title = 'Edition on the server'")
+    service = open_service(data_dir)
+    try:
+        assert service.stores is not None
+        assert service.snapshot().info.title == "Edition on the server"
     finally:
         service.close()

@@ -1,4 +1,9 @@
-"""Schema migrations: every revision upgrades to head with its data intact."""
+"""Schema migrations: every revision upgrades to head with its data intact.
+
+The tests that take the ``empty_database`` or ``database`` fixture run on a SQLite file and
+on a PostgreSQL server; tests/store/test_migrations_postgres.py holds the server's matrix of
+revisions (from every revision to head, the schema against the models). The clinic file's
+safety copy before an upgrade is SQLite only (a server is backed up by its administrator)."""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine
 
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicBase
 from explorer.store.engine import sqlite_engine
 from explorer.store.models import KnowledgeBase
+from tests.engines import engine_of, execute
 
 
 @pytest.mark.parametrize(
@@ -58,6 +65,41 @@ _ROWS_AT_FIRST_REVISION = [
 ]
 
 
+def portable(statement: str, dialect: str) -> str:
+    """A sample row's INSERT for ``dialect``: the first revision's rows write booleans as 1/0
+    (SQLite); PostgreSQL wants true; psycopg's placeholders start with %, so % is doubled."""
+    if dialect != "postgresql":
+        return statement
+    return statement.replace("'RCT', 1, 'A trial.'", "'RCT', true, 'A trial.'").replace("%", "%%")
+
+
+def _write(engine: Engine, statements: list[str]) -> None:
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(portable(statement, engine.dialect.name))
+
+
+def _select(connection: Connection, sql: str) -> list[tuple]:
+    return [tuple(row) for row in connection.exec_driver_sql(sql)]
+
+
+def check_first_revision_rows_at_head(connection: Connection) -> None:
+    """The rows of _ROWS_AT_FIRST_REVISION after an upgrade to head: nothing lost, the newer
+    columns at their defaults (JSON read as text, booleans as 0/1: the same on both)."""
+    assert _select(connection, "SELECT slug, name, CAST(synonyms AS TEXT) FROM treatment") == [
+        ("tens", "TENS", "[]")
+    ]
+    assert _select(connection, "SELECT effect, certainty FROM finding") == [("e", "low")]
+    assert _select(connection, "SELECT description, serious FROM harm") == [("skin irritation", 0)]
+    assert _select(
+        connection,
+        "SELECT value, unit, seed_claim, verdict, read_in_source_id, of_people FROM statistic",
+    ) == [(26.4, "%", None, None, None, 1)]
+    assert _select(connection, "SELECT peer_reviewed, industry_link FROM source") == [(1, 0)]
+    assert _select(connection, "SELECT title, authorship FROM kb_meta") == [("Old KB", "")]
+    assert _select(connection, "SELECT count(*) FROM finding_source") == [(1,)]
+
+
 @pytest.mark.parametrize("start", migrate.known_revisions("knowledge"))
 def test_every_revision_upgrades_to_head_with_its_data_intact(tmp_path: Path, start: str) -> None:
     """A database written at any earlier revision (rows of the first revision's tables)."""
@@ -74,42 +116,30 @@ def test_every_revision_upgrades_to_head_with_its_data_intact(tmp_path: Path, st
     engine = sqlite_engine(path)
     assert migrate.upgrade(engine, "knowledge") is (start != migrate.HEADS["knowledge"])
     assert migrate.current_revision(engine) == migrate.HEADS["knowledge"]
+    with engine.connect() as connection:
+        check_first_revision_rows_at_head(connection)
     engine.dispose()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT slug, name, synonyms FROM treatment").fetchall() == [
-        ("tens", "TENS", "[]")
-    ]
-    assert con.execute("SELECT effect, certainty FROM finding").fetchall() == [("e", "low")]
-    assert con.execute("SELECT description, serious FROM harm").fetchall() == [
-        ("skin irritation", 0)
-    ]
-    assert con.execute(
-        "SELECT value, seed_claim, verdict, read_in_source_id, of_people FROM statistic"
-    ).fetchall() == [(26.4, None, None, None, 1)]
-    assert con.execute("SELECT peer_reviewed, industry_link FROM source").fetchall() == [(1, 0)]
-    assert con.execute("SELECT title, authorship FROM kb_meta").fetchall() == [("Old KB", "")]
-    assert con.execute("SELECT count(*) FROM finding_source").fetchone() == (1,)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     con.close()
 
 
-def test_upgraded_old_database_then_takes_the_shipped_content(tmp_path: Path) -> None:
+def test_upgraded_old_database_then_takes_the_shipped_content(
+    tmp_path: Path, empty_database: str
+) -> None:
     """After an upgrade from the first revision, the application loads content normally."""
     from explorer.services import knowledge
 
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    engine = sqlite_engine(data_dir / "knowledge.sqlite")
+    engine = engine_of(data_dir, "knowledge")
     migrate.upgrade(engine, "knowledge", migrate.known_revisions("knowledge")[0])
+    _write(engine, _ROWS_AT_FIRST_REVISION)
     engine.dispose()
-    con = sqlite3.connect(data_dir / "knowledge.sqlite")
-    with con:
-        for statement in _ROWS_AT_FIRST_REVISION:
-            con.execute(statement)
-    con.close()
     stores = knowledge.open_stores(data_dir)
     try:
+        assert migrate.current_revision(stores.knowledge) == migrate.HEADS["knowledge"]
         with stores.knowledge_session() as session:
             repo = stores.repository(session)
             assert repo.info().title != "Old KB"  # was shipped content, so it is refreshed
@@ -118,14 +148,17 @@ def test_upgraded_old_database_then_takes_the_shipped_content(tmp_path: Path) ->
         stores.close()
 
 
-def test_database_from_a_newer_application_is_refused(tmp_path: Path) -> None:
-    engine = sqlite_engine(tmp_path / "knowledge.sqlite")
-    migrate.upgrade(engine, "knowledge")
-    with engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(migrate.SchemaTooNew, match="Update this PC"):
+def test_database_from_a_newer_application_is_refused(tmp_path: Path, empty_database) -> None:
+    engine = engine_of(tmp_path, "knowledge")
+    try:
         migrate.upgrade(engine, "knowledge")
-    engine.dispose()
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+        with pytest.raises(migrate.SchemaTooNew, match="Update this PC"):
+            migrate.upgrade(engine, "knowledge")
+        assert migrate.current_revision(engine) == "9999"  # nothing was written
+    finally:
+        engine.dispose()
 
 
 def test_upgrade_at_head_is_a_no_op(tmp_path: Path) -> None:
@@ -135,98 +168,93 @@ def test_upgrade_at_head_is_a_no_op(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_0005_adds_empty_plain_fields_and_keeps_the_data(tmp_path: Path) -> None:
+def test_0005_adds_empty_plain_fields_and_keeps_the_data(tmp_path: Path, empty_database) -> None:
     """Upgrade 0004 → 0005 with rows: nothing lost, plain columns empty (never clinician text)."""
-    path = tmp_path / "knowledge.sqlite"
-    engine = sqlite_engine(path)
-    migrate.upgrade(engine, "knowledge", "0004")
-    engine.dispose()
-    con = sqlite3.connect(path)
-    with con:
-        for statement in _ROWS_AT_FIRST_REVISION:
-            con.execute(statement)
-        con.execute("UPDATE treatment SET regulatory_note = 'Not FDA-approved.'")
-        con.execute(
-            "INSERT INTO guideline (id, treatment_id, position, body, stance, text) "
-            "VALUES (1, 1, 0, 'NICE NG59', 'against', 'Do not offer TENS.')"
+    engine = engine_of(tmp_path, "knowledge")
+    try:
+        migrate.upgrade(engine, "knowledge", "0004")
+        _write(
+            engine,
+            [
+                *_ROWS_AT_FIRST_REVISION,
+                "UPDATE treatment SET regulatory_note = 'Not FDA-approved.'",
+                "INSERT INTO guideline (id, treatment_id, position, body, stance, text) "
+                "VALUES (1, 1, 0, 'NICE NG59', 'against', 'Do not offer TENS.')",
+                "INSERT INTO pathway_step (id, step, title, plain_title, description, "
+                "plain_description, escalation_criteria, treatment_slugs) VALUES "
+                "(1, 1, 't', 'pt', 'd', 'pd', '[\"Red flags\"]', '[]')",
+            ],
         )
-        con.execute(
-            "INSERT INTO pathway_step (id, step, title, plain_title, description, "
-            "plain_description, escalation_criteria, treatment_slugs) VALUES "
-            "(1, 1, 't', 'pt', 'd', 'pd', '[\"Red flags\"]', '[]')"
-        )
-    con.close()
-
-    engine = sqlite_engine(path)
-    assert migrate.upgrade(engine, "knowledge", "0005") is True
-    assert migrate.current_revision(engine) == "0005"
-    engine.dispose()
-    con = sqlite3.connect(path)
-    assert con.execute(
-        "SELECT delivered_by, plain_delivered_by, course, plain_course, duration_of_effect, "
-        "plain_duration_of_effect, regulatory_note, plain_regulatory_note FROM treatment"
-    ).fetchall() == [("PT", "", "c", "", "d", "", "Not FDA-approved.", None)]
-    assert con.execute("SELECT frequency, plain_frequency FROM harm").fetchall() == [
-        ("not quantified", "")
-    ]
-    assert con.execute("SELECT text, plain_text FROM guideline").fetchall() == [
-        ("Do not offer TENS.", "")
-    ]
-    assert con.execute("SELECT timepoint, plain_timepoint FROM finding").fetchall() == [
-        ("2 wk", "")
-    ]
-    assert con.execute(
-        "SELECT escalation_criteria, plain_escalation_criteria FROM pathway_step"
-    ).fetchall() == [('["Red flags"]', "[]")]
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    con.close()
+        assert migrate.upgrade(engine, "knowledge", "0005") is True
+        assert migrate.current_revision(engine) == "0005"
+        with engine.connect() as connection:
+            assert _select(
+                connection,
+                "SELECT delivered_by, plain_delivered_by, course, plain_course, "
+                "duration_of_effect, plain_duration_of_effect, regulatory_note, "
+                "plain_regulatory_note FROM treatment",
+            ) == [("PT", "", "c", "", "d", "", "Not FDA-approved.", None)]
+            assert _select(connection, "SELECT frequency, plain_frequency FROM harm") == [
+                ("not quantified", "")
+            ]
+            assert _select(connection, "SELECT text, plain_text FROM guideline") == [
+                ("Do not offer TENS.", "")
+            ]
+            assert _select(connection, "SELECT timepoint, plain_timepoint FROM finding") == [
+                ("2 wk", "")
+            ]
+            assert _select(
+                connection,
+                "SELECT CAST(escalation_criteria AS TEXT), "
+                "CAST(plain_escalation_criteria AS TEXT) FROM pathway_step",
+            ) == [('["Red flags"]', "[]")]
+            if engine.dialect.name == "sqlite":
+                assert _select(connection, "PRAGMA foreign_key_check") == []
+    finally:
+        engine.dispose()
 
 
 def test_0006_adds_empty_plain_names_labels_and_questions_and_keeps_the_data(
-    tmp_path: Path,
+    tmp_path: Path, empty_database
 ) -> None:
     """Upgrade 0005 → 0006 with rows: nothing lost, the new plain columns empty."""
-    path = tmp_path / "knowledge.sqlite"
-    engine = sqlite_engine(path)
-    migrate.upgrade(engine, "knowledge", "0005")
-    engine.dispose()
-    con = sqlite3.connect(path)
-    with con:
-        for statement in _ROWS_AT_FIRST_REVISION:
-            con.execute(statement)
-        con.execute(
-            "INSERT INTO faq (id, position, question, answer, plain_answer) "
-            "VALUES (1, 0, 'Is biologic disc repair non-surgical?', 'a', 'pa')"
+    engine = engine_of(tmp_path, "knowledge")
+    try:
+        migrate.upgrade(engine, "knowledge", "0005")
+        _write(
+            engine,
+            [
+                *_ROWS_AT_FIRST_REVISION,
+                "INSERT INTO faq (id, position, question, answer, plain_answer) "
+                "VALUES (1, 0, 'Is biologic disc repair non-surgical?', 'a', 'pa')",
+            ],
         )
-    con.close()
-
-    engine = sqlite_engine(path)
-    assert migrate.upgrade(engine, "knowledge") is True
-    assert migrate.current_revision(engine) == "0006"
-    engine.dispose()
-    con = sqlite3.connect(path)
-    assert con.execute("SELECT name, plain_name FROM treatment").fetchall() == [("TENS", "")]
-    assert con.execute(
-        "SELECT label, plain_label, population, plain_population FROM statistic"
-    ).fetchall() == [("Label", "", "US", "")]
-    assert con.execute("SELECT question, plain_question FROM faq").fetchall() == [
-        ("Is biologic disc repair non-surgical?", "")
-    ]
-    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
-    con.close()
+        assert migrate.upgrade(engine, "knowledge", "0006") is True
+        assert migrate.current_revision(engine) == "0006"
+        with engine.connect() as connection:
+            assert _select(connection, "SELECT name, plain_name FROM treatment") == [("TENS", "")]
+            assert _select(
+                connection,
+                "SELECT label, plain_label, population, plain_population FROM statistic",
+            ) == [("Label", "", "US", "")]
+            assert _select(connection, "SELECT question, plain_question FROM faq") == [
+                ("Is biologic disc repair non-surgical?", "")
+            ]
+            if engine.dialect.name == "sqlite":
+                assert _select(connection, "PRAGMA foreign_key_check") == []
+    finally:
+        engine.dispose()
 
 
 def test_a_knowledge_base_without_plain_wording_is_not_exported_half_empty(
-    stores, data_dir
+    database, data_dir, stores
 ) -> None:
     """An imported knowledge base upgraded to 0005 has empty plain columns: export says why."""
     from explorer.errors import UserFacingError
     from explorer.services import knowledge
 
-    con = sqlite3.connect(data_dir / "knowledge.sqlite")
-    with con:
-        con.execute("UPDATE treatment SET plain_course = ''")
-    con.close()
+    assert stores.knowledge.dialect.name == {"sqlite": "sqlite", "postgres": "postgresql"}[database]
+    execute(data_dir, "knowledge", "UPDATE treatment SET plain_course = ''")
     with pytest.raises(UserFacingError, match="plain_course"):
         knowledge.export_document_of(stores)
 
@@ -303,15 +331,15 @@ def test_every_clinic_revision_upgrades_to_head_with_its_data_intact(
         con.close()
 
 
-def test_a_knowledge_base_without_plain_names_is_not_exported_half_empty(stores, data_dir) -> None:
+def test_a_knowledge_base_without_plain_names_is_not_exported_half_empty(
+    database, data_dir, stores
+) -> None:
     """An imported knowledge base upgraded to 0006 has empty plain names: export names them."""
     from explorer.errors import UserFacingError
     from explorer.services import knowledge
 
-    con = sqlite3.connect(data_dir / "knowledge.sqlite")
-    with con:
-        con.execute("UPDATE treatment SET plain_name = ''")
-        con.execute("UPDATE faq SET plain_question = ''")
-    con.close()
+    assert stores.knowledge.dialect.name == {"sqlite": "sqlite", "postgres": "postgresql"}[database]
+    execute(data_dir, "knowledge", "UPDATE treatment SET plain_name = ''")
+    execute(data_dir, "knowledge", "UPDATE faq SET plain_question = ''")
     with pytest.raises(UserFacingError, match=r"25 field\(s\).*plain_question"):
         knowledge.export_document_of(stores)

@@ -18,17 +18,17 @@ from explorer.store.clinic_models import ClinicBase
 from explorer.store.heads import Kind
 from explorer.store.models import KnowledgeBase
 from explorer.store.server import parse_server_url, server_engine
-from tests.store.test_migrations import _ROWS_AT_FIRST_REVISION, _ROWS_BY_REVISION, _TABLES
+from tests.store.test_migrations import (
+    _ROWS_AT_FIRST_REVISION,
+    _ROWS_BY_REVISION,
+    _TABLES,
+    check_first_revision_rows_at_head,
+    portable,
+)
 
 
 def _engine(url: str, kind: Kind) -> Engine:
     return server_engine(parse_server_url(url), kind)
-
-
-def _postgres(statement: str) -> str:
-    # The first revision's sample rows write booleans as 1/0 (SQLite); PostgreSQL wants true.
-    # psycopg's placeholders start with %, so a literal % is doubled.
-    return statement.replace("'RCT', 1, 'A trial.'", "'RCT', true, 'A trial.'").replace("%", "%%")
 
 
 @pytest.mark.parametrize(
@@ -57,12 +57,10 @@ def test_every_knowledge_revision_upgrades_on_postgres(new_postgres_database, st
         migrate.upgrade(engine, "knowledge", start)
         with engine.begin() as connection:
             for statement in _ROWS_AT_FIRST_REVISION:
-                connection.exec_driver_sql(_postgres(statement))
+                connection.exec_driver_sql(portable(statement, "postgresql"))
         assert migrate.upgrade(engine, "knowledge") is (start != migrate.HEADS["knowledge"])
         with engine.connect() as connection:
-            rows = connection.exec_driver_sql("SELECT slug, name FROM treatment").fetchall()
-            stats = connection.exec_driver_sql("SELECT value, of_people FROM statistic").fetchall()
-        assert rows == [("tens", "TENS")] and stats == [(26.4, True)]
+            check_first_revision_rows_at_head(connection)
     finally:
         engine.dispose()
 

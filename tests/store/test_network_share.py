@@ -84,6 +84,31 @@ def test_opening_a_data_folder_on_a_share_is_refused(tmp_path: Path, monkeypatch
     assert not (tmp_path / "data" / "clinic.sqlite").exists()
 
 
+@pytest.mark.postgres_only
+def test_with_the_server_mode_a_data_folder_on_a_share_is_used(
+    tmp_path: Path, monkeypatch, database
+) -> None:
+    """What the refusal advises works: with a server, the data folder (logs, settings) may
+    be on a share, since no database file is kept there; with the knowledge base kept
+    locally (EXPLORER_LOCAL_KNOWLEDGE=1) it is a SQLite file again, and refused."""
+    from explorer.services import knowledge
+    from explorer.services.consults import ConsultService
+    from explorer.store import network_share
+
+    monkeypatch.setattr(network_share, "_system_mounts", lambda: [(str(tmp_path), "nfs")])
+    stores = knowledge.open_stores(tmp_path / "data")
+    try:
+        ConsultService(stores.clinic).start(condition=None, treatments=["tens"])
+        with stores.knowledge_session() as session:
+            assert len(stores.repository(session).treatment_summaries()) >= 14
+    finally:
+        stores.close()
+    assert not list((tmp_path / "data").glob("*.sqlite*"))
+    monkeypatch.setenv("EXPLORER_LOCAL_KNOWLEDGE", "1")
+    with pytest.raises(NetworkShareRefused, match="nfs"):
+        knowledge.open_stores(tmp_path / "data")
+
+
 def test_this_machines_test_folders_are_local(tmp_path: Path) -> None:
     assert network_share_kind(tmp_path) is None
 

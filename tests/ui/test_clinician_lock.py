@@ -1,12 +1,14 @@
 """Clinician mode: first start asks for a PIN; with a PIN the window starts with consults
 locked; the PIN unlocks them (wrong PINs wait); idle time locks them again and hides the
-notes; the audit log and preferences ask for the PIN."""
+notes; the audit log and preferences ask for the PIN. The tests about the PIN, the audit log and
+consults (``database``) run on the data folder's SQLite files and on a PostgreSQL server."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from explorer.services.audit import AuditAction, AuditLog
@@ -17,11 +19,14 @@ from explorer.ui.audit_dialog import AuditDialog
 from tests.conftest import TEST_PIN
 from tests.ui.helpers import close_window, open_window, unlock
 
+BOTH_ENGINES = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
+
 
 def _audit(window) -> Counter[str]:
     return Counter(e.action for e in AuditLog(window._clinic_stores.clinic).events())
 
 
+@BOTH_ENGINES
 def test_consults_start_locked_and_the_pin_opens_them(qtbot, data_dir, settings_file) -> None:
     stores = open_stores(data_dir)
     ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="A. B.")
@@ -45,6 +50,7 @@ def test_consults_start_locked_and_the_pin_opens_them(qtbot, data_dir, settings_
         close_window(window)
 
 
+@BOTH_ENGINES
 def test_repeated_wrong_pins_make_the_form_wait(qtbot, data_dir, settings_file) -> None:
     window = open_window(qtbot, data_dir, settings_file)
     try:
@@ -62,9 +68,19 @@ def test_repeated_wrong_pins_make_the_form_wait(qtbot, data_dir, settings_file) 
         close_window(window)
 
 
-def test_idle_time_locks_saves_and_hides_the_notes(qtbot, data_dir, settings_file) -> None:
+@BOTH_ENGINES
+def test_idle_time_locks_saves_and_hides_the_notes(
+    qtbot, data_dir, settings_file, database
+) -> None:
     window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
+        assert (
+            window._clinic_stores.clinic.dialect.name
+            == {
+                "sqlite": "sqlite",
+                "postgres": "postgresql",
+            }[database]
+        )
         window.start_consult()
         panel = window.consult
         consult_id = panel.consult.id
@@ -105,9 +121,11 @@ def test_locked_start_consult_asks_for_the_pin_then_starts(qtbot, data_dir, sett
         close_window(window)
 
 
-def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(qtbot, tmp_path, settings_file) -> None:
+def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(
+    qtbot, tmp_path, settings_file, empty_database
+) -> None:
     folder = tmp_path / "first-start"
-    open_stores(folder).close()
+    open_stores(folder).close()  # on PostgreSQL: a new, empty server database
     window = open_window(qtbot, folder, settings_file)
     try:
         assert window.open_clinic()
@@ -135,6 +153,7 @@ def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(qtbot, tmp_path, sett
         close_window(window)
 
 
+@BOTH_ENGINES
 def test_audit_log_needs_the_pin_shows_the_actions_and_exports_csv(
     qtbot, data_dir, settings_file, tmp_path, monkeypatch
 ) -> None:
@@ -172,12 +191,16 @@ def test_preferences_ask_for_the_pin_when_locked(qtbot, data_dir, settings_file)
         close_window(window)
 
 
+@BOTH_ENGINES
 def test_locking_closes_every_open_dialog_and_applies_nothing(
     qtbot, data_dir, settings_file, monkeypatch
 ) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDialog
 
+    # The timers below may outlive this test: once it ends they must not touch the next
+    # test's dialogs (the same test on the other engine opens the same ones at once).
+    active = [True]
     window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         window.start_consult()
@@ -187,6 +210,8 @@ def test_locking_closes_every_open_dialog_and_applies_nothing(
 
         def lock_while_open(then_check) -> None:
             def fire() -> None:
+                if not active[0]:
+                    return
                 modal = QApplication.activeModalWidget()
                 seen.append(type(modal).__name__)
                 if isinstance(modal, QDialog) and hasattr(modal, "clinic"):
@@ -196,6 +221,8 @@ def test_locking_closes_every_open_dialog_and_applies_nothing(
                 QTimer.singleShot(300, force_close)  # only if the lock left it open
 
             def force_close() -> None:
+                if not active[0]:
+                    return
                 modal = QApplication.activeModalWidget()
                 if modal is not None:
                     forced.append(type(modal).__name__)
@@ -221,6 +248,7 @@ def test_locking_closes_every_open_dialog_and_applies_nothing(
         ]
         assert visible == []
     finally:
+        active[0] = False
         close_window(window)
 
 
