@@ -277,6 +277,29 @@ class ConsultPanel(QWidget):
             priorities_note=self.priorities_note.text(),
         )
 
+    def as_text(self) -> str:
+        """The open consult as it is on screen, as plain text (to keep it in a file when
+        the database refuses it), or "" when none is open."""
+        if self.consult is None:
+            return ""
+        c = self.consult
+        ticked = [box.text().replace("&", "") for box in self.boxes.values() if box.isChecked()]
+        lines = [
+            f"Consult of {c.consult_date:%d %B %Y} (not saved in the database)",
+            f"Patient label: {self.label.text()}",
+            f"Clinician: {self.clinician.text()}",
+            self.summary.text(),
+            "",
+            "What matters to the patient: " + ("; ".join(ticked) or "—"),
+        ]
+        if self.priorities_note.text().strip():
+            lines.append(f"In their words: {self.priorities_note.text()}")
+        lines += ["", "Notes:", self.notes.toPlainText(), ""]
+        lines.append(f"Plan: {self.plan.text()}")
+        lines.append(f"Review on: {self.review.date().toString('d MMMM yyyy')}")
+        lines.append(f"Decision: {self.decision.currentText()}")
+        return "\n".join(lines) + "\n"
+
     def private_texts(self) -> tuple[str, ...]:
         """What the open consult shows (to keep it off the clipboard once locked)."""
         if self.consult is None:

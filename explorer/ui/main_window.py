@@ -587,19 +587,12 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             event.ignore()  # patient mode ends with the PIN, not by closing a hidden window
             return
         if self._built:
-            if not self.consult.save_now() and self.consult.has_unsaved():
-                answer = QtWidgets.QMessageBox.question(
-                    self,
-                    "Consult not saved",
-                    "The open consult could not be saved (see the previous message). Close "
-                    "anyway and lose what was typed since the last save?",
-                    QtWidgets.QMessageBox.StandardButton.Close
-                    | QtWidgets.QMessageBox.StandardButton.Cancel,
-                    QtWidgets.QMessageBox.StandardButton.Cancel,
-                )
-                if answer != QtWidgets.QMessageBox.StandardButton.Close:
-                    event.ignore()
-                    return
+            from explorer.ui.unsaved_consult import may_close
+
+            self.consult.save_now()  # (a text hidden by the lock is not saved: asked below)
+            if not may_close(self, self.consult, self.unlocked):
+                event.ignore()
+                return
             self.idle_watch.stop()
             self.wait_for_backup()
             if self._clinic_stores is not None:
