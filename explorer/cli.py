@@ -57,7 +57,7 @@ def _window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
 def _take_database_url(argv: list[str]) -> list[str]:
     """Move ``--database-url URL`` (anywhere in the arguments) into ``$EXPLORER_DATABASE_URL``,
     which every command and the window read; the rest of the arguments are returned."""
-    if not any(a.startswith("--database-url") for a in argv):
+    if not any(a.startswith("--datab") for a in argv):
         return argv
     import os
 
@@ -69,6 +69,8 @@ def _take_database_url(argv: list[str]) -> list[str]:
             if not value.strip():  # an empty value must not quietly mean "this PC only"
                 raise UsageError(EMPTY_DATABASE_URL)
             os.environ["EXPLORER_DATABASE_URL"] = value
+        elif arg.startswith("--datab"):  # --database, --database-ur=…: a typo, not a flag
+            raise UsageError(f"unknown option {arg.split('=', 1)[0]}; did you mean --database-url?")
         else:
             rest.append(arg)
     return rest

@@ -13,8 +13,17 @@ from typing import Any
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 
+class _Parser(argparse.ArgumentParser):
+    """No abbreviated options: ``--database URL`` must not be taken for ``--database-url``
+    by the parser (which only documents it) while the server is silently not used."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -28,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a shared PostgreSQL server, postgresql://USER@HOST:5432/DATABASE (default: "
         "$EXPLORER_DATABASE_URL, else the data folder's SQLite files); no password in it",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="explorer",
         parents=[common],
         description="Spine Treatment Explorer: compare non-surgical spine treatments with "

@@ -56,7 +56,8 @@ class AccessService:
     def check(self, pin: str, *, clinician: str = "", purpose: str = "") -> PinCheck:
         """Check ``pin``; refused without checking while a back-off wait is running."""
         with Session(self._writer) as session, session.begin():
-            row = session.get(ClinicianAccessRow, 1)
+            # Locked: two PCs checking wrong PINs at once must both be counted (PostgreSQL)
+            row = session.get(ClinicianAccessRow, 1, with_for_update=True)
             if row is None:
                 return PinCheck(False, message="No clinician PIN has been set on this PC yet.")
             now = self._now()

@@ -119,7 +119,7 @@ class ConsultService:
             condition_slug=condition,
             treatment_slugs=list(treatments),
             priorities=list(priorities),
-            priorities_note=priorities_note,
+            priorities_note=priorities_note.replace("\x00", ""),
             notes_html="",
             plan="",
             review_date=date + dt.timedelta(weeks=REVIEW_AFTER_WEEKS),
@@ -273,7 +273,10 @@ class ConsultService:
 
     def _set_deleted(self, consult_id: int, when: dt.datetime | None, action: AuditAction) -> None:
         with Session(self._writer) as session, session.begin():
-            row = session.get(ConsultRow, consult_id)
+            # Locked for this transaction: on PostgreSQL a save committed between this read
+            # and the write below would otherwise keep its version, and its window would go
+            # on saving into the deleted consult (SQLite's BEGIN IMMEDIATE already excludes it).
+            row = session.get(ConsultRow, consult_id, with_for_update=True)
             if row is None:
                 raise ConsultNotFound(f"Consult {consult_id} no longer exists.")
             if (row.deleted_at is None) == (when is None):

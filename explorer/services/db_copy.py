@@ -24,7 +24,7 @@ from sqlalchemy import Engine, MetaData
 
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
-from explorer.services.knowledge import open_stores
+from explorer.services.knowledge import open_stores, snapshot_reader
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicBase
 from explorer.store.engine import check_sqlite_file, sqlite_engine
@@ -129,7 +129,7 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
             with ExitStack() as transactions:
                 for kind in ("knowledge", "clinic"):
                     into = transactions.enter_context(engines[kind].begin())
-                    with sources[kind].connect() as read:
+                    with snapshot_reader(sources[kind]).connect() as read:
                         rows[kind] = copy_tables(read, into, METADATA[kind])
         except TargetNotEmpty as exc:
             raise UserFacingError(

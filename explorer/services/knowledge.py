@@ -71,7 +71,11 @@ class KnowledgeStores:
 
     @contextmanager
     def knowledge_session(self) -> Iterator[Session]:
-        with Session(self.knowledge) as session:
+        """A session for reading: all its queries see one snapshot. (SQLite's transaction
+        is one already; PostgreSQL's default takes a new one per statement, so a knowledge
+        base replaced by another PC mid-read would mix two versions, or lose the links
+        between treatments and conditions, whose ids a replace renews.)"""
+        with Session(snapshot_reader(self.knowledge)) as session:
             yield session
 
     def repository(self, session: Session) -> KnowledgeRepository:
@@ -90,6 +94,13 @@ class DataStores(KnowledgeStores):
     def close(self) -> None:
         self.knowledge.dispose()
         self.clinic.dispose()
+
+
+def snapshot_reader(engine: Engine) -> Engine:
+    """``engine`` whose transactions read one consistent snapshot, read-only on a server."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
 
 def _prepare_dir(data_dir: Path) -> None:

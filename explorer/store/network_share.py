@@ -54,6 +54,8 @@ GVFS_NETWORK_PREFIXES = (
     "smb-server:",
     "dav:",
     "davs:",
+    "dav+sd:",
+    "davs+sd:",
     "sftp:",
     "ftp:",
     "ftps:",
@@ -138,7 +140,11 @@ def network_share_kind(
 
     ``mounts`` and ``windows`` replace the system's mount table and platform (tests)."""
     text = str(folder)
-    if text.startswith(("\\\\", "//")):
+    if text.startswith(("\\\\?\\", "//?/")):  # a long-path prefix: \\?\C:\… is local
+        text = text[4:]
+        if text[:4].upper() in ("UNC\\", "UNC/"):
+            return "a network (UNC) path"
+    elif text.startswith(("\\\\", "//")):
         return "a network (UNC) path"
     on_windows = os.name == "nt" if windows is None else windows
     if on_windows:
@@ -150,7 +156,7 @@ def network_share_kind(
             return f"a mapped network drive ({drive})" if kind == "remote" else None
         return None
     table = _system_mounts() if mounts is None else mounts
-    path = PurePath(os.path.abspath(text))
+    path = PurePath(os.path.realpath(text))  # a link to a share is on the share
     found = _mount_of(path, table)
     if found is None:
         return None

@@ -185,6 +185,7 @@ def server_engine(target: ServerTarget, kind: Kind) -> Engine:
     engine = create_engine(
         url,
         pool_pre_ping=True,
+        hide_parameters=True,  # an error's text never carries consult notes into a log
         connect_args={
             "options": f"-csearch_path={schema} -clock_timeout={LOCK_TIMEOUT_MS}ms",
             "connect_timeout": CONNECT_TIMEOUT_S,
@@ -241,6 +242,12 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
         return DatabaseProblem(
             f"The database server accepts no changes now ({where}: read-only, e.g. a standby "
             "server or maintenance). Nothing was written; ask the clinic's IT."
+        )
+    if isinstance(original, psycopg.DataError):
+        return DatabaseProblem(
+            f"The database server refused a value ({where}): a character or a length it "
+            "cannot store. Nothing was written; remove unusual characters (pasted from "
+            "another program?) and try again."
         )
     if isinstance(original, errors.UndefinedTable | errors.UndefinedColumn):
         return DatabaseProblem(

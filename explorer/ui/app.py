@@ -32,7 +32,9 @@ def _configure_logging(data_dir: Path) -> Path | None:
         )
     except OSError:
         handler, path = logging.StreamHandler(sys.stderr), None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from explorer.logs import LOG_FORMAT, PrivateFormatter
+
+    handler.setFormatter(PrivateFormatter(LOG_FORMAT))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -70,6 +70,7 @@ def test_two_processes_saving_one_consult_lose_no_update_and_surface_conflicts(
 
     shared = ConsultService(server_stores.clinic).start(condition="sciatica", treatments=["tens"])
     zygote = Zygote()
+    go_at = time.time() + 3  # both open the database first, then start saving together
     try:
         pids = [
             zygote.start(
@@ -79,6 +80,7 @@ def test_two_processes_saving_one_consult_lose_no_update_and_surface_conflicts(
                 prefix=p,
                 count=40,
                 report_conflicts=True,
+                go_at=go_at,
             )
             for p in "xy"
         ]
@@ -95,3 +97,4 @@ def test_two_processes_saving_one_consult_lose_no_update_and_surface_conflicts(
         assert [w for w in words if w.startswith(prefix)] == saved
     assert len(words) == 80
     print(f"[postgres] {conflicts} conflicts surfaced and retried in 80 concurrent saves")
+    assert conflicts > 0  # the two really overlapped: stale saves were refused, not merged

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +45,8 @@ def save_consult(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     assert consult is not None
     prefix, number = str(args.get("prefix", "word")), int(args.get("start", 0))
     count = args.get("count")
+    if "go_at" in args:  # several workers start saving at the same moment (wall clock)
+        time.sleep(max(0.0, float(args["go_at"]) - time.time()))
     while count is None or number < int(args.get("start", 0)) + int(count):
         number += 1
         while True:

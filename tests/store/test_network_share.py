@@ -138,3 +138,33 @@ def test_shares_opened_in_gnome_files_are_network_shares(folder: str, kind: str 
         assert found is None
     else:
         assert found == f"a network share opened in the file manager ({kind})"
+
+
+def test_a_link_to_a_folder_on_a_share_is_on_the_share(tmp_path: Path) -> None:
+    """Found in review: the path was not resolved, so a data folder that is a symbolic link
+    into an NFS mount was accepted."""
+    real = tmp_path / "nfs-mounted"
+    (real / "data").mkdir(parents=True)
+    link = tmp_path / "my-data"
+    link.symlink_to(real / "data")
+    mounts = [("/", "ext4"), (str(real), "nfs4")]
+    assert network_share_kind(link, mounts=mounts) == "a network file system (nfs4)"
+    assert network_share_kind(tmp_path, mounts=mounts) is None
+
+
+@pytest.mark.parametrize(
+    ("folder", "kind"),
+    [
+        ("\\\\?\\C:\\Users\\dr\\AppData\\Local\\SpineTreatmentExplorer", None),  # long path
+        ("\\\\?\\UNC\\nas\\clinic\\Explorer", "a network (UNC) path"),
+        ("\\\\nas\\clinic\\Explorer", "a network (UNC) path"),
+    ],
+)
+def test_windows_long_path_prefix_is_not_taken_for_a_share(folder: str, kind) -> None:
+    assert network_share_kind(Path(folder), mounts=[], windows=True) == kind
+
+
+def test_dns_sd_webdav_shares_in_gnome_files_are_network_shares() -> None:
+    folder = Path(f"{GVFS}/dav+sd:host=Nextcloud._webdav._tcp.local/Explorer")
+    found = network_share_kind(folder, mounts=linux_mounts(GVFS_MOUNTS))
+    assert found == "a network share opened in the file manager (dav+sd)"

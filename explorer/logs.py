@@ -1,0 +1,32 @@
+"""The log file's format: never health information in it.
+
+Consult notes can reach an error's text in two ways: SQLAlchemy appends a statement's
+parameters (switched off on every engine with ``hide_parameters=True``), and PostgreSQL
+adds a ``DETAIL:`` line that repeats the refused row or key ("Failing row contains (…)",
+"Key (id)=(…)"). The formatter drops those lines from every logged message and traceback,
+so the log can go to support as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_DETAIL = re.compile(r"^(\s*)DETAIL:.*$", re.MULTILINE)
+_PARAMETERS = re.compile(r"^\s*\[parameters: .*$", re.MULTILINE)
+REDACTED = r"\1DETAIL: (left out of the log: it can hold patient data)"
+
+
+def redact(text: str) -> str:
+    """``text`` without a server's DETAIL lines and SQLAlchemy's parameter lines."""
+    return _PARAMETERS.sub("[parameters left out]", _DETAIL.sub(REDACTED, text))
+
+
+class PrivateFormatter(logging.Formatter):
+    """A :class:`logging.Formatter` whose output goes through :func:`redact`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
