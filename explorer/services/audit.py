@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     AUDIT_EXPORTED = "audit log exported"
     BACKUP_MADE = "backup made"
     RESTORED_FROM_BACKUP = "restored from backup"
+    DATABASE_COPIED = "database copied"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Connection, Engine, MetaData
 
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
@@ -131,6 +131,7 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
                     into = transactions.enter_context(engines[kind].begin())
                     with snapshot_reader(sources[kind]).connect() as read:
                         rows[kind] = copy_tables(read, into, METADATA[kind])
+                _audit_copy(into, source, target)  # in the copy's clinic log, same commit
         except TargetNotEmpty as exc:
             raise UserFacingError(
                 f"{target.describe()} is not empty: {exc}. Nothing was copied; copy into a new "
@@ -139,6 +140,24 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
         except (CountMismatch, ValueRefused) as exc:
             raise UserFacingError(f"The copy was rolled back: {exc}.") from None
     return CopyReport(source.describe(), target.describe(), rows, notes)
+
+
+def _audit_copy(clinic: Connection, source: Location, target: Location) -> None:
+    """Every consult left for another database: say so in the copy's audit log."""
+    import getpass
+
+    from sqlalchemy import insert
+
+    from explorer.services.audit import AuditAction, audit_row
+    from explorer.store.clinic_models import AuditEventRow
+
+    try:
+        who = f"OS user {getpass.getuser()}"
+    except (OSError, KeyError):
+        who = "explorer db copy"
+    row = audit_row(AuditAction.DATABASE_COPIED, who, detail=f"from {source.describe()}")
+    values = {c.key: getattr(row, c.key) for c in AuditEventRow.__table__.columns if c.key != "id"}
+    clinic.execute(insert(AuditEventRow).values(**values))
 
 
 def _local_snapshot(share: Path, local: Path) -> Path:

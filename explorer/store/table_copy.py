@@ -10,6 +10,8 @@ from itertools import islice
 from sqlalchemy import Connection, MetaData, Table, func, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
+from explorer.store.sqlite_files import DatabaseProblem
+
 BATCH = 1000
 
 
@@ -58,6 +60,11 @@ def copy_tables(source: Connection, target: Connection, metadata: MetaData) -> d
         for chunk in _batches(source, table):
             try:
                 target.execute(table.insert(), chunk)
+            except DatabaseProblem as exc:  # a server's refusal, already in words
+                first, last = _ids(chunk[0]), _ids(chunk[-1])
+                raise ValueRefused(
+                    f"in table {table.name}, rows {first}–{last}: {exc}; nothing was copied"
+                ) from None
             except (DataError, IntegrityError) as exc:
                 first, last = _ids(chunk[0]), _ids(chunk[-1])
                 kind = type(getattr(exc, "orig", exc)).__name__

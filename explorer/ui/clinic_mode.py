@@ -242,6 +242,8 @@ class ClinicMode:
         forget_clipboard(private)
         self._show_lock_page()
         if was_unlocked:
+            # painted now: the audit write may wait for an unreachable server (seconds)
+            self.repaint()
             self.record_audit(AuditAction.CLINICIAN_LOCKED, detail=reason)
 
     def _close_dialogs(self) -> None:

@@ -11,7 +11,7 @@ import pytest
 from explorer.cli import main
 from explorer.errors import UserFacingError
 from explorer.services.access import AccessService
-from explorer.services.audit import AuditLog, events_csv
+from explorer.services.audit import AuditAction, AuditLog, events_csv
 from explorer.services.consults import ConsultService
 from explorer.services.db_copy import copy_database
 from explorer.services.knowledge import document_json, export_document_of, open_stores
@@ -38,7 +38,9 @@ def _snapshot(folder: Path, server) -> tuple[str, list, str, bool]:
     try:
         kb = document_json(export_document_of(stores))
         consults = ConsultService(stores.clinic).search(include_deleted=True)
-        audit = events_csv(AuditLog(stores.clinic).events())
+        events = AuditLog(stores.clinic).events()
+        copies = [e for e in events if e.action == AuditAction.DATABASE_COPIED.value]
+        audit = events_csv([e for e in events if e not in copies])  # (copies: checked below)
         pin = AccessService(stores.clinic).has_pin()
         return kb, consults, audit, pin
     finally:
@@ -64,6 +66,15 @@ def test_round_trip_sqlite_to_postgres_and_back_is_identical(
     report = copy_database(new_postgres_database, f"sqlite:///{back}")
     assert report.rows["clinic"]["consult"] == 3
     assert _snapshot(back, None) == before
+    stores = open_stores(back, server=None, refresh_shipped=False)
+    try:  # each copy is in the copied audit log: where from, by whom, on which PC
+        copies = [e for e in AuditLog(stores.clinic).events() if e.action == "database copied"]
+    finally:
+        stores.close()
+    details = sorted(e.detail for e in copies)
+    assert details[0].startswith("from PostgreSQL database ")
+    assert details[1] == f"from the data folder {data_dir}"
+    assert all(e.clinician.startswith("OS user") and e.workstation for e in copies)
 
     # The server's id sequences continue after the copied rows; the PIN still opens it.
     stores = open_stores(tmp_path / "scratch", server=server)
