@@ -357,14 +357,23 @@ class ConsultPanel(QWidget):
             self._saving = False
             return self._resolve_conflict(current, exc)
         except UserFacingError as exc:
-            self.status.setText("Not saved: your text is kept; saved again at your next change")
+            from explorer.store.schema_guard import SchemaChanged
+
+            changed = isinstance(exc, SchemaChanged)
+            self.status.setText(
+                "Not saved: update this PC; your text is kept"
+                if changed
+                else "Not saved: your text is kept; saved again at your next change"
+            )
             if str(exc) != self._failure:
                 self._failure = str(exc)
-                QMessageBox.warning(
-                    self,
-                    "Consult not saved",
-                    f"{exc}\n\nYour text stays on screen and is saved again at your next change.",
+                then = (
+                    "Your text stays on screen. When you close the window, it offers to keep "
+                    "the text in a file; then update this PC."
+                    if changed
+                    else "Your text stays on screen and is saved again at your next change."
                 )
+                QMessageBox.warning(self, "Consult not saved", f"{exc}\n\n{then}")
             return False
         finally:
             self._saving = False

@@ -40,6 +40,8 @@ def test_typing_after_another_pc_upgraded_keeps_the_text_and_says_update(
         assert "Typed after it." in panel.notes.toPlainText() and panel.has_unsaved()
         assert len(warned) == 1 and warned[0][0] == "Consult not saved"
         assert "update this PC" in warned[0][1] and "Traceback" not in warned[0][1]
+        assert "offers to keep the text in a file" in warned[0][1]
+        assert "saved again at your next change" not in warned[0][1]  # it would not be
 
         consults = ConsultService(window._clinic_stores.clinic)
         stored = consults.get(panel.consult.id)
