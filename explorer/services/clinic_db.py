@@ -269,6 +269,7 @@ def _rolled_back(
             f"in that backup: {safety.path}. Do not use the application until it is restored "
             f'(explorer restore "{safety.path}").'
         )
+    _prune_failed_upgrades(data_dir)
     kept = (
         f" The file that failed the upgrade is kept as {result.kept_as.name}."
         if result.kept_as
@@ -281,6 +282,28 @@ def _rolled_back(
         "opened with this version until the problem is fixed; keep using the previous version "
         f"and send the log ({log_dir(data_dir)}) to support."
     )
+
+
+FAILED_UPGRADES_KEPT = 2
+"""A failed upgrade is tried again at every start (a fixed version may be installed); each
+try keeps the file that failed. They hold the same data, so only the newest few stay."""
+
+
+def _prune_failed_upgrades(data_dir: Path) -> None:
+    kept = sorted(
+        (p for p in data_dir.glob(f"{CLINIC_DB}.failed-upgrade-*") if p.name[-4:] not in _SIDES),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    for old in kept[FAILED_UPGRADES_KEPT:]:
+        for path in (old, *(old.with_name(old.name + side) for side in _SIDES)):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("could not remove %s: %s", path, exc)
+
+
+_SIDES = ("-wal", "-shm")
 
 
 def _is_lock(exc: OperationalError) -> bool:

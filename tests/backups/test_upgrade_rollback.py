@@ -138,3 +138,24 @@ def test_a_new_database_needs_no_backup_before_its_first_migration(tmp_path: Pat
     open_clinic_db(tmp_path).dispose()
     assert _revision(tmp_path / "clinic.sqlite") == migrate.HEADS["clinic"]
     assert not (tmp_path / "backups").exists()
+
+
+def test_a_failed_upgrade_tried_at_every_start_keeps_only_the_newest_failed_files(
+    clinic_with_consults: Path, broken_c0004: None
+) -> None:
+    """Every start tries the upgrade again (a fixed version may have been installed); the
+    failed files it leaves hold the same data, so only the newest two stay."""
+    data_dir = clinic_with_consults
+    before = consult_rows(data_dir / "clinic.sqlite")
+    for minute in range(5):
+        with pytest.raises(MigrationRolledBack):
+            open_clinic_db(data_dir, clock=lambda m=minute: dt.datetime(2026, 11, 26, 10, m))
+    failed = sorted(
+        p.name for p in data_dir.glob("clinic.sqlite.failed-upgrade-*") if "-wal" not in p.name
+    )
+    assert failed == [
+        "clinic.sqlite.failed-upgrade-2026-11-26T100300",
+        "clinic.sqlite.failed-upgrade-2026-11-26T100400",
+    ]
+    assert consult_rows(data_dir / "clinic.sqlite") == before
+    assert 1 <= len(list_backups(data_dir / "backups")) <= 3  # the safety copies rotate
