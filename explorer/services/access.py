@@ -8,6 +8,7 @@ outcome is written to the audit log in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session
 from explorer.domain.access import check_new_pin, hash_pin, verify_pin, wait_after
 from explorer.services.audit import AuditAction, audit_row, now_utc
 from explorer.store.clinic_models import ClinicianAccessRow
-from explorer.store.engine import writer
+from explorer.store.engine import DatabaseProblem, writer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class AccessService:
         self._engine = clinic
         self._writer = writer(clinic)
         self._now = now
+        self._failed_here = 0
+        """Wrong PINs counted in this process while the database refused to count them."""
+        self._blocked_until: dt.datetime | None = None
 
     def has_pin(self) -> bool:
         with Session(self._engine) as session:
@@ -54,7 +60,39 @@ class AccessService:
             session.add(audit_row(AuditAction.PIN_SET, clinician))
 
     def check(self, pin: str, *, clinician: str = "", purpose: str = "") -> PinCheck:
-        """Check ``pin``; refused without checking while a back-off wait is running."""
+        """Check ``pin``; refused without checking while a back-off wait is running.
+
+        When the database refuses writes (its disk is full, a newer version upgraded it)
+        the PIN is still checked, read-only, so that the clinician can unlock to read and
+        keep what is on screen; wrong PINs then wait as usual, counted in this process."""
+        try:
+            return self._check_and_count(pin, clinician=clinician, purpose=purpose)
+        except DatabaseProblem as refused:
+            if refused.locked:
+                raise  # busy, not refusing: the normal check runs when it is free
+            log.warning("PIN checked read-only: the database refuses writes (%s)", refused)
+            return self._check_read_only(pin)
+
+    def _check_read_only(self, pin: str) -> PinCheck:
+        with Session(self._engine) as session:
+            row = session.get(ClinicianAccessRow, 1)
+            if row is None:
+                return PinCheck(False, message="No clinician PIN has been set on this PC yet.")
+            now = self._now()
+            blocked = [t for t in (row.blocked_until, self._blocked_until) if t is not None]
+            if blocked and now < max(blocked):
+                wait = int((max(blocked) - now).total_seconds() + 0.999)
+                return PinCheck(False, wait, _wait_message(wait))
+            if verify_pin(pin, row.pin_hash):
+                self._failed_here, self._blocked_until = 0, None
+                return PinCheck(True)
+            self._failed_here += 1
+            wait = wait_after(row.failed_attempts + self._failed_here)
+            self._blocked_until = now + dt.timedelta(seconds=wait) if wait else None
+            message = "That PIN is not right."
+            return PinCheck(False, wait, message + (" " + _wait_message(wait) if wait else ""))
+
+    def _check_and_count(self, pin: str, *, clinician: str, purpose: str) -> PinCheck:
         with Session(self._writer) as session, session.begin():
             # Locked: two PCs checking wrong PINs at once must both be counted (PostgreSQL)
             row = session.get(ClinicianAccessRow, 1, with_for_update=True)

@@ -19,6 +19,7 @@ from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.consults import ConsultService
 from explorer.services.knowledge import open_stores
+from explorer.store.clinic_models import ClinicianAccessRow
 from explorer.store.engine import writer
 from explorer.store.heads import HEADS
 from explorer.store.schema_guard import SchemaChanged, upgrade_lock_name
@@ -59,14 +60,15 @@ def test_after_a_newer_upgrade_nothing_is_written_and_the_message_says_update(op
         service.start(condition="sciatica", treatments=["tens"])
     with pytest.raises(SchemaChanged):
         AuditLog(opened.clinic).record(AuditAction.CLINICIAN_LOCKED, "Dr Older")
-    with pytest.raises(SchemaChanged):
-        AccessService(opened.clinic).check(TEST_PIN)  # writes the attempt counter
+    assert not AccessService(opened.clinic).check("0000").ok  # read-only: nothing written
 
     _set_revision(opened.clinic, HEADS["clinic"])  # (only to read what is stored)
     stored = service.get(saved.id)
     assert stored is not None and stored.notes_html == "<p>Before the upgrade.</p>"
     assert stored.version == saved.version
     assert len(service.search("")) == 1  # the refused start left no consult behind
+    with Session(opened.clinic) as session:  # the wrong PIN was not written either
+        assert session.get(ClinicianAccessRow, 1).failed_attempts == 0
     # and writing works again at this version's revision: the refusal left nothing half-open
     again = service.save(replace(stored, notes_html="<p>Back at our revision.</p>"))
     assert again.version == saved.version + 1
@@ -197,3 +199,22 @@ def test_reading_a_schema_a_newer_version_changed_says_update_this_pc(opened) ->
         connection.execute(text("ALTER TABLE consult RENAME COLUMN notes_html TO notes_v2"))
     with pytest.raises(UserFacingError, match="Update this PC"):
         service.search("")
+
+
+def test_the_pin_is_checked_read_only_when_the_database_refuses_writes(opened) -> None:
+    """The clinician can still unlock to read and keep what is on screen; wrong PINs wait
+    as usual (counted in this process, since the database cannot count them)."""
+    import datetime as dt
+
+    now = [dt.datetime(2026, 11, 26, 12, 0, 0)]
+    access = AccessService(opened.clinic, now=lambda: now[0])
+    _set_revision(opened.clinic, NEWER)
+    assert access.check(TEST_PIN).ok
+    for _ in range(3):
+        assert not access.check("0000").ok
+    refused = access.check("0000")
+    assert not refused.ok and refused.wait_seconds > 0
+    waiting = access.check(TEST_PIN)
+    assert not waiting.ok and "try again in" in waiting.message  # even the right one waits
+    now[0] += dt.timedelta(seconds=waiting.wait_seconds)
+    assert access.check(TEST_PIN).ok

@@ -1,6 +1,6 @@
 """A window left open while a newer version of the application upgrades the shared
 database (another PC) keeps the typed text on screen, says "update this PC" once, and
-writes nothing; the lock page says the PIN could not be checked instead of failing."""
+writes nothing; the PIN still unlocks (checked read-only), bringing back the hidden text."""
 
 from __future__ import annotations
 
@@ -51,10 +51,11 @@ def test_typing_after_another_pc_upgraded_keeps_the_text_and_says_update(
         assert panel.notes.toPlainText() == "" and not window.unlocked
         assert "Not recorded in the audit log" in window.statusBar().currentMessage()
         form = window.consult_lock.form
-        form.pin.setText("2468")
-        assert not form.try_submit()  # …and the PIN check (a write) is refused in words
-        assert "could not be checked" in form.message.text()
-        assert "update this PC" in form.message.text()
+        form.pin.setText("1357")
+        assert not form.try_submit() and "not right" in form.message.text()
+        form.pin.setText("2468")  # …and the PIN, checked read-only, brings the text back
+        assert form.try_submit(), form.message.text()
+        assert window.unlocked and "Typed after it." in panel.notes.toPlainText()
     finally:
         monkeypatch.setattr(window.consult, "has_unsaved", lambda: False)
         close_window(window)
