@@ -10,10 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -97,8 +99,14 @@ class ChartsPanel(QWidget):
         self._refresh_all()
 
     def _with_export_buttons(self, chart) -> QWidget:
+        # In a scroll area: with large type or a short window the plot keeps its minimum
+        # height and the page scrolls, instead of the plot being squeezed to a strip.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(chart)
         if not self._exports:
-            return chart
+            return scroll
         page = QWidget(self)
         png = QPushButton("Export P&NG…", page)
         png.setAccessibleName(f"Export {chart.chart_name} as PNG")
@@ -111,7 +119,7 @@ class ChartsPanel(QWidget):
         buttons.addWidget(png)
         buttons.addWidget(svg)
         layout = QVBoxLayout(page)
-        layout.addWidget(chart, 1)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         return page
 
@@ -120,7 +128,7 @@ class ChartsPanel(QWidget):
             return None
         page = self.tabs.currentWidget()
         for chart in self.charts:
-            if chart is page or chart.parent() is page:
+            if page is not None and page.isAncestorOf(chart):
                 return chart
         return None
 

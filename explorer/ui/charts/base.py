@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
@@ -88,6 +88,20 @@ class ChartWidget(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.caption)
         self._style_axes()
+        self.fit_plot_height()
+
+    def fit_plot_height(self) -> None:
+        """The plot's minimum height for the current type size: never squeezed to a strip
+        by the notes below it (in the window the page scrolls instead)."""
+        self.plot_widget.setMinimumHeight(self.minimum_plot_height())
+
+    def minimum_plot_height(self) -> int:
+        return max(240, 12 * self.fontMetrics().lineSpacing())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "plot_widget"):
+            self.fit_plot_height()
 
     def accessible_name(self) -> str:
         return self.chart_name.capitalize()

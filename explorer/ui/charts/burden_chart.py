@@ -393,6 +393,13 @@ class BurdenChart(ChartWidget):
                     break  # a stub of two words says nothing: the tooltip has the rest
             row.context.setText(text + suffix)
 
+    def minimum_plot_height(self) -> int:
+        # A row holds a label, its bar and a context line: about 3.3 lines of the label font
+        # (so large type makes the plot taller, and the page scrolls, instead of overlapping)
+        line = QFontMetricsF(self._font(_LABEL_PT)).lineSpacing()
+        axis = 4 * line  # the numbers and the axis title under the rows
+        return max(super().minimum_plot_height(), int(self.PAGE_SIZE * 3.3 * line + axis))
+
     def _font(self, size: int, bold: bool = False) -> QFont:
         return chart_font(self.font(), size, bold)
 

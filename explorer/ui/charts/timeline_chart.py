@@ -128,8 +128,8 @@ class TimelineChart(ChartWidget):
             for kind in ("onset", "duration"):
                 span = row.onset if kind == "onset" else row.duration
                 self._draw_span(row, kind, span, y, colour, established=row.established)
-        self.plot.getAxis("left").setTicks([ticks])
-        fit_axis(self.plot.getAxis("left"), [text for _y, text in ticks])
+        width = self.plot_widget.width() if self.isVisible() else None
+        fit_axis(self.plot.getAxis("left"), ticks, None if width is None else int(width * 0.3))
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.set_axis_labels(None, "Weeks since starting")
         message = ""
