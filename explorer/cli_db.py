@@ -88,8 +88,8 @@ def _password(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     key = server_login.login_key(target)
-    server_login.usable_keyring(target)  # before asking for anything
     if args.forget:
+        server_login.usable_keyring(target)
         if server_login.forget_password(target):
             print(f"Password forgotten for {key}.")
         else:

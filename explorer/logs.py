@@ -12,9 +12,12 @@ from __future__ import annotations
 import logging
 import re
 
-_DETAIL = re.compile(r"^(\s*)DETAIL:.*$", re.MULTILINE)
+# DETAIL up to the next part of the message SQLAlchemy or psycopg writes, or the end: a
+# refused row may itself hold line breaks (notes).
+_NEXT_PART = r"HINT:|CONTEXT:|\[SQL|\[parameters|\(Background|Traceback|The above|During handling"
+_DETAIL = re.compile(rf"^(\s*)DETAIL:.*?(?=^\s*(?:{_NEXT_PART})|\Z)", re.MULTILINE | re.DOTALL)
 _PARAMETERS = re.compile(r"^\s*\[parameters: .*$", re.MULTILINE)
-REDACTED = r"\1DETAIL: (left out of the log: it can hold patient data)"
+REDACTED = r"\1DETAIL: (left out of the log: it can hold patient data)\n"
 
 
 def redact(text: str) -> str:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from explorer.domain.access import check_new_pin, hash_pin, verify_pin, wait_after
+from explorer.domain.access import (
+    FREE_ATTEMPTS,
+    check_new_pin,
+    hash_pin,
+    verify_pin,
+    wait_after,
+)
 from explorer.services.audit import AuditAction, audit_row, now_utc
 from explorer.store.clinic_models import ClinicianAccessRow
 from explorer.store.engine import DatabaseProblem, writer
@@ -68,8 +74,8 @@ class AccessService:
         try:
             return self._check_and_count(pin, clinician=clinician, purpose=purpose)
         except DatabaseProblem as refused:
-            if refused.locked:
-                raise  # busy, not refusing: the normal check runs when it is free
+            if not refused.writes_refused:
+                raise  # busy, unreachable…: "could not be checked"; try again
             log.warning("PIN checked read-only: the database refuses writes (%s)", refused)
             return self._check_read_only(pin)
 
@@ -87,7 +93,8 @@ class AccessService:
                 self._failed_here, self._blocked_until = 0, None
                 return PinCheck(True)
             self._failed_here += 1
-            wait = wait_after(row.failed_attempts + self._failed_here)
+            # no free attempts here: a restart must not buy three more tries each time
+            wait = wait_after(max(row.failed_attempts, FREE_ATTEMPTS) + self._failed_here - 1)
             self._blocked_until = now + dt.timedelta(seconds=wait) if wait else None
             message = "That PIN is not right."
             return PinCheck(False, wait, message + (" " + _wait_message(wait) if wait else ""))

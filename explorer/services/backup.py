@@ -317,7 +317,8 @@ def put_back(
     """Replace ``clinic.sqlite`` with a verified copy of ``source``.
 
     The current file (with its ``-wal``/``-shm``) is kept beside it as
-    ``clinic.sqlite.<label>-<time>`` (``damaged-2026-11-26T101500``), never deleted. The
+    ``clinic.sqlite.<label>-<time>`` (``damaged-2026-11-26T101500``); only repeated
+    failed upgrades prune their own older files (:mod:`explorer.services.clinic_db`). The
     caller must have closed its own connections to the clinic database. Checks only that
     ``source`` is a sound SQLite file; whether it is a clinic database is the caller's
     question (:mod:`explorer.services.clinic_db`).

@@ -238,6 +238,8 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
             exc, newest_good_backup(data_dir), backup_dir(data_dir)
         ) from exc
     except Exception as exc:
+        if isinstance(exc, DatabaseProblem) and exc.locked:
+            raise  # another window holds the write lock: nothing ran, no restore needed
         if isinstance(exc, OperationalError) and _is_lock(exc):
             raise database_problem(path, exc) from exc  # nothing ran: no restore needed
         log.info("upgrade of %s to %s failed", path, head, exc_info=True)  # window log file

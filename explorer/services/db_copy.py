@@ -31,7 +31,7 @@ from explorer.store.engine import check_sqlite_file, sqlite_engine
 from explorer.store.heads import Kind
 from explorer.store.models import KnowledgeBase
 from explorer.store.network_share import network_share_kind, refuse_network_share
-from explorer.store.server import ServerTarget, parse_server_url, server_engine
+from explorer.store.server import ServerTarget, advisory_lock, parse_server_url, server_engine
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
 from explorer.store.table_copy import CountMismatch, TargetNotEmpty, ValueRefused, copy_tables
 
@@ -125,12 +125,15 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
             stack.callback(engine.dispose)
         sources: dict[Kind, Engine] = {"knowledge": stores.knowledge, "clinic": stores.clinic}
         rows: dict[Kind, dict[str, int]] = {}
+        cleaned: list[str] = []
         try:
             with ExitStack() as transactions:
                 for kind in ("knowledge", "clinic"):
                     into = transactions.enter_context(engines[kind].begin())
+                    if kind == "knowledge":  # no PC's start may fill it meanwhile
+                        advisory_lock(into, "replace knowledge base")
                     with snapshot_reader(sources[kind]).connect() as read:
-                        rows[kind] = copy_tables(read, into, METADATA[kind])
+                        rows[kind] = copy_tables(read, into, METADATA[kind], cleaned)
                 _audit_copy(into, source, target)  # in the copy's clinic log, same commit
         except TargetNotEmpty as exc:
             raise UserFacingError(
@@ -139,6 +142,12 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
             ) from exc
         except (CountMismatch, ValueRefused) as exc:
             raise UserFacingError(f"The copy was rolled back: {exc}.") from None
+    if cleaned:
+        where = "; ".join(cleaned[:10]) + (" …" if len(cleaned) > 10 else "")
+        notes += (
+            f"  {len(cleaned)} text value(s) held NUL characters, which PostgreSQL cannot "
+            f"store; they were removed ({where})",
+        )
     return CopyReport(source.describe(), target.describe(), rows, notes)
 
 

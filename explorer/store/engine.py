@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_sqlite_write
-from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file, describe_failure
+from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file, problem_of
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -84,7 +84,7 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     def _on_error(context: Any) -> Exception | None:
         original = context.original_exception
         if isinstance(original, sqlite3.OperationalError):
-            return DatabaseProblem(describe_failure(path, str(original)))
+            return problem_of(path, str(original))
         return None
 
     return engine

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.store.heads import HEADS, Kind
-from explorer.store.sqlite_files import DatabaseProblem, describe_failure
+from explorer.store.sqlite_files import DatabaseProblem, problem_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -36,6 +36,8 @@ on PostgreSQL, row and advisory locks: ``lock_timeout``)."""
 
 class SchemaChanged(DatabaseProblem):
     """The database's schema is not the one this version writes (a newer one upgraded it)."""
+
+    writes_refused = True
 
 
 def upgrade_lock_name(kind: Kind) -> str:
@@ -64,7 +66,7 @@ def check_sqlite_write(connection: Connection, where: str) -> None:
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return  # not migrated yet: nothing to judge
-        raise DatabaseProblem(describe_failure(Path(where), str(exc))) from exc
+        raise problem_of(Path(where), str(exc)) from exc
     revision = None if row is None else str(row[0])
     try:
         refuse_unless_current(revision, set(HEADS.values()), where)

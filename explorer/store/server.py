@@ -230,7 +230,8 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
     if isinstance(original, errors.DiskFull):
         return DatabaseProblem(
             f"The database server's disk is full ({where}): nothing more can be saved until "
-            "the clinic's IT frees space on the server. What was saved before is intact."
+            "the clinic's IT frees space on the server. What was saved before is intact.",
+            writes_refused=True,
         )
     if isinstance(original, errors.InsufficientPrivilege):
         return DatabaseProblem(
@@ -241,7 +242,8 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
     if isinstance(original, errors.ReadOnlySqlTransaction):
         return DatabaseProblem(
             f"The database server accepts no changes now ({where}: read-only, e.g. a standby "
-            "server or maintenance). Nothing was written; ask the clinic's IT."
+            "server or maintenance). Nothing was written; ask the clinic's IT.",
+            writes_refused=True,
         )
     if isinstance(original, psycopg.DataError):
         return DatabaseProblem(

@@ -86,8 +86,9 @@ def pgpass_advice(target: ServerTarget) -> str:
     return f"put the line {pgpass_line(target)} in the PostgreSQL password file {where}, {mode}"
 
 
-def usable_keyring(target: ServerTarget) -> KeyringBackend:
-    """The OS keyring, or :class:`NoKeyring` saying to use the password file instead."""
+def usable_keyring(target: ServerTarget, *, login_checked: bool = False) -> KeyringBackend:
+    """The OS keyring, or :class:`NoKeyring` saying to use the password file instead (and,
+    with ``login_checked``, that the server accepted the password)."""
     try:
         import keyring
         from keyring.backends import fail, null
@@ -100,9 +101,11 @@ def usable_keyring(target: ServerTarget) -> KeyringBackend:
         if isinstance(backend, fail.Keyring | null.Keyring):
             backend = None
     if backend is None:
+        accepted = "The server accepted the password, but no" if login_checked else "No"
         raise NoKeyring(
-            f"No OS keyring is usable on this PC ({why}; common on Linux without a desktop "
-            f"session), so the password was not stored. Instead, {pgpass_advice(target)}."
+            f"{accepted} OS keyring is usable on this PC ({why}; common on Linux without a "
+            f"desktop session), so the password was not stored. Instead, "
+            f"{pgpass_advice(target)}."
         )
     return backend
 
@@ -145,8 +148,8 @@ def check_login(target: ServerTarget, password: str) -> None:
 def store_password(target: ServerTarget, password: str) -> str:
     """Check the login with ``password``, then keep it in the OS keyring; ``USER@HOST``."""
     key = login_key(target)
-    backend = usable_keyring(target)
-    check_login(target, password)
+    check_login(target, password)  # first: a wrong password is said even without a keyring
+    backend = usable_keyring(target, login_checked=True)
     from keyring.errors import KeyringError
 
     try:

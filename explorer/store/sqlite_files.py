@@ -13,13 +13,24 @@ class DatabaseProblem(UserFacingError):
     """A database that cannot be used; the message says what and what to do.
 
     ``path`` is the file concerned (when known); ``locked`` says the file is in use by
-    another program rather than damaged.
+    another program rather than damaged; ``writes_refused`` that it can still be read.
     """
 
-    def __init__(self, message: str, *, path: Path | None = None, locked: bool = False) -> None:
+    writes_refused = False
+    """The database can be read but refuses writes (disk full, read-only, a newer schema)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        locked: bool = False,
+        writes_refused: bool = False,
+    ) -> None:
         super().__init__(message)
         self.path = path
         self.locked = locked
+        self.writes_refused = writes_refused or type(self).writes_refused
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -70,6 +81,18 @@ def lenient(connection: sqlite3.Connection) -> sqlite3.Connection:
 
 
 IN_USE = "the data is in use by another window"
+
+
+def problem_of(path: Path, error: str) -> DatabaseProblem:
+    """A SQLite failure on ``path`` as a :class:`DatabaseProblem`, with what it means:
+    busy (another window holds the write lock), or writes refused (full, read-only)."""
+    text = error.lower()
+    return DatabaseProblem(
+        describe_failure(path, error),
+        path=path,
+        locked="locked" in text or "busy" in text,
+        writes_refused="full" in text or "readonly" in text or "read-only" in text,
+    )
 
 
 def describe_failure(path: Path, error: str) -> str:

@@ -47,10 +47,27 @@ def _batches(connection: Connection, table: Table) -> Iterator[list[dict[str, ob
         yield chunk
 
 
-def copy_tables(source: Connection, target: Connection, metadata: MetaData) -> dict[str, int]:
+def _without_nul(chunk: list[dict[str, object]], table: Table, cleaned: list[str]) -> None:
+    """PostgreSQL cannot store U+0000 in text, which SQLite (and older versions of this
+    application) did; remove it, and note where (table, column, row id: never the text)."""
+    for row in chunk:
+        for column, value in row.items():
+            if isinstance(value, str) and "\x00" in value:
+                row[column] = value.replace("\x00", "")
+                cleaned.append(f"{table.name} {_ids(row)} {column}")
+
+
+def copy_tables(
+    source: Connection,
+    target: Connection,
+    metadata: MetaData,
+    cleaned: list[str] | None = None,
+) -> dict[str, int]:
     """Copy every table of ``metadata`` from ``source`` into ``target`` (inside the caller's
     transaction on ``target``); returns the rows per table. Raises :class:`TargetNotEmpty`
-    or :class:`CountMismatch` (the caller rolls back)."""
+    or :class:`CountMismatch` (the caller rolls back). Into PostgreSQL, NUL characters are
+    removed from text, each place listed in ``cleaned``."""
+    cleaned = [] if cleaned is None else cleaned
     present = {name: n for name, n in row_counts(target, metadata).items() if n}
     if present:
         listed = ", ".join(f"{n} in {name}" for name, n in present.items())
@@ -58,6 +75,8 @@ def copy_tables(source: Connection, target: Connection, metadata: MetaData) -> d
     expected = row_counts(source, metadata)
     for table in metadata.sorted_tables:
         for chunk in _batches(source, table):
+            if target.dialect.name == "postgresql":
+                _without_nul(chunk, table, cleaned)
             try:
                 target.execute(table.insert(), chunk)
             except DatabaseProblem as exc:  # a server's refusal, already in words

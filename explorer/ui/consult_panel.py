@@ -440,8 +440,23 @@ class ConsultPanel(QWidget):
             try:
                 self._show(self.service.open(consult_id))
             except UserFacingError as exc:
+                if getattr(exc, "writes_refused", False) and self._show_to_read(consult_id):
+                    return
                 QMessageBox.warning(self, "Consult not opened", str(exc))
                 self.refresh_history()
+
+    def _show_to_read(self, consult_id: int) -> bool:
+        """Opening is audited, which is a write; a database that refuses writes (full disk,
+        upgraded by a newer version) can still be read: show the consult, and say so."""
+        try:
+            consult = self.service.get(consult_id)
+        except UserFacingError:
+            return False
+        if consult is None:
+            return False
+        self._show(consult)
+        self.status.setText("Opened to read; not in the audit log (the database refuses changes)")
+        return True
 
     def _follow_up(self) -> None:
         consult_id = self._selected_id() or (self.consult.id if self.consult else None)

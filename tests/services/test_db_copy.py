@@ -105,8 +105,9 @@ def test_db_info_names_the_database_in_use(data_dir: Path, capsys, monkeypatch) 
 def test_a_value_the_server_refuses_rolls_back_and_names_no_patient_data(
     data_dir: Path, new_postgres_database: str
 ) -> None:
-    """Found in review: a NUL in an old note (SQLite stores it, PostgreSQL refuses it) ended
-    in a traceback printing the notes. Now: one message naming the table and rows only."""
+    """Found in review: a value PostgreSQL refuses ended in a traceback printing the notes.
+    Now: one message naming the table and rows only, and nothing copied. (SQLite does not
+    enforce VARCHAR lengths; an old file can hold a longer clinician name.)"""
     import sqlite3
 
     stores = open_stores(data_dir, server=None)
@@ -115,11 +116,41 @@ def test_a_value_the_server_refuses_rolls_back_and_names_no_patient_data(
     con = sqlite3.connect(data_dir / "clinic.sqlite")
     with con:
         con.execute(
-            "UPDATE consult SET notes_html = ? WHERE id = ?", ("secret\x00note", consult.id)
+            "UPDATE consult SET clinician = ?, notes_html = 'secret note' WHERE id = ?",
+            ("Dr " + "x" * 200, consult.id),
         )
     con.close()
     with pytest.raises(UserFacingError) as caught:
         copy_database(str(data_dir), new_postgres_database)
     message = str(caught.value)
     assert "rolled back" in message and "consult" in message and "secret" not in message
+    assert "xxxx" not in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+@pytest.mark.slow
+def test_nul_characters_an_old_folder_holds_are_removed_on_the_way_to_the_server(
+    data_dir: Path, new_postgres_database: str, capsys
+) -> None:
+    """Found in review: PostgreSQL cannot store U+0000, which older versions let into a
+    note; nobody could remove it (and never from the append-only audit log). The copy
+    removes it and says where (table, row, column), never the text."""
+    import sqlite3
+
+    stores = open_stores(data_dir, server=None)
+    consult = ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="Z")
+    stores.close()
+    con = sqlite3.connect(data_dir / "clinic.sqlite")
+    with con:
+        con.execute("UPDATE consult SET plan = ? WHERE id = ?", ("take\x00 two", consult.id))
+    con.close()
+    assert main(["db", "copy", "--from", str(data_dir), "--to", new_postgres_database]) == 0
+    out = capsys.readouterr().out
+    assert "1 text value(s) held NUL characters" in out and f"consult {consult.id} plan" in out
+    assert "take" not in out
+    stores = open_stores(data_dir, server=parse_server_url(new_postgres_database))
+    try:
+        copied = ConsultService(stores.clinic).get(consult.id)
+        assert copied is not None and copied.plan == "take two"
+    finally:
+        stores.close()

@@ -39,9 +39,14 @@ def test_pg_dump_then_pg_restore_clean_puts_the_clinic_back(data_dir: Path, tmp_
     stores.close()
 
     dump = tmp_path / "explorer.dump"
-    subprocess.run(
-        [_tool("pg_dump"), "--format=custom", "--file", str(dump), "--dbname", url], check=True
-    )
+    # as the README's crontab line runs it: umask 077, so the dump is private (notes)
+    dump_line = f'umask 077; "{_tool("pg_dump")}" --format=custom --file "{dump}" --dbname "{url}"'
+    before = os.umask(0o022)  # cron's usual umask, which the line itself tightens
+    try:
+        subprocess.run(["sh", "-c", dump_line], check=True)
+    finally:
+        os.umask(before)
+    assert dump.stat().st_mode & 0o077 == 0
     stores = open_stores(data_dir)  # the day goes on after the dump
     ConsultService(stores.clinic).save(replace(kept, notes_html="<p>after the dump</p>"))
     stores.close()

@@ -306,3 +306,26 @@ def test_db_password_asks_twice_without_echo(
     assert memory_keyring.passwords == {  # type: ignore[attr-defined]
         (KEYRING_SERVICE, clinic_login.key): clinic_login.password
     }
+
+
+@pytest.mark.postgres_only
+def test_without_a_keyring_db_password_still_checks_the_password_first(
+    clinic_login: ClinicLogin,
+    memory_keyring: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Found in review: with no keyring, a wrong and a right password got the same answer
+    (the pgpass advice) before any login: now the server's verdict comes first."""
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    _stdin(monkeypatch, "typo-" + secrets.token_urlsafe(8) + "\n")
+    assert main(["db", "password", "--stdin", "--database-url", clinic_login.url]) == 3
+    assert "The server refused this password" in capsys.readouterr().err
+    _stdin(monkeypatch, clinic_login.password + "\n")
+    assert main(["db", "password", "--stdin", "--database-url", clinic_login.url]) == 3
+    err = capsys.readouterr().err
+    assert "The server accepted the password, but no OS keyring is usable" in err
+    assert "pgpass" in err and clinic_login.password not in err

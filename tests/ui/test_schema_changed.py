@@ -51,11 +51,20 @@ def test_typing_after_another_pc_upgraded_keeps_the_text_and_says_update(
         assert panel.notes.toPlainText() == "" and not window.unlocked
         assert "Not recorded in the audit log" in window.statusBar().currentMessage()
         form = window.consult_lock.form
-        form.pin.setText("1357")
-        assert not form.try_submit() and "not right" in form.message.text()
         form.pin.setText("2468")  # …and the PIN, checked read-only, brings the text back
         assert form.try_submit(), form.message.text()
         assert window.unlocked and "Typed after it." in panel.notes.toPlainText()
+
+        first = panel.consult.id  # an older consult can still be opened to read
+        monkeypatch.setattr(panel, "has_unsaved", lambda: False)
+        monkeypatch.setattr(panel, "save_now", lambda: True)
+        panel._show(None)
+        panel.refresh_history()
+        panel.history.setCurrentRow(0)
+        panel._open_selected()
+        assert panel.consult is not None and panel.consult.id == first
+        assert "Saved before the upgrade." in panel.notes.toPlainText()
+        assert panel.status.text().startswith("Opened to read; not in the audit log")
     finally:
         monkeypatch.setattr(window.consult, "has_unsaved", lambda: False)
         close_window(window)

@@ -1,0 +1,97 @@
+"""SQLite's "database is locked" (another window holds the write lock past the wait) is a
+busy database, not one that refuses writes: the PIN is not checked read-only then, and a
+clinic upgrade that meets the lock is not "rolled back" (found in review)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from explorer.errors import UserFacingError
+from explorer.services.access import AccessService
+from explorer.services.clinic_db import open_clinic_db
+from explorer.services.knowledge import open_stores
+from explorer.store import migrate
+from explorer.store.sqlite_files import DatabaseProblem
+from tests.backups.conftest import add_consults, consult_rows
+
+HARMLESS_C0004 = '''
+"""c0004 (test only).
+
+Revision ID: c0004
+Revises: c0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c0004"
+down_revision = "c0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("consult") as batch_op:
+        batch_op.add_column(sa.Column("extra", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def _failed_attempts(clinic: Path) -> int:
+    with sqlite3.connect(clinic) as connection:
+        return int(connection.execute("SELECT failed_attempts FROM clinician_access").fetchone()[0])
+
+
+def test_a_pin_typed_while_another_window_holds_the_write_lock_is_not_checked_read_only(
+    data_dir: Path,
+) -> None:
+    stores = open_stores(data_dir, server=None)
+    other = sqlite3.connect(data_dir / "clinic.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseProblem) as busy:
+            AccessService(stores.clinic).check("0000")  # waits 5 s, then "in use"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert busy.value.locked and not busy.value.writes_refused
+    assert not AccessService(stores.clinic).check("0000").ok  # once free: counted
+    stores.close()
+    assert _failed_attempts(data_dir / "clinic.sqlite") == 1
+
+
+def test_an_upgrade_meeting_another_windows_lock_is_not_rolled_back(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_consults(data_dir)
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.migrations_dir("clinic"), folder / "clinic")
+    (folder / "clinic" / "versions" / "c0004_harmless.py").write_text(HARMLESS_C0004)
+    real = migrate.migrations_dir
+    monkeypatch.setattr(
+        migrate, "migrations_dir", lambda kind: folder / kind if kind == "clinic" else real(kind)
+    )
+    monkeypatch.setitem(migrate.HEADS, "clinic", "c0004")
+    monkeypatch.setattr(migrate, "MIGRATION_WAIT_MS", 300)
+    clinic = data_dir / "clinic.sqlite"
+    before = consult_rows(clinic)
+    other = sqlite3.connect(clinic, isolation_level=None)  # an older window, writing
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE consult SET plan = 'written by the other window'")
+    try:
+        with pytest.raises(UserFacingError) as caught:
+            open_clinic_db(data_dir)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    message = str(caught.value)
+    assert "in use" in message and "rolled back" not in message and "restore" not in message
+    assert consult_rows(clinic) != before  # the other window's write is there, not undone
+    assert not list(data_dir.glob("clinic.sqlite.failed-upgrade-*"))
