@@ -205,6 +205,8 @@ def server_engine(target: ServerTarget, kind: Kind) -> Engine:
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:
+        if context.is_pre_ping:
+            return None  # a dead pooled connection (server restarted): let the pool reconnect
         return server_problem(target, context.original_exception)
 
     return engine
