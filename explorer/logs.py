@@ -12,12 +12,26 @@ from __future__ import annotations
 import logging
 import re
 
-# DETAIL up to the next part of the message SQLAlchemy or psycopg writes, or the end: a
-# refused row may itself hold line breaks (notes).
-_NEXT_PART = r"HINT:|CONTEXT:|\[SQL|\[parameters|\(Background|Traceback|The above|During handling"
-_DETAIL = re.compile(rf"^(\s*)DETAIL:.*?(?=^\s*(?:{_NEXT_PART})|\Z)", re.MULTILINE | re.DOTALL)
+# A DETAIL runs to the next part of the message that SQLAlchemy, psycopg or a traceback
+# writes (whole markers: a note's own line may start with "The above…"), or to the end; a
+# refused row may itself hold line breaks. A DETAIL inside a line (an exception's repr) is
+# cut from there on too.
+_NEXT_PART = "|".join(
+    re.escape(marker)
+    for marker in (
+        "HINT:  ",
+        "CONTEXT:  ",
+        "[SQL: ",
+        "[parameters: ",
+        "(Background on this error at: ",
+        "Traceback (most recent call last):",
+        "The above exception was the direct cause of the following exception:",
+        "During handling of the above exception, another exception occurred:",
+    )
+)
+_DETAIL = re.compile(rf"DETAIL:.*?(?=^[ \t]*(?:{_NEXT_PART})|\Z)", re.MULTILINE | re.DOTALL)
 _PARAMETERS = re.compile(r"^\s*\[parameters: .*$", re.MULTILINE)
-REDACTED = r"\1DETAIL: (left out of the log: it can hold patient data)\n"
+REDACTED = "DETAIL: (left out of the log: it can hold patient data)\n"
 
 
 def redact(text: str) -> str:

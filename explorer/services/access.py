@@ -8,9 +8,11 @@ outcome is written to the audit log in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -22,6 +24,8 @@ from explorer.domain.access import (
     verify_pin,
     wait_after,
 )
+from explorer.errors import UserFacingError
+from explorer.fileio import atomic_write_bytes
 from explorer.services.audit import AuditAction, audit_row, now_utc
 from explorer.store.clinic_models import ClinicianAccessRow
 from explorer.store.engine import DatabaseProblem, writer
@@ -40,13 +44,20 @@ class PinCheck:
 
 
 class AccessService:
-    def __init__(self, clinic: Engine, *, now: Callable[[], dt.datetime] = now_utc) -> None:
+    def __init__(
+        self,
+        clinic: Engine,
+        *,
+        now: Callable[[], dt.datetime] = now_utc,
+        attempts_file: Path | None = None,
+    ) -> None:
         self._engine = clinic
         self._writer = writer(clinic)
         self._now = now
-        self._failed_here = 0
-        """Wrong PINs counted in this process while the database refused to count them."""
-        self._blocked_until: dt.datetime | None = None
+        self._attempts_file = attempts_file
+        """Where wrong PINs are counted while the database refuses to count them (a small
+        file in this PC's data folder, so that a restart does not reset the wait)."""
+        self._failed_here, self._blocked_until = self._read_attempts()
 
     def has_pin(self) -> bool:
         with Session(self._engine) as session:
@@ -72,12 +83,16 @@ class AccessService:
         the PIN is still checked, read-only, so that the clinician can unlock to read and
         keep what is on screen; wrong PINs then wait as usual, counted in this process."""
         try:
-            return self._check_and_count(pin, clinician=clinician, purpose=purpose)
+            result = self._check_and_count(pin, clinician=clinician, purpose=purpose)
         except DatabaseProblem as refused:
             if not refused.writes_refused:
                 raise  # busy, unreachable…: "could not be checked"; try again
             log.warning("PIN checked read-only: the database refuses writes (%s)", refused)
             return self._check_read_only(pin)
+        if result.ok and self._failed_here:  # writable again: its own count rules
+            self._failed_here, self._blocked_until = 0, None
+            self._write_attempts()
+        return result
 
     def _check_read_only(self, pin: str) -> PinCheck:
         with Session(self._engine) as session:
@@ -91,13 +106,38 @@ class AccessService:
                 return PinCheck(False, wait, _wait_message(wait))
             if verify_pin(pin, row.pin_hash):
                 self._failed_here, self._blocked_until = 0, None
+                self._write_attempts()
                 return PinCheck(True)
             self._failed_here += 1
-            # no free attempts here: a restart must not buy three more tries each time
+            # no free attempts here: a wrong PIN waits at once, and the wait grows
             wait = wait_after(max(row.failed_attempts, FREE_ATTEMPTS) + self._failed_here - 1)
             self._blocked_until = now + dt.timedelta(seconds=wait) if wait else None
+            self._write_attempts()
             message = "That PIN is not right."
             return PinCheck(False, wait, message + (" " + _wait_message(wait) if wait else ""))
+
+    def _read_attempts(self) -> tuple[int, dt.datetime | None]:
+        if self._attempts_file is None:
+            return 0, None
+        try:
+            data = json.loads(self._attempts_file.read_text(encoding="utf-8"))
+            until = data.get("blocked_until")
+            return int(data["failed"]), dt.datetime.fromisoformat(until) if until else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return 0, None  # none yet (or unreadable: the database's own count still holds)
+
+    def _write_attempts(self) -> None:
+        if self._attempts_file is None:
+            return
+        try:
+            if not self._failed_here:
+                self._attempts_file.unlink(missing_ok=True)
+                return
+            until = self._blocked_until.isoformat() if self._blocked_until else None
+            data = {"failed": self._failed_here, "blocked_until": until}
+            atomic_write_bytes(self._attempts_file, json.dumps(data).encode("utf-8"))
+        except (OSError, UserFacingError) as exc:  # the count in this process still holds
+            log.warning("could not keep the wrong-PIN count in %s: %s", self._attempts_file, exc)
 
     def _check_and_count(self, pin: str, *, clinician: str, purpose: str) -> PinCheck:
         with Session(self._writer) as session, session.begin():

@@ -88,7 +88,7 @@ class ClinicMode:
             QtWidgets.QMessageBox.critical(self, "Consults unavailable", str(exc))
             return False
         engine = self._clinic_stores.clinic
-        self.access = AccessService(engine)
+        self.access = AccessService(engine, attempts_file=self.data_dir / "pin-attempts.json")
         self.audit = AuditLog(engine)
         self.consult.set_service(ConsultService(engine, clinician=self.settings.clinician))
         self._show_lock_page()

@@ -217,3 +217,28 @@ def test_the_pin_is_checked_read_only_when_the_database_refuses_writes(opened) -
     assert not waiting.ok and "try again in" in waiting.message  # even the right one waits
     now[0] += dt.timedelta(seconds=waiting.wait_seconds)
     assert access.check(TEST_PIN).ok
+
+
+def test_a_restart_does_not_reset_the_read_only_wrong_pin_wait(opened, tmp_path) -> None:
+    """Found in review: the read-only count lived in the process, so each restart allowed
+    another guess at once. It is kept in a small file in this PC's data folder."""
+    import datetime as dt
+
+    now = [dt.datetime(2026, 11, 26, 12, 0, 0)]
+    attempts = tmp_path / "pin-attempts.json"
+    _set_revision(opened.clinic, NEWER)
+    waits: list[int] = []
+    for _ in range(4):  # a restart before every guess, each once the last wait is over
+        now[0] += dt.timedelta(seconds=waits[-1] if waits else 0)
+        access = AccessService(opened.clinic, now=lambda: now[0], attempts_file=attempts)
+        result = access.check("0000")
+        assert not result.ok and "not right" in result.message
+        waits.append(result.wait_seconds)
+    assert waits == [10, 20, 40, 80]  # the wait grows across restarts
+    blocked = AccessService(opened.clinic, now=lambda: now[0], attempts_file=attempts)
+    assert not blocked.check(TEST_PIN).ok  # still waiting, after a restart
+    now[0] += dt.timedelta(seconds=160)
+    assert (
+        AccessService(opened.clinic, now=lambda: now[0], attempts_file=attempts).check(TEST_PIN).ok
+    )
+    assert not attempts.exists()  # the right PIN clears the count

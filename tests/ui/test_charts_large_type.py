@@ -48,6 +48,27 @@ def test_forest_plot_labels_take_at_most_half_and_the_plot_keeps_room(
     labels = [text for _y, text in chart.plot.getAxis("left")._tickLevels[0]]
     full = [label for label, *_ in chart.plotted()]
     assert any("…" in label for label in labels) and not any("…" in f[-1] for f in full)
+    for shown, label in zip(labels, full, strict=True):  # the source numbers always stay
+        assert shown.rsplit(" ", 1)[-1] == label.rsplit(" ", 1)[-1].rstrip()
+        assert shown.endswith("]")
+
+
+def test_an_exported_forest_plot_with_large_type_keeps_the_plot_s_room(
+    qtbot, stores, large_font
+) -> None:
+    """Found in review: the export of a chart never shown used the full labels, which at
+    large type squeezed the plot to a strip; the labels are fitted to the export's size."""
+    with stores.knowledge_session() as session:
+        repo = stores.repository(session)
+        treatments = [repo.treatment("epidural-steroid-injection"), repo.treatment("tens")]
+    chart = OutcomeChart()
+    qtbot.addWidget(chart)
+    chart.setFont(large_font)
+    chart.set_data(treatments, "sciatica", "Sciatica / lumbar radiculopathy")
+    image = chart.render_image(1400)
+    assert not image.isNull()
+    assert chart.plot.getAxis("left").width() <= chart.plot.width() * LEFT_SHARE + 1
+    assert chart.plot.getViewBox().width() >= chart.plot.width() * 0.25
 
 
 def test_burden_rows_keep_room_for_label_bar_and_context(qtbot, large_font) -> None:

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
 from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from explorer.errors import UserFacingError
@@ -30,6 +41,39 @@ FLAG_COLOUR = "#D55E00"
 AXIS_POINT_SIZE = 12
 TITLE_POINT_SIZE = 15
 PRINT_WIDTH = 1800
+
+
+_REFS = re.compile(r"^(.*?)(\s\[[^\]]*\])$")
+
+
+def fit_axis(
+    axis: pg.AxisItem, ticks: Sequence[tuple[float, str]], limit: int | None = None
+) -> None:
+    """Set ``ticks`` on a vertical axis, wide enough for its longest (multi-line) label, but
+    no wider than ``limit`` px: longer lines are shortened with "…" (the full label is in
+    the mark's tooltip), keeping a trailing source list "[1,2]", so the plot keeps its room
+    with large type or a narrow window."""
+    metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
+    room = None if limit is None else max(60, limit - 18)
+
+    def fitted_line(line: str) -> str:
+        if room is None or metrics.horizontalAdvance(line) <= room:
+            return line
+        refs = _REFS.match(line)
+        if refs is None:
+            return metrics.elidedText(line, Qt.TextElideMode.ElideRight, room)
+        head, tail = refs.groups()
+        rest = room - metrics.horizontalAdvance(tail)
+        while True:  # the two parts measured apart can come out a few px wider together
+            line = metrics.elidedText(head, Qt.TextElideMode.ElideRight, max(30, rest)) + tail
+            if metrics.horizontalAdvance(line) <= room or rest <= 30:
+                return line
+            rest -= 4
+
+    shown = [(y, "\n".join(fitted_line(line) for line in text.split("\n"))) for y, text in ticks]
+    axis.setTicks([shown])
+    lines = [line for _y, label in shown for line in label.split("\n")]
+    axis.setWidth(max((metrics.horizontalAdvance(line) for line in lines), default=0) + 18)
 
 
 def foreground() -> str:
@@ -61,6 +105,7 @@ class ChartWidget(QWidget):
         super().__init__(parent)
         self.setMinimumSize(self.MINIMUM)
         self._kb_version: str | None = None
+        self._axis_rows: dict[str, tuple[list[tuple[float, str]], float | None]] = {}
         self._plain = False
         self.title = QLabel(self)
         title_font = QFont(self.font())
@@ -102,6 +147,31 @@ class ChartWidget(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "plot_widget"):
             self.fit_plot_height()
+            self.fit_axis_labels()
+
+    # --- row labels on vertical axes, fitted to the width --------------------------------
+    def set_axis_rows(self, side: str, ticks: list[tuple[float, str]], share: float | None) -> None:
+        """Row labels for the vertical axis ``side``, at most ``share`` of the plot's width
+        (None: never shortened); refitted on resize, font change and export."""
+        self._axis_rows[side] = (ticks, share)
+        self.fit_axis_labels()
+
+    def fit_axis_labels(self) -> None:
+        if not getattr(self, "_axis_rows", None):
+            return
+        # on screen the widget's width; for an export of a hidden chart the plot's own size
+        width = self.plot_widget.width() if self.isVisible() else self.plot.width()
+        for side, (ticks, share) in self._axis_rows.items():
+            limit = int(width * share) if share is not None and width > 100 else None
+            fit_axis(self.plot.getAxis(side), ticks, limit)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_axis_labels()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_axis_labels()
 
     def accessible_name(self) -> str:
         return self.chart_name.capitalize()
@@ -146,6 +216,7 @@ class ChartWidget(QWidget):
 
     def clear_plot(self) -> None:
         self.plot.clear()
+        self._axis_rows.clear()
 
     def redraw(self) -> None:  # pragma: no cover - every chart overrides it
         raise NotImplementedError
@@ -158,6 +229,8 @@ class ChartWidget(QWidget):
             self.plot.resize(
                 max(self.plot_widget.width(), 880), max(self.plot_widget.height(), 520)
             )
+        self.fit_axis_labels()
+        self.plot.layout.activate()  # a hidden plot lays out only on demand: now
 
     def export_png(self, path: Path, width: int = PRINT_WIDTH) -> Path:
         """Write a PNG atomically (no half-written file, an existing one kept on failure)."""

@@ -59,6 +59,10 @@ class IconArrayChart(ChartWidget):
 
     chart_name = "icon array"
 
+    def minimum_plot_height(self) -> int:
+        # the icons scale down well: less room than a chart of rows (patient mode's type)
+        return max(200, 8 * self.fontMetrics().lineSpacing())
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._statistics: list[Statistic] = []

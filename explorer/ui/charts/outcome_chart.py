@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
 from explorer.domain.chart_words import (
@@ -44,29 +44,6 @@ MARKERS = {
 }
 
 
-def fit_axis(
-    axis: pg.AxisItem, ticks: Sequence[tuple[float, str]], limit: int | None = None
-) -> None:
-    """Set ``ticks`` on a vertical axis, wide enough for its longest (multi-line) label, but
-    no wider than ``limit`` px: longer lines are shortened with "…" (the full label is in
-    the point's tooltip), so the plot keeps its room with large type or a narrow window."""
-    metrics = QFontMetrics(axis.style["tickFont"] or axis.font())
-    room = None if limit is None else max(60, limit - 18)
-
-    def fitted(label: str) -> str:
-        if room is None:
-            return label
-        lines = label.split("\n")
-        return "\n".join(
-            metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
-        )
-
-    shown = [(y, fitted(text)) for y, text in ticks]
-    axis.setTicks([shown])
-    lines = [line for _y, label in shown for line in label.split("\n")]
-    axis.setWidth(max((metrics.horizontalAdvance(line) for line in lines), default=0) + 18)
-
-
 LEFT_SHARE = 0.5
 """At most this share of the chart's width goes to the row labels (the short value column
 on the right is never shortened)."""
@@ -90,7 +67,6 @@ class OutcomeChart(ChartWidget):
         self._rows: list[ForestRow] = []
         self._scatter: pg.ScatterPlotItem | None = None
         self._bars: list[pg.ErrorBarItem] = []
-        self._ticks: dict[str, list[tuple[float, str]]] = {}
         self.group_box = QComboBox(self)
         self.group_box.setAccessibleName("Outcome to plot")
         self.group_box.setToolTip("Only findings on the same scale and time window share an axis")
@@ -162,7 +138,7 @@ class OutcomeChart(ChartWidget):
     # --- drawing ------------------------------------------------------------------------------
     def redraw(self) -> None:
         self.clear_plot()
-        self._scatter, self._bars, self._rows, self._ticks = None, [], [], {}
+        self._scatter, self._bars, self._rows = None, [], []
         group = self.current_group()
         where = self._condition_name or "all conditions"
         if group is None:
@@ -252,25 +228,9 @@ class OutcomeChart(ChartWidget):
         self._scatter.setZValue(10)
         self._scatter.sigClicked.connect(self._on_scatter_clicked)
         self.plot.addItem(self._scatter)
-        self._ticks = {"left": left_ticks, "right": right_ticks}
-        self._fit_ticks()
+        self.set_axis_rows("left", left_ticks, LEFT_SHARE)
+        self.set_axis_rows("right", right_ticks, None)
         self.plot.showGrid(x=True, y=False, alpha=0.2)
-
-    def _fit_ticks(self) -> None:
-        width = self.plot_widget.width() if self.isVisible() else None
-        limit = None if width is None else int(width * LEFT_SHARE)
-        fit_axis(self.plot.getAxis("left"), self._ticks.get("left", []), limit)
-        fit_axis(self.plot.getAxis("right"), self._ticks.get("right", []))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._ticks:
-            self._fit_ticks()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._ticks:
-            self._fit_ticks()
 
     def _add_interval(self, row: ForestRow, y: int, colour: str) -> None:
         left = None if row.ci_low is None else np.array([row.value - row.ci_low])

@@ -33,7 +33,6 @@ from explorer.domain.models import Treatment
 from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NOT_ESTABLISHED
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
-from explorer.ui.charts.outcome_chart import fit_axis
 
 Span = tuple[float, float]
 TITLE = TIMELINE_TITLE
@@ -128,8 +127,7 @@ class TimelineChart(ChartWidget):
             for kind in ("onset", "duration"):
                 span = row.onset if kind == "onset" else row.duration
                 self._draw_span(row, kind, span, y, colour, established=row.established)
-        width = self.plot_widget.width() if self.isVisible() else None
-        fit_axis(self.plot.getAxis("left"), ticks, None if width is None else int(width * 0.3))
+        self.set_axis_rows("left", ticks, 0.3)
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.set_axis_labels(None, "Weeks since starting")
         message = ""
