@@ -51,3 +51,42 @@ def clinic_with_consults(data_dir: Path) -> Path:
     """``data_dir`` with two consults saved in ``clinic.sqlite``."""
     add_consults(data_dir)
     return data_dir
+
+
+C0004_HEADER = '''
+"""A clinic revision c0004 (test only).
+
+Revision ID: c0004
+Revises: c0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c0004"
+down_revision = "c0003"
+branch_labels = None
+depends_on = None
+
+
+def downgrade() -> None:
+    pass
+
+'''
+
+
+def install_c0004(upgrade_body: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped clinic revisions plus a c0004 whose ``upgrade()`` is ``upgrade_body``,
+    as the head this version expects."""
+    import shutil
+
+    from explorer.store import migrate
+
+    shutil.copytree(migrate.migrations_dir("clinic"), folder / "clinic")
+    source = C0004_HEADER + "\ndef upgrade() -> None:\n" + upgrade_body
+    (folder / "clinic" / "versions" / "c0004_test.py").write_text(source)
+    real = migrate.migrations_dir
+    monkeypatch.setattr(
+        migrate, "migrations_dir", lambda kind: folder / kind if kind == "clinic" else real(kind)
+    )
+    monkeypatch.setitem(migrate.HEADS, "clinic", "c0004")

@@ -4,7 +4,6 @@ backup back, keeps the failed file aside and says so; no backup, no upgrade."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -15,34 +14,14 @@ from explorer.services import backup
 from explorer.services.backup import BackupFailed, list_backups
 from explorer.services.clinic_db import MigrationRolledBack, open_clinic_db
 from explorer.store import migrate
-from tests.backups.conftest import consult_rows
+from tests.backups.conftest import consult_rows, install_c0004
 
-BROKEN_REVISION = '''
-"""A revision that fails half-way (test only).
-
-Revision ID: c0004
-Revises: c0003
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "c0004"
-down_revision = "c0003"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
+BROKEN_UPGRADE = """\
     with op.batch_alter_table("consult") as batch_op:
         batch_op.add_column(sa.Column("extra", sa.Text(), nullable=True))
     op.execute("UPDATE consult SET notes_html = 'overwritten by a bad upgrade'")
     raise RuntimeError("simulated failure in the middle of c0004")
-
-
-def downgrade() -> None:
-    pass
-'''
+"""
 
 
 @pytest.fixture
@@ -50,14 +29,7 @@ def broken_c0004(  # request it after the data folder is ready: it changes the h
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The shipped clinic revisions plus a c0004 that fails half-way, as the head."""
-    folder = tmp_path / "migrations"
-    shutil.copytree(migrate.migrations_dir("clinic"), folder / "clinic")
-    (folder / "clinic" / "versions" / "c0004_broken.py").write_text(BROKEN_REVISION)
-    real = migrate.migrations_dir
-    monkeypatch.setattr(
-        migrate, "migrations_dir", lambda kind: folder / kind if kind == "clinic" else real(kind)
-    )
-    monkeypatch.setitem(migrate.HEADS, "clinic", "c0004")
+    install_c0004(BROKEN_UPGRADE, tmp_path / "migrations", monkeypatch)
 
 
 def _revision(path: Path) -> str:

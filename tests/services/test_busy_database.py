@@ -4,7 +4,6 @@ clinic upgrade that meets the lock is not "rolled back" (found in review)."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -16,32 +15,12 @@ from explorer.services.clinic_db import open_clinic_db
 from explorer.services.knowledge import open_stores
 from explorer.store import migrate
 from explorer.store.sqlite_files import DatabaseProblem
-from tests.backups.conftest import add_consults, consult_rows
+from tests.backups.conftest import add_consults, consult_rows, install_c0004
 
-HARMLESS_C0004 = '''
-"""c0004 (test only).
-
-Revision ID: c0004
-Revises: c0003
-"""
-
-import sqlalchemy as sa
-from alembic import op
-
-revision = "c0004"
-down_revision = "c0003"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
+HARMLESS_UPGRADE = """\
     with op.batch_alter_table("consult") as batch_op:
         batch_op.add_column(sa.Column("extra", sa.Text(), nullable=True))
-
-
-def downgrade() -> None:
-    pass
-'''
+"""
 
 
 def _failed_attempts(clinic: Path) -> int:
@@ -71,14 +50,7 @@ def test_an_upgrade_meeting_another_windows_lock_is_not_rolled_back(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_consults(data_dir)
-    folder = tmp_path / "migrations"
-    shutil.copytree(migrate.migrations_dir("clinic"), folder / "clinic")
-    (folder / "clinic" / "versions" / "c0004_harmless.py").write_text(HARMLESS_C0004)
-    real = migrate.migrations_dir
-    monkeypatch.setattr(
-        migrate, "migrations_dir", lambda kind: folder / kind if kind == "clinic" else real(kind)
-    )
-    monkeypatch.setitem(migrate.HEADS, "clinic", "c0004")
+    install_c0004(HARMLESS_UPGRADE, tmp_path / "migrations", monkeypatch)
     monkeypatch.setattr(migrate, "MIGRATION_WAIT_MS", 300)
     clinic = data_dir / "clinic.sqlite"
     before = consult_rows(clinic)
