@@ -81,7 +81,8 @@ class AccessService:
 
         When the database refuses writes (its disk is full, a newer version upgraded it)
         the PIN is still checked, read-only, so that the clinician can unlock to read and
-        keep what is on screen; wrong PINs then wait as usual, counted in this process."""
+        keep what is on screen; a wrong PIN then waits at once, counted in ``attempts_file``
+        (the database cannot count it), so a restart does not reset the wait."""
         try:
             result = self._check_and_count(pin, clinician=clinician, purpose=purpose)
         except DatabaseProblem as refused:
