@@ -91,18 +91,6 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 
 def database_problem(path: Path, exc: SQLAlchemyError) -> DatabaseProblem:
-    """A SQLAlchemy error on the database at ``path``, as a message for the user."""
-    text = str(getattr(exc, "orig", exc))
-    if "locked" in text or "busy" in text:
-        return DatabaseProblem(
-            f"{path} is in use by another program; close it and try again.",
-            path=path,
-            locked=True,
-        )
-    if "readonly" in text or "read-only" in text:
-        return DatabaseProblem(f"{path} is read-only; check the folder's permissions.", path=path)
-    if "disk" in text and "full" in text:
-        return DatabaseProblem(
-            f"The disk holding {path} is full; free some space and retry.", path=path
-        )
-    return DatabaseProblem(f"{path} could not be used ({text}).", path=path)
+    """A SQLAlchemy error on the database at ``path``, as a message for the user (the same
+    words as the engine's own error handler, which converts most of them already)."""
+    return problem_of(path, str(getattr(exc, "orig", exc)))
