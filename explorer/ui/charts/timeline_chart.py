@@ -127,7 +127,7 @@ class TimelineChart(ChartWidget):
             for kind in ("onset", "duration"):
                 span = row.onset if kind == "onset" else row.duration
                 self._draw_span(row, kind, span, y, colour, established=row.established)
-        self.set_axis_rows("left", ticks, 0.3)
+        self.set_axis_rows("left", ticks, 0.4)
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.set_axis_labels(None, "Weeks since starting")
         message = ""
