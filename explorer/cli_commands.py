@@ -291,7 +291,7 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     """``explorer export``: the comparison PDF, headless (one-line errors, exit codes)."""
     import os
 
-    from explorer.fileio import read_text_file
+    from explorer.fileio import read_text_file, writable_target
     from explorer.paths import resolve_data_dir
     from explorer.services.explorer_data import open_service
 
@@ -309,6 +309,7 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     if not args.out.parent.is_dir():
         _error(f"cannot write {args.out}: the folder {args.out.parent} does not exist")
         return EXIT_DATA
+    writable_target(args.out)  # a pipe, device or write-protected file: say so before drawing
     slugs = [s.strip() for s in args.treatments.split(",") if s.strip()]
     if not 1 <= len(slugs) <= 6:
         _error("give 1 to 6 treatment slugs, comma-separated")

@@ -64,11 +64,64 @@ def read_text_file(path: Path, *, what: str, limit: int = MAX_NOTES_BYTES) -> st
     return text
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def writable_target(path: Path) -> Path:
+    """The file :func:`atomic_write_bytes` would replace for ``path``, or a
+    :class:`UserFacingError` saying why it must not be replaced.
+
+    A new name, or an existing regular file that is not write-protected, may be written. A
+    symbolic link is written through: the regular file it points to is replaced and the
+    link stays (a link to nothing is refused). Refused: a folder, a named pipe, a device
+    (``/dev/null`` run as root would otherwise become a regular file) or a socket, and a
+    file whose mode lacks its owner's write bit (``chmod a-w``; checked on the mode itself,
+    because for root :func:`os.access` calls every file writable), or that this user may not
+    write (a rename needs only the folder's permission, so nothing else would stop it).
+    """
+    target = path
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise UserFacingError(
+                f"{path} is a link to {target}, which does not exist; choose another file name."
+            )
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return target  # a new name
+    except OSError as exc:
+        raise UserFacingError(
+            f"Cannot check {path} ({exc.strerror or exc}); choose another file name."
+        ) from exc
+    for test, kind in _NOT_REGULAR:
+        if test(info.st_mode):
+            raise UserFacingError(
+                f"{path} is {kind}, not a regular file; nothing was written. Choose a file name."
+            )
+    if not info.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise UserFacingError(
+            f"{path} is write-protected; nothing was written. Allow writing to it, or choose "
+            "another file name."
+        )
+    return target
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, then rename.
 
     On any failure the temporary file is removed and an existing ``path`` is untouched.
+    Only a new name or a regular file that may be written is replaced (see
+    :func:`writable_target`: a pipe, device, folder or write-protected file is refused
+    before anything is written; a symbolic link is written through to its file).
     """
+    path = writable_target(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 
 from explorer.errors import UserFacingError
-from explorer.fileio import atomic_write_bytes
+from explorer.fileio import atomic_write_bytes, writable_target
 from explorer.report.content import ReportContent, report_html
 
 RESOLUTION = 300  # dots per inch
@@ -71,6 +71,7 @@ def write_pdf(
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserFacingError(f"Cannot write to the folder {folder}: it does not exist.")
+    writable_target(path)  # refused before the slow part, not after it
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     try:

@@ -84,3 +84,56 @@ def test_pdf_chart_and_audit_exports_on_a_full_disk(
         ]
     finally:
         close_window(window)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="named pipes and modes are POSIX")
+def test_exports_to_a_pipe_or_a_write_protected_file_say_so(
+    qtbot, data_dir, settings_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _p, title, text: warned.append((title, text))
+    )
+
+    def choose(name: str, kind: str) -> Path:
+        target = folder / name
+        if kind == "pipe":
+            os.mkfifo(target)
+        else:
+            target.write_bytes(PREVIOUS)
+            target.chmod(0o444)
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+        return target
+
+    def check(target: Path, kind: str) -> None:
+        assert len(warned) == 1, warned
+        title, text = warned.pop()
+        assert title == "Export failed"
+        says = "is a named pipe, not a regular file" if kind == "pipe" else "is write-protected"
+        assert str(target) in text and says in text
+        if kind == "pipe":
+            assert target.is_fifo()
+        else:
+            assert target.read_bytes() == PREVIOUS
+
+    window = open_window(qtbot, data_dir, settings_file, unlocked=True)
+    try:
+        window.add_to_comparison(["exercise-therapy", "tens"])
+        window.tabs.setCurrentWidget(window.charts)
+        dialog = AuditDialog(window.audit, lambda: "Dr Test", window)
+        qtbot.addWidget(dialog)
+        for kind in ("pipe", "protected"):
+            target = choose(f"summary-{kind}.pdf", kind)
+            assert window.export_pdf("clinician") is None
+            check(target, kind)
+            target = choose(f"outcomes-{kind}.png", kind)
+            assert window.charts.export(window.charts.outcomes, "png") is None
+            check(target, kind)
+            target = choose(f"audit-{kind}.csv", kind)
+            assert dialog.export_csv() is None
+            check(target, kind)
+        assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    finally:
+        close_window(window)
