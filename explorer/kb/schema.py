@@ -9,9 +9,11 @@ is the order of the JSON export, so an export reads like the content files.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -38,10 +40,39 @@ delivered by, regulatory note, guideline positions, harm frequencies, finding ti
 pathway escalation criteria). 3: required plain treatment names, plain statistic labels and
 populations, and plain FAQ questions. An older file is refused, naming every missing field."""
 
+MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+"""The start of an HTML/XML tag, comment or declaration, or a character entity. No field of
+the knowledge base holds markup: every text is plain text, shown escaped or as plain text,
+and markup in it can only be a mistake or an attack (``<img src="file:…">`` made Qt read a
+local file). ``<`` before a digit or a space ("<4%") and a bare ``&`` ("PM&R") are text."""
+
+
+def _plain(value: str) -> str:
+    found = MARKUP.search(value)
+    if found is not None:
+        raise ValueError(
+            f"markup such as {found.group()!r} is not allowed here; write plain text "
+            "('<' and '&' on their own are fine, not as a tag or an entity)"
+        )
+    return value
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
-PlainName = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4000, strip_whitespace=True),
+    AfterValidator(_plain),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=400, strip_whitespace=True),
+    AfterValidator(_plain),
+]
+PlainName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80, strip_whitespace=True),
+    AfterValidator(_plain),
+]
 SourceIds = Annotated[list[Slug], Field(min_length=1, max_length=50)]
 
 
@@ -85,7 +116,7 @@ class Source(_Strict):
     year: Annotated[StrictInt, Field(ge=1900, le=2100)] | None = None
     pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r'^https?://[^\s<>"]+$')] | None = None
     note: Text | None = None
 
 

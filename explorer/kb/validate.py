@@ -63,6 +63,8 @@ def _describe(error: ErrorDetails) -> str:
         return "required field is missing"
     if error.get("type") == "extra_forbidden":
         return "unknown field (check the spelling)"
+    if error.get("type") == "value_error":  # our own checks: their message is the sentence
+        message = message.removeprefix("Value error, ")
     if isinstance(value, str | int | float | bool) and len(repr(value)) <= 80:
         return f"{message} (got {value!r})"
     return message

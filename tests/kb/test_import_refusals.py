@@ -467,3 +467,61 @@ def test_a_toml_integer_too_long_for_python_is_refused_not_a_traceback(tmp_path)
     with pytest.raises(ContentError) as caught:
         load_document(folder)
     assert "meta.toml" in str(caught.value.problems[0])
+
+
+MARKUP_PROBE = '<b>X</b><img src="file:///tmp/probe">'
+
+
+@pytest.mark.parametrize(
+    ("section", "index", "field", "value", "names"),
+    [
+        ("conditions", 0, ("name",), MARKUP_PROBE, "conditions[0]"),
+        ("treatments", 0, ("plain_name",), "<b>Short</b>", "treatments[0]"),
+        ("treatments", 0, ("harms", 0, "description"), MARKUP_PROBE, " harms[0].description:"),
+        ("treatments", 0, ("timeframe", "course"), "Weeks &amp; months", " timeframe.course:"),
+        ("sources", 0, ("citation",), "Smith &#60;b&#62; 2020", "sources[0]"),
+        ("statistics", 0, ("label",), "<!-- hidden -->", "statistics[0]"),
+        ("glossary", 0, ("definition",), "</p>", "glossary[0]"),
+        ("faq", 0, ("plain_answer",), "<a href='x'>here</a>", "faq[0]"),
+        ("pathway", 0, ("escalation_criteria", 0), "<i>red flags</i>", " escalation_criteria[0]:"),
+        ("meta", None, ("disclaimer",), MARKUP_PROBE, "meta.disclaimer"),
+    ],
+)
+def test_markup_in_a_text_field_is_refused_naming_entry_and_field(
+    data_dir: Path,
+    tmp_path: Path,
+    exported: dict[str, Any],
+    capsys,
+    section: str,
+    index: int | None,
+    field: tuple[str | int, ...],
+    value: str,
+    names: str,
+) -> None:
+    before = _digest(data_dir)
+    bad = copy.deepcopy(exported)
+    target: Any = bad[section] if index is None else bad[section][index]
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    path = tmp_path / "markup.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert main(["kb", "import", str(path)]) == 1
+    err = capsys.readouterr().err
+    problem = err.splitlines()[0]
+    assert ": markup such as" in problem and "not allowed here" in problem, err
+    assert names in problem and str(path) in problem, err
+    assert "nothing was changed" in err and len(err.splitlines()) == 2
+    assert _digest(data_dir) == before
+
+
+def test_text_that_only_looks_like_markup_is_accepted(
+    data_dir: Path, tmp_path: Path, exported: dict[str, Any]
+) -> None:
+    """'<' before a number or a space and a bare '&' are ordinary text ("PM&R", "<4%")."""
+    exported["treatments"][0]["timeframe"]["course"] = "Improves in <4 weeks; 1 < 2; PM&R & more"
+    path = tmp_path / "text.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    assert main(["kb", "import", str(path)]) == 0
+    again = json.loads(_export(data_dir, tmp_path / "again.json"))
+    assert again["treatments"][0]["timeframe"]["course"].startswith("Improves in <4 weeks")
