@@ -133,6 +133,7 @@ class PinForm(QWidget):
         self.confirm.setVisible(setting)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName("PIN message")
         self.message.setStyleSheet("color: #b00020;")
         self.button = QPushButton(button_text, self)
@@ -273,6 +274,7 @@ class LockPage(QWidget):
         self.heading.setWordWrap(True)
         self.text = QLabel(self._box)
         self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # error messages name files
         self.form: PinForm | None = None
         self._inner = QVBoxLayout(self._box)
         self._inner.addWidget(self.heading)

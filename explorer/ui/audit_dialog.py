@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 from explorer.services.audit import AuditAction, AuditEvent, AuditLog, events_csv
+from explorer.ui.style import as_is
 
 _Index = QModelIndex | QPersistentModelIndex
 _HEADERS = ("When (local time)", "Action", "Clinician", "PC", "Consult", "Detail")
@@ -106,7 +107,7 @@ class AuditDialog(QDialog):
         try:
             atomic_write_bytes(path, events_csv(self._log.events()).encode("utf-8-sig"))
         except UserFacingError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            QMessageBox.warning(self, "Export failed", as_is(str(exc)))
             return None
         self._log.record(AuditAction.AUDIT_EXPORTED, self._clinician(), detail=path.name)
         return path

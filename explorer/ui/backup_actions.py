@@ -20,6 +20,8 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QObject, Signal
 
+from explorer.ui.style import as_is
+
 log = logging.getLogger(__name__)
 
 
@@ -130,7 +132,7 @@ class BackupActions:
             self.last_backup_message = error
             self.statusBar().showMessage("Backup failed", 10_000)
             box = QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Icon.Warning, "Backup failed", error, parent=self
+                QtWidgets.QMessageBox.Icon.Warning, "Backup failed", as_is(error), parent=self
             )
             self._open(box)
             return
@@ -148,8 +150,10 @@ class BackupActions:
             box = QtWidgets.QMessageBox(
                 QtWidgets.QMessageBox.Icon.Information,
                 "Backed up",
-                f"The clinic data was backed up and the copy verified:\n{made.path}\n\n"
-                "Copy the backups folder elsewhere too (a USB disk or the PC's own backup).",
+                as_is(
+                    f"The clinic data was backed up and the copy verified:\n{made.path}\n\n"
+                    "Copy the backups folder elsewhere too (a USB disk or the PC's own backup)."
+                ),
                 parent=self,
             )
             self._open(box)
@@ -206,7 +210,7 @@ class BackupActions:
             QtWidgets.QApplication.restoreOverrideCursor()
             self.open_clinic()  # nothing was changed: the consults come back (locked)
             box = QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Icon.Warning, "Not restored", str(exc), parent=self
+                QtWidgets.QMessageBox.Icon.Warning, "Not restored", as_is(str(exc)), parent=self
             )
             self._open(box)
             return False
@@ -226,7 +230,7 @@ class BackupActions:
         self.open_clinic()
         self._open(
             QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Icon.Information, "Restored", text, parent=self
+                QtWidgets.QMessageBox.Icon.Information, "Restored", as_is(text), parent=self
             )
         )
         return True
@@ -249,9 +253,11 @@ class BackupActions:
         box = QtWidgets.QMessageBox(
             QtWidgets.QMessageBox.Icon.Critical,
             "Knowledge base damaged",
-            f"{problem.problem}\n\nThe knowledge base holds only the reference content shipped "
-            "with the application (no consults), so it can be rebuilt. The damaged file is kept "
-            "beside it, renamed knowledge.sqlite.damaged-<date and time>.",
+            as_is(
+                f"{problem.problem}\n\nThe knowledge base holds only the reference content "
+                "shipped with the application (no consults), so it can be rebuilt. The damaged "
+                "file is kept beside it, renamed knowledge.sqlite.damaged-<date and time>."
+            ),
             parent=self,
         )
         self.rebuild_button = box.addButton(

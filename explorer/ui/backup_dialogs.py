@@ -66,6 +66,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.heading)
         self.problem = QLabel(problem or "", self)
         self.problem.setWordWrap(True)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # names files and folders
         self.problem.setFrameShape(QLabel.Shape.StyledPanel)
         self.problem.setMargin(6)
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -12,6 +12,7 @@ from explorer.domain.comparison import (
     plain_text,
 )
 from explorer.domain.models import TreatmentSummary
+from explorer.ui.style import as_is
 
 TREATMENT_MIME = "application/x-spine-explorer-treatments"
 _COLUMNS = ("Treatment", "Best evidence", "Approach", "Invasiveness")
@@ -118,10 +119,10 @@ class CatalogTableModel(QAbstractTableModel):
             return PLAIN_EVIDENCE_TIP if self._plain else EVIDENCE_TIP
         if role == Qt.ItemDataRole.ToolTipRole:
             if self._plain:  # the category and vocabulary words are clinician wording
-                return f"{name}\n{plain_text(entry.plain_summary)}"
+                return as_is(f"{name}\n{plain_text(entry.plain_summary)}")
             kind = f"{entry.name}\n{entry.category} · {entry.approach.value} · "
             kind += entry.invasiveness.value
-            return f"{kind}\n{entry.plain_summary}" if entry.plain_summary else kind
+            return as_is(f"{kind}\n{entry.plain_summary}" if entry.plain_summary else kind)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
             return name
         if role == self.SlugRole:

@@ -116,6 +116,7 @@ class CatalogPanel(QWidget):
 
         self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)  # the search text, a name
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.clear_button = QPushButton("&Clear filters", self)
         self.clear_button.setAccessibleName("Clear filters")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.models import Statistic, Treatment
 from explorer.errors import UserFacingError
+from explorer.ui.style import as_is
 
 
 class ChartsPanel(QWidget):
@@ -200,5 +201,5 @@ class ChartsPanel(QWidget):
         try:
             return chart.export_png(path) if kind == "png" else chart.export_svg(path)
         except UserFacingError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            QMessageBox.warning(self, "Export failed", as_is(str(exc)))
             return None

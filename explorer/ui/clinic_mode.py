@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from explorer.ui.style import as_is
+
 if TYPE_CHECKING:
     from explorer.services.audit import AuditAction
 
@@ -85,7 +87,7 @@ class ClinicMode:
         except UserFacingError as exc:
             self.consult_lock.heading.setText("Consults unavailable")
             self.consult_lock.text.setText(str(exc))
-            QtWidgets.QMessageBox.critical(self, "Consults unavailable", str(exc))
+            QtWidgets.QMessageBox.critical(self, "Consults unavailable", as_is(str(exc)))
             return False
         engine = self._clinic_stores.clinic
         self.access = AccessService(engine, attempts_file=self.data_dir / "pin-attempts.json")

@@ -27,6 +27,7 @@ from explorer.domain.comparison import (
 from explorer.domain.models import Treatment
 from explorer.ui.catalog_model import TREATMENT_MIME
 from explorer.ui.cell_html import cell_html
+from explorer.ui.style import as_is
 
 _Index = QModelIndex | QPersistentModelIndex
 DIFFERENCE_THRESHOLD = 0.5
@@ -261,7 +262,7 @@ class ComparisonTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole and self._plain:
                 return f"Last checked {treatment.last_reviewed:%d %B %Y}"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{treatment.category} · reviewed {treatment.last_reviewed:%d %b %Y}"
+                return as_is(f"{treatment.category} · reviewed {treatment.last_reviewed:%d %b %Y}")
             if role == self.SlugRole:
                 return treatment.slug
             return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from explorer.domain.comparison import BASELINE_SLUG, MAX_COLUMNS
 from explorer.ui.comparison_model import DIFFERENCE_THRESHOLD, ComparisonTableModel
 from explorer.ui.rich_delegate import RichTextDelegate
+from explorer.ui.style import esc
 
 COLUMN_WIDTH = 300
 MIN_COLUMN_CHARS = 28  # narrowest readable column, in average characters
@@ -200,7 +201,7 @@ class ComparisonPanel(QWidget):
 
     def set_caption(self, condition_name: str | None) -> None:
         scope = condition_name or "all conditions (each finding names its condition)"
-        self.caption.setText(f"Evidence shown for: <b>{scope}</b>")
+        self.caption.setText(f"Evidence shown for: <b>{esc(scope)}</b>")
 
     def fit_columns(self) -> None:
         """Share the width between the columns; scroll only when each would be too narrow."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.consult import PRIORITIES, Consult, Decision
 from explorer.errors import ConsultConflict, UserFacingError
+from explorer.ui.style import as_is
 
 AUTOSAVE_MS = 2000
 
@@ -70,6 +71,7 @@ class ConsultPanel(QWidget):
         self.clinician.setAccessibleName("Clinician")
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # treatment and condition names
         self.date_label = QLabel(self)
         self.date_label.setAccessibleName("Consult date")
         self.boxes: dict[str, QCheckBox] = {}
@@ -373,7 +375,7 @@ class ConsultPanel(QWidget):
                     if changed
                     else "Your text stays on screen and is saved again at your next change."
                 )
-                QMessageBox.warning(self, "Consult not saved", f"{exc}\n\n{then}")
+                QMessageBox.warning(self, "Consult not saved", as_is(f"{exc}\n\n{then}"))
             return False
         finally:
             self._saving = False
@@ -387,7 +389,7 @@ class ConsultPanel(QWidget):
         """Another window saved this consult since it was opened here: keep both texts."""
         self.status.setText("Not saved: changed in another window; your text is kept")
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "Consult changed elsewhere", str(exc), parent=self
+            QMessageBox.Icon.Warning, "Consult changed elsewhere", as_is(str(exc)), parent=self
         )
         box.setInformativeText(
             "Save what is on this screen as a separate consult (a follow-up of this one)? "
@@ -402,7 +404,7 @@ class ConsultPanel(QWidget):
         try:
             saved = self.service.save_as_copy(mine)
         except UserFacingError as error:
-            QMessageBox.warning(self, "Consult not saved", str(error))
+            QMessageBox.warning(self, "Consult not saved", as_is(str(error)))
             return False
         self._failure = ""
         self._show(saved)
@@ -442,7 +444,7 @@ class ConsultPanel(QWidget):
             except UserFacingError as exc:
                 if getattr(exc, "writes_refused", False) and self._show_to_read(consult_id):
                     return
-                QMessageBox.warning(self, "Consult not opened", str(exc))
+                QMessageBox.warning(self, "Consult not opened", as_is(str(exc)))
                 self.refresh_history()
 
     def _show_to_read(self, consult_id: int) -> bool:

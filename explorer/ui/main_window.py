@@ -19,6 +19,7 @@ from explorer.ui.backup_actions import BackupActions
 from explorer.ui.clinic_mode import ClinicMode
 from explorer.ui.report_actions import ReportActions
 from explorer.ui.settings import UiSettings
+from explorer.ui.style import as_is
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
     from PySide6.QtCore import QModelIndex
@@ -71,6 +72,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self._loading = QLabel("Loading the knowledge base…", self)
         self._loading.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self._loading.setWordWrap(True)
+        self._loading.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # messages name files
         from explorer.ui.catalog_panel import CatalogPanel
         from explorer.ui.charts_panel import ChartsPanel
         from explorer.ui.comparison_model import ComparisonTableModel
@@ -362,7 +364,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     def show_error(self, message: str) -> None:
         self.build()
         self._loading.setText(f"The knowledge base could not be opened.\n\n{message}")
-        QtWidgets.QMessageBox.critical(self, "Spine Treatment Explorer", message)
+        QtWidgets.QMessageBox.critical(self, "Spine Treatment Explorer", as_is(message))
 
     # --- actions -----------------------------------------------------------------------------
     def edit_preferences(self) -> None:
@@ -566,7 +568,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             if self.snapshot
             else "The knowledge base is still loading."
         )
-        QtWidgets.QMessageBox.information(self, "Disclaimer", text)
+        QtWidgets.QMessageBox.information(self, "Disclaimer", as_is(text))
 
     def show_about(self) -> None:
         if self.snapshot is None:
@@ -575,11 +577,13 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         QtWidgets.QMessageBox.information(
             self,
             "About this knowledge base",
-            f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"
-            f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
-            f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
-            f"Reading level: {i.reading_level}\n\n"
-            f"Database in use: {database_in_use(self.data_dir)}",
+            as_is(
+                f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"
+                f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
+                f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
+                f"Reading level: {i.reading_level}\n\n"
+                f"Database in use: {database_in_use(self.data_dir)}"
+            ),
         )
 
     def closeEvent(self, event) -> None:

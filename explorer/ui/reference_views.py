@@ -31,7 +31,7 @@ from explorer.domain.comparison import kind_text, plain_text
 from explorer.domain.models import FaqEntry, GlossaryEntry, PathwayStep, SourceRef
 from explorer.domain.vocab import PLAIN_NOT_WRITTEN
 from explorer.ui.provenance import make_browser, show_source, source_caution_flag
-from explorer.ui.style import caution_flag, esc
+from explorer.ui.style import as_is, caution_flag, esc
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -233,7 +233,7 @@ class GlossaryListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return entry.term
         if role == Qt.ItemDataRole.ToolTipRole and entry.synonyms:
-            return "Also: " + ", ".join(entry.synonyms)
+            return as_is("Also: " + ", ".join(entry.synonyms))
         if role == self.EntryRole:
             return entry
         return None

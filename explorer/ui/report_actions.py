@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PySide6 import QtWidgets
 
+from explorer.ui.style import as_is
+
 
 class ReportActions:
     """Mixed into :class:`explorer.ui.main_window.MainWindow`."""
@@ -104,7 +106,7 @@ class ReportActions:
         try:
             pages = export_pdf(path, content, images)
         except UserFacingError as exc:
-            QtWidgets.QMessageBox.warning(self, "Export failed", str(exc))
+            QtWidgets.QMessageBox.warning(self, "Export failed", as_is(str(exc)))
             return None
         self._audit_report(f"{variant} PDF")
         self.statusBar().showMessage(f"Saved {path} ({pages} pages)", 8000)

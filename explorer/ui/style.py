@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtGui import Qt
+
 from explorer.domain.vocab import Certainty
 
 # (background, text) per certainty: readable on light and dark window backgrounds.
@@ -26,6 +28,14 @@ HARM_COLOUR = "#b2182b"
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def as_is(text: str) -> str:
+    """``text`` for a sink that guesses whether it is rich text (tooltips, message boxes):
+    unchanged when Qt takes it for plain text anyway, else escaped into rich text that shows
+    it literally. Knowledge-base text, file names and messages holding them are plain text:
+    ``<b>`` in them must show as ``<b>``, and ``<img src=…>`` must never load a file."""
+    return Qt.convertFromPlainText(text) if Qt.mightBeRichText(text) else text
 
 
 def certainty_badge(certainty: Certainty, text: str) -> str:

@@ -18,6 +18,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from explorer.errors import UserFacingError
+from explorer.ui.style import as_is
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def install(log_file: Path | None) -> None:
         try:
             title = "Not done" if isinstance(error, UserFacingError) else "Unexpected error"
             QMessageBox.warning(
-                QApplication.activeWindow(), title, unexpected_error_text(error, log_file)
+                QApplication.activeWindow(), title, as_is(unexpected_error_text(error, log_file))
             )
         except Exception:  # never raise from the hook itself
             log.exception("could not show the error message")

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from explorer.ui.consult_panel import ConsultPanel
+from explorer.ui.style import as_is
 
 
 def may_close(parent: QWidget, panel: ConsultPanel, unlocked: bool) -> bool:
@@ -71,6 +72,6 @@ def save_consult_text(parent: QWidget, panel: ConsultPanel) -> bool:
     try:
         atomic_write_bytes(path, panel.as_text().encode("utf-8"))
     except UserFacingError as exc:  # says which file and why (full disk, no permission)
-        QMessageBox.warning(parent, "Not saved", str(exc))
+        QMessageBox.warning(parent, "Not saved", as_is(str(exc)))
         return False
     return True

@@ -113,6 +113,7 @@ class ChartWidget(QWidget):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # names from the knowledge base
         self.plot_widget = pg.PlotWidget(self, background=background())
         self.plot_widget.setAccessibleName(self.accessible_name())
         self.plot = self.plot_widget.getPlotItem()
@@ -121,10 +122,12 @@ class ChartWidget(QWidget):
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName(f"{self.accessible_name()}: note")
         self.message.setStyleSheet(f"color: {FLAG_COLOUR};")
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption.setAccessibleName(f"{self.accessible_name()}: sources")
         layout = QVBoxLayout(self)
@@ -192,10 +195,12 @@ class ChartWidget(QWidget):
             axis.setTextPen(pen)
             axis.label.setFont(font)
 
-    def set_axis_labels(self, left: str | None, bottom: str | None) -> None:
+    def set_axis_labels(self, left: str | None, bottom: str | None, *, rich: bool = False) -> None:
+        """Axis titles: plain text (escaped here, as pyqtgraph lays labels out as HTML), or
+        with ``rich`` HTML whose words the caller escaped."""
         style = {"color": foreground(), "font-size": f"{self.axis_point_size():g}pt"}
-        self.plot.setLabel("left", left or "", **style)
-        self.plot.setLabel("bottom", bottom or "", **style)
+        for side, text in (("left", left or ""), ("bottom", bottom or "")):
+            self.plot.setLabel(side, text if rich else html.escape(text), **style)
 
     def set_kb_version(self, version: str | None) -> None:
         self._kb_version = version

@@ -32,7 +32,7 @@ from explorer.ui.charts.burden_chart import (
     statistic_tooltip,
     verdict_tag,
 )
-from explorer.ui.style import esc
+from explorer.ui.style import as_is, esc
 
 EVENT_COLOUR, OTHER_COLOUR = PALETTE[0], PALETTE[1]
 FORMATS = {"icons": "Icons", "bar": "One bar", "words": "Words only"}
@@ -140,7 +140,7 @@ class IconArrayChart(ChartWidget):
         for statistic in self._statistics:
             label = self._figure_label(statistic)
             box.addItem(("⚠ " if statistic.needs_caution else "") + label, statistic.id)
-            box.setItemData(box.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+            box.setItemData(box.count() - 1, as_is(label), Qt.ItemDataRole.ToolTipRole)
         box.setCurrentIndex(self._statistics.index(current) if current in self._statistics else -1)
         box.setMinimumContentsLength(24)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -6,6 +6,7 @@ group, and the message line says what is left off and why (``OutcomeChoice.refus
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,6 +34,7 @@ from explorer.domain.models import SourceRef, Treatment
 from explorer.domain.vocab import Certainty
 from explorer.ui.charts.base import FLAG_COLOUR, PALETTE, SYMBOLS, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
+from explorer.ui.style import as_is
 
 # GRADE certainty → (marker size in px, filled); "not rated" is drawn as an 'x'.
 MARKERS = {
@@ -173,7 +175,7 @@ class OutcomeChart(ChartWidget):
             caption + ".",
             " ".join(n for n in notes if n),
         )
-        self.set_axis_labels(None, self._axis_label(group))
+        self.set_axis_labels(None, self._axis_label(group), rich=True)
         label = self.plot.getAxis("bottom").label  # lets the arrow line align to a side
         label.setTextWidth(label.document().idealWidth())
 
@@ -278,6 +280,7 @@ class OutcomeChart(ChartWidget):
     def _axis_label(self, group: OutcomeGroup) -> str:
         title, side = axis_words(group, plain=self._plain)
         # Rich text; the window is repeated here because exports contain only the plot.
+        title, side = html.escape(title), html.escape(side)  # the scale's name is KB text
         if group.better == "lower":
             return f"{title}<br>← {side}"
         return f'{title}<div align="right">{side} →</div>'
@@ -293,7 +296,7 @@ class OutcomeChart(ChartWidget):
         )
         note = f" ({row.finding.certainty_note})" if row.finding.certainty_note else ""
         sources = "\n".join(f"• {short_citation(s)} ({source_kind(s)})" for s in row.sources)
-        return (
+        return as_is(
             f"{row.label}\n{measure.capitalize()}: {fmt(row.value)} ({interval})\n"
             f"{certainty_text(row.certainty, plain=self._plain)}{note}\n"
             f"Time point: {row.finding.timepoint}\n{sources}\nClick for the full sources."

@@ -33,6 +33,7 @@ from explorer.domain.models import Treatment
 from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NOT_ESTABLISHED
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
+from explorer.ui.style import as_is
 
 Span = tuple[float, float]
 TITLE = TIMELINE_TITLE
@@ -255,11 +256,13 @@ class TimelineChart(ChartWidget):
         else:
             what = tf.course if onset else tf.duration_of_effect
         sources = "\n".join(f"• {s.citation[:90]}" for s in timing_sources(row.treatment))
-        return (
-            f"{short_name(row.treatment, plain=self._plain)}\n{words[0].upper()}{words[1:]}\n"
-            f"{what}\n"
-            f"{'' if self._plain else tf.note or ''}\n{sources}\nClick for the full sources."
-        ).replace("\n\n", "\n")
+        return as_is(
+            (
+                f"{short_name(row.treatment, plain=self._plain)}\n{words[0].upper()}{words[1:]}\n"
+                f"{what}\n"
+                f"{'' if self._plain else tf.note or ''}\n{sources}\nClick for the full sources."
+            ).replace("\n\n", "\n")
+        )
 
     def _caption(self) -> str:
         return timeline_caption(self._rows, plain=self._plain)
