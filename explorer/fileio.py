@@ -94,8 +94,8 @@ def writable_target(path: Path) -> Path:
             )
     try:
         info = target.stat()
-    except FileNotFoundError:
-        return target  # a new name
+    except (FileNotFoundError, NotADirectoryError):
+        return target  # a new name (a missing folder is named when the writing starts)
     except OSError as exc:
         raise UserFacingError(
             f"Cannot check {path} ({exc.strerror or exc}); choose another file name."
