@@ -61,7 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         help="1 to 6 treatment slugs, comma-separated, in column order",
     )
     export.add_argument("--notes-file", type=Path, metavar="FILE", help="consult notes (UTF-8)")
-    export.add_argument("--patient-label", default="", metavar="TEXT")
+    export.add_argument(
+        "--patient-label",
+        default="",
+        metavar="TEXT",
+        help="printed in the header; one line, at most 120 characters (control and "
+        "text-direction characters are removed)",
+    )
     export.add_argument("--variant", choices=["clinician", "patient"], default="clinician")
     export.add_argument("--pdfa", action="store_true", help="PDF/A-1b for the record")
     export.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
@@ -291,6 +297,7 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     """``explorer export``: the comparison PDF, headless (one-line errors, exit codes)."""
     import os
 
+    from explorer.domain.text import TextKind, clean_text, repeated
     from explorer.fileio import read_text_file, writable_target
     from explorer.paths import resolve_data_dir
     from explorer.services.explorer_data import open_service
@@ -314,6 +321,14 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     if not 1 <= len(slugs) <= 6:
         _error("give 1 to 6 treatment slugs, comma-separated")
         return EXIT_USAGE
+    twice = repeated(slugs)
+    if twice:
+        _error(
+            f"--treatments names {', '.join(twice)} more than once; give each treatment once, "
+            "e.g. --treatments exercise-therapy,tens"
+        )
+        return EXIT_USAGE
+    patient_label = clean_text(args.patient_label, TextKind.LABEL)
     service = open_service(resolve_data_dir(data_dir_arg))
     try:
         snapshot = service.snapshot()
@@ -346,7 +361,7 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
             condition,
             variant=args.variant,
             notes=notes,
-            patient_label=args.patient_label,
+            patient_label=patient_label,
         )
         pages = export_pdf(args.out, content, images, pdfa=args.pdfa)
         del app

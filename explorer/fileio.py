@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import tempfile
 from pathlib import Path
 
+from explorer.domain.text import CONTROL_CHARACTERS
 from explorer.errors import UserFacingError
 
 MAX_NOTES_BYTES = 1024 * 1024
 """A consult notes file for ``explorer export --notes-file`` (1 MB is ~380 PDF pages)."""
-# Control characters other than tab, line feed, form feed and carriage return, and Unicode
-# direction overrides and isolates (which make text read differently from what it is).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class UnreadableFile(UserFacingError):
@@ -54,7 +51,7 @@ def read_text_file(path: Path, *, what: str, limit: int = MAX_NOTES_BYTES) -> st
         raise UnreadableFile(
             f"The {what} {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
         ) from exc
-    bad = _CONTROL.search(text)
+    bad = CONTROL_CHARACTERS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise UnreadableFile(

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 
 from explorer.domain.charts import NATURAL_HISTORY, outcome_groups
 from explorer.domain.models import Statistic, Treatment
+from explorer.domain.text import TextKind, clean_text
 from explorer.report.content import ReportContent, Variant, default_review_date
 from explorer.report.pdf import write_pdf
 from explorer.report.print_charts import (
@@ -140,6 +141,7 @@ def build_report(
             snapshot.statistics,
             snapshot.info.kb_version,
         )
+    label = TextKind.LABEL  # typed text may come unsaved from the window or from arguments
     content = ReportContent(
         variant=variant,
         info=snapshot.info,
@@ -147,13 +149,13 @@ def build_report(
         condition=condition,
         condition_names=names,
         plain_condition_names=plain_names,
-        clinic_name=clinic_name,
-        clinician=clinician,
-        patient_label=patient_label,
+        clinic_name=clean_text(clinic_name, label),
+        clinician=clean_text(clinician, label),
+        patient_label=clean_text(patient_label, label),
         date=date,
-        priorities=tuple(priorities),
-        notes=notes,
-        plan=plan,
+        priorities=tuple(clean_text(p, TextKind.NOTE) for p in priorities),
+        notes=clean_text(notes, TextKind.NOTES),
+        plan=clean_text(plan, TextKind.NOTE),
         review_date=review_date or default_review_date(date),
         charts=tuple(captions),
     )
@@ -169,6 +171,8 @@ def export_pdf(
 
 def suggested_file_name(date: dt.date, patient_label: str, variant: Variant) -> str:
     """``2026-11-26 comparison J-Smith patient.pdf``: the date and the label."""
-    label = "".join(c if c.isalnum() or c in "-_" else "-" for c in patient_label.strip())
+    label = "".join(
+        c if c.isalnum() or c in "-_" else "-" for c in clean_text(patient_label, TextKind.LABEL)
+    )
     parts = [f"{date:%Y-%m-%d}", "comparison", label.strip("-"), variant]
     return " ".join(p for p in parts if p) + ".pdf"

@@ -17,13 +17,11 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult, Decision
+from explorer.domain.text import TextKind, clean_text, too_long
 from explorer.errors import ConsultConflict, UserFacingError
 from explorer.services.audit import AuditAction, audit_row
 from explorer.store.clinic_models import ConsultRow
 from explorer.store.engine import writer
-
-MAX_LABEL = 120
-
 
 __all__ = ["ConsultConflict", "ConsultNotFound", "ConsultService"]
 
@@ -114,12 +112,12 @@ class ConsultService:
             created_at=now,
             updated_at=now,
             consult_date=date,
-            patient_label=_clean(patient_label)[:MAX_LABEL],
-            clinician=_clean(clinician)[:MAX_LABEL],
+            patient_label=clean_text(patient_label, TextKind.LABEL),
+            clinician=clean_text(clinician, TextKind.LABEL),
             condition_slug=condition,
-            treatment_slugs=list(treatments),
+            treatment_slugs=list(dict.fromkeys(treatments)),
             priorities=list(priorities),
-            priorities_note=priorities_note.replace("\x00", ""),
+            priorities_note=clean_text(priorities_note, TextKind.NOTE),
             notes_html="",
             plan="",
             review_date=date + dt.timedelta(weeks=REVIEW_AFTER_WEEKS),
@@ -143,18 +141,23 @@ class ConsultService:
         unknown = [p for p in consult.priorities if p not in PRIORITY_WORDS]
         if unknown:
             raise UserFacingError(f"Unknown priority: {', '.join(unknown)}")
+        if too_long(consult.notes_html, TextKind.NOTES):
+            raise UserFacingError(
+                f"The notes are over {TextKind.NOTES.limit:,} characters and were not saved; "
+                "they are still on screen. Move part of them to a file, or shorten them."
+            )
         saved_at = _now()
         values = {
             "updated_at": saved_at,
             "consult_date": consult.consult_date,
-            "patient_label": _clean(consult.patient_label)[:MAX_LABEL],
-            "clinician": _clean(consult.clinician)[:MAX_LABEL],
+            "patient_label": clean_text(consult.patient_label, TextKind.LABEL),
+            "clinician": clean_text(consult.clinician, TextKind.LABEL),
             "condition_slug": consult.condition,
-            "treatment_slugs": list(consult.treatments),
+            "treatment_slugs": list(dict.fromkeys(consult.treatments)),
             "priorities": list(consult.priorities),
-            "priorities_note": consult.priorities_note.replace("\x00", ""),
-            "notes_html": consult.notes_html.replace("\x00", ""),
-            "plan": consult.plan.replace("\x00", ""),
+            "priorities_note": clean_text(consult.priorities_note, TextKind.NOTE),
+            "notes_html": clean_text(consult.notes_html, TextKind.NOTES),
+            "plan": clean_text(consult.plan, TextKind.NOTE),
             "review_date": consult.review_date,
             "decision": consult.decision.value,
             "chosen_treatment": consult.chosen_treatment,
@@ -284,11 +287,6 @@ class ConsultService:
             row.deleted_at = when
             row.version += 1  # a window still editing it gets a conflict, not a silent save
             self._audit(session, action, consult_id)
-
-
-def _clean(text: str) -> str:
-    """One line of text as stored: no NUL (PostgreSQL refuses it), no surrounding spaces."""
-    return text.replace("\x00", "").strip()
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.access import IdleTimer, PinRefused
+from explorer.domain.text import TextKind, clean_text
 
 _INPUT_EVENTS = frozenset(
     {
@@ -213,13 +214,14 @@ class PinDialog(QDialog):
         text.setWordWrap(True)
         self.name = QLineEdit(self)
         self.name.setAccessibleName("Your name")
+        self.name.setMaxLength(TextKind.LABEL.limit)
         self.name.setPlaceholderText("e.g. Dr A. Rivera (recorded with each action)")
         self.name.setVisible(ask_name is not None)
         self._ask_name = ask_name
 
         def with_name(pin: str, confirmation: str) -> tuple[str, int] | None:
             if self._ask_name is not None:
-                name = self.name.text().strip()
+                name = clean_text(self.name.text(), TextKind.LABEL)
                 if not name:
                     self.name.setFocus()
                     return "Type your name first: the audit log records who did what.", 0

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.consult import PRIORITIES, Consult, Decision
+from explorer.domain.text import TextKind
 from explorer.errors import ConsultConflict, UserFacingError
 from explorer.ui.style import as_is
 
@@ -67,8 +68,10 @@ class ConsultPanel(QWidget):
         self.label = QLineEdit(self)
         self.label.setPlaceholderText("Patient label (optional; no more than a label)")
         self.label.setAccessibleName("Patient label")
+        self.label.setMaxLength(TextKind.LABEL.limit)  # cleaned by the service when saved
         self.clinician = QLineEdit(self)
         self.clinician.setAccessibleName("Clinician")
+        self.clinician.setMaxLength(TextKind.LABEL.limit)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # treatment and condition names
@@ -85,12 +88,14 @@ class ConsultPanel(QWidget):
         self.priorities_note = QLineEdit(priorities)
         self.priorities_note.setPlaceholderText("Anything else that matters, in their words")
         self.priorities_note.setAccessibleName("What else matters")
+        self.priorities_note.setMaxLength(TextKind.NOTE.limit)
         grid.addWidget(self.priorities_note)
         self.notes = QTextEdit(self)
         self.notes.setAccessibleName("Consult notes")
         self.notes.setPlaceholderText("Notes typed during the conversation")
         self.plan = QLineEdit(self)
         self.plan.setAccessibleName("Plan")
+        self.plan.setMaxLength(TextKind.NOTE.limit)
         self.review = QDateEdit(self)
         self.review.setCalendarPopup(True)
         self.review.setDisplayFormat("d MMM yyyy")  # "7 Jan 2027": no day/month mix-up

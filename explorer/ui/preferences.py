@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.domain.text import TextKind
 from explorer.ui.settings import UiSettings
 
 
@@ -37,8 +38,10 @@ class PreferencesDialog(QDialog):
         self.settings = settings
         self.clinic = QLineEdit(settings.clinic_name, self)
         self.clinic.setAccessibleName("Clinic name")
+        self.clinic.setMaxLength(TextKind.LABEL.limit)
         self.clinician = QLineEdit(settings.clinician, self)
         self.clinician.setAccessibleName("Clinician name")
+        self.clinician.setMaxLength(TextKind.LABEL.limit)
         self.lock_minutes = _minutes_box(
             settings.clinician_lock_minutes, self, "Lock consult notes after"
         )
@@ -67,7 +70,7 @@ class PreferencesDialog(QDialog):
         form.addRow(buttons)
 
     def apply(self) -> None:
-        self.settings.clinic_name = self.clinic.text().strip()
-        self.settings.clinician = self.clinician.text().strip()
+        self.settings.clinic_name = self.clinic.text()  # cleaned by the settings
+        self.settings.clinician = self.clinician.text()
         self.settings.clinician_lock_minutes = self.lock_minutes.value()
         self.settings.patient_idle_minutes = self.patient_minutes.value()

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from explorer.domain.comparison import MAX_COLUMNS
+from explorer.domain.text import CONTROL_CHARACTERS, TextKind, clean_text
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,8 @@ MAX_SETTINGS_BYTES = 1024 * 1024
 MAX_STATE_BYTES = 64 * 1024
 MAX_NAME = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The one list of characters no text may hold, and line breaks: a stored name is one line.
+_CONTROL = re.compile(f"{CONTROL_CHARACTERS.pattern}|[\t\n\x0c\r]")
 
 
 def _set_aside_if_huge(settings: QSettings) -> bool:
@@ -157,20 +159,20 @@ class UiSettings:
     @property
     def clinician(self) -> str:
         """The clinician's name for new consults on this PC."""
-        return self._text("consult/clinician")
+        return clean_text(self._text("consult/clinician"), TextKind.LABEL)
 
     @clinician.setter
     def clinician(self, name: str) -> None:
-        self._s.setValue("consult/clinician", name)
+        self._s.setValue("consult/clinician", clean_text(name, TextKind.LABEL))
 
     @property
     def clinic_name(self) -> str:
         """Printed in the header of every exported comparison."""
-        return self._text("consult/clinic_name")
+        return clean_text(self._text("consult/clinic_name"), TextKind.LABEL)
 
     @clinic_name.setter
     def clinic_name(self, name: str) -> None:
-        self._s.setValue("consult/clinic_name", name)
+        self._s.setValue("consult/clinic_name", clean_text(name, TextKind.LABEL))
 
     def _minutes(self, key: str, default: float) -> float:
         """A stored number of minutes; anything unreadable or out of range gives the default."""

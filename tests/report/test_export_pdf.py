@@ -135,6 +135,11 @@ def test_pdfa_markers_are_present(data_dir, tmp_path) -> None:
         (["--condition", "sciatica", "--treatments", "tens,nope"], 2, "no treatment 'nope'"),
         (["--condition", "knee", "--treatments", "tens"], 2, "no condition 'knee'"),
         (
+            ["--condition", "sciatica", "--treatments", "tens,exercise-therapy,tens,tens"],
+            2,
+            "--treatments names tens more than once; give each treatment once",
+        ),
+        (
             [
                 "--condition",
                 "sciatica",
@@ -241,3 +246,27 @@ def test_a_folder_given_as_the_output_file_is_refused_with_a_usage_message(
     err = capsys.readouterr().err
     assert "is a folder" in err and "summary.pdf" in err and "disk" not in err
     assert list(folder.iterdir()) == []
+
+
+def test_a_hostile_patient_label_is_cleaned_on_the_way_in(data_dir, tmp_path, monkeypatch) -> None:
+    """Control characters and direction overrides are removed (U+202E would turn the rest of
+    the header line around) and the label is cut to one line of 120 characters."""
+    import explorer.report.build as build
+
+    headers: list[object] = []
+    real = build.write_pdf
+    monkeypatch.setattr(
+        build,
+        "write_pdf",
+        lambda content, *a, **k: headers.append(content) or real(content, *a, **k),
+    )
+    label = "J.\u202e Smith\x1b[31m\x00\u2066 \n(ward 3)\t" + "x" * 10_000
+    out = tmp_path / "label.pdf"
+    assert export("--patient-label", label, "--out", str(out)) == 0
+    (content,) = headers
+    cleaned = content.patient_label  # type: ignore[attr-defined]
+    assert cleaned.startswith("J. Smith[31m (ward 3) xxx") and len(cleaned) == 120
+    whole = " ".join(pdf_text(out))
+    assert "J. Smith[31m" in whole
+    assert not re.search("[\x00-\x1f\u202a-\u202e\u2066-\u2069]", whole.replace("\n", ""))
+    assert "x" * 121 not in whole.replace(" ", "")

@@ -185,3 +185,42 @@ def test_values_any_database_can_store(consults) -> None:
     again = consults.get(saved.id)
     assert again.notes_html == "ab" and again.plan == "p"
     assert len(again.clinician) == 120
+
+
+def test_typed_text_is_cleaned_when_started_and_saved(consults) -> None:
+    """One cleaning for the window and the command line: no control or direction characters,
+    a label on one line of at most 120 characters, notes and plan kept line by line."""
+    evil = "\u202eJ.\x00 Smith\x1b\n" + "x" * 10_000
+    consult = consults.start(
+        condition="sciatica",
+        treatments=["tens", "tens", "exercise-therapy"],
+        clinician="Dr\u2066 Rivera\x07",
+        patient_label=evil,
+        priorities_note="walk\u202e the dog\x00",
+    )
+    assert consult.patient_label == ("J. Smith " + "x" * 200)[:120]
+    assert consult.clinician == "Dr Rivera"
+    assert consult.priorities_note == "walk the dog"
+    assert consult.treatments == ("tens", "exercise-therapy")
+    consults.save(
+        replace(
+            consult,
+            patient_label="K.\u202d Jones",
+            plan="Review\x00 in\u202e 6 weeks\r\nthen decide",
+            notes_html="<p>seen\x00 today\u202e</p>",
+        )
+    )
+    again = consults.get(consult.id)
+    assert again.patient_label == "K. Jones"
+    assert again.plan == "Review in 6 weeks\nthen decide"
+    assert again.notes_html == "<p>seen today</p>"
+
+
+def test_notes_over_the_limit_are_refused_not_cut(consults) -> None:
+    from explorer.domain.text import TextKind
+    from explorer.errors import UserFacingError
+
+    consult = consults.start(condition="sciatica", treatments=["tens"], patient_label="A")
+    with pytest.raises(UserFacingError, match="were not saved; they are still on screen"):
+        consults.save(replace(consult, notes_html="n" * (TextKind.NOTES.limit + 1)))
+    assert consults.get(consult.id).notes_html == ""

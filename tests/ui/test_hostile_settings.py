@@ -188,3 +188,22 @@ def test_the_window_starts_with_defaults_on_a_hostile_settings_file(
         assert again.geometry is not None
     finally:
         close_window(window)
+
+
+def test_names_typed_in_preferences_are_cleaned_on_the_way_in(qtbot, tmp_path: Path) -> None:
+    """The clinician's and the clinic's names go through the one cleaning: no control or
+    direction characters, one line, at most 120 characters (the fields stop there too)."""
+    from explorer.ui.preferences import PreferencesDialog
+
+    ui = UiSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    dialog = PreferencesDialog(ui)
+    qtbot.addWidget(dialog)
+    dialog.clinician.setText("Dr\u202e A.\x1b Rivera\u2066")
+    dialog.clinic.setText("North " + "c" * 500)
+    assert len(dialog.clinic.text()) == 120
+    dialog.apply()
+    ui.sync()
+    assert ui.clinician == "Dr A. Rivera"
+    assert ui.clinic_name == ("North " + "c" * 500)[:120]
+    ui.clinician = "Dr B.\n Jones\x00"  # any other way in is cleaned alike
+    assert ui.clinician == "Dr B. Jones"
