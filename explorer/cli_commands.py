@@ -285,6 +285,13 @@ def run_command(argv: Sequence[str]) -> int:
     except UserFacingError as exc:
         _error(str(exc))
         return EXIT_DATA
+    except OSError as exc:  # a file refused (permissions, full or read-only disk): never
+        # a traceback, and never exit 1, which means "content refused"
+        from explorer.store.sqlite_files import describe_failure
+
+        logging.getLogger(__name__).debug("file refused", exc_info=True)
+        _error(describe_failure(Path(exc.filename or "the data folder"), exc))
+        return EXIT_DATA
 
 
 def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:

@@ -40,7 +40,7 @@ from explorer.store.models import KbMeta
 from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
-from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
+from explorer.store.sqlite_files import PRIVATE_DIR_MODE, dangling_link, make_private, problem_of
 
 if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
     from explorer.kb.schema import KnowledgeDocument
@@ -175,8 +175,9 @@ def open_knowledge(
         check_sqlite_file(path)
         migrate.check_file_kind(path, "knowledge")  # swapped or foreign: set aside, rebuild
     except DatabaseProblem as exc:
-        if not rebuild_damaged or exc.locked:
-            raise KnowledgeDatabaseProblem(exc) from exc
+        problem = KnowledgeDatabaseProblem(exc)
+        if not rebuild_damaged or not problem.rebuildable:
+            raise problem from exc
         _set_damaged_aside(path)
         refresh_shipped = True
     make_private(path)
@@ -210,8 +211,15 @@ def _open_server_knowledge(
 
 
 def _set_damaged_aside(path: Path) -> None:
-    kept = set_aside(path, f"damaged-{dt.datetime.now():%Y-%m-%dT%H%M%S}")
-    path.unlink(missing_ok=True)  # set_aside may have hard-linked it
+    try:
+        if dangling_link(path):  # rebuildable content: a new file in place of the link
+            path.unlink()  # the link only, never what it points to
+            log.warning("knowledge base %s was a link to a missing file; rebuilt", path)
+            return
+        kept = set_aside(path, f"damaged-{dt.datetime.now():%Y-%m-%dT%H%M%S}")
+        path.unlink(missing_ok=True)  # set_aside may have hard-linked it
+    except OSError as exc:
+        raise problem_of(path, exc) from exc
     log.warning("knowledge base %s was damaged; kept as %s and rebuilt", path, kept)
 
 

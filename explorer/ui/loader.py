@@ -17,7 +17,8 @@ class KnowledgeLoader(QObject):
     """Opens the knowledge base off the GUI thread and hands back domain objects by signal.
 
     ``sig_damaged`` carries a damaged knowledge base's problem (the window offers a
-    rebuild); with ``rebuild_damaged`` the loader itself keeps a damaged file aside and
+    rebuild; a full, read-only or busy one goes to ``sig_failed``: a rebuild would not
+    help); with ``rebuild_damaged`` the loader itself keeps a damaged file aside and
     rebuilds it from the shipped content.
     """
 
@@ -48,10 +49,10 @@ class KnowledgeLoader(QObject):
             self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
         except KnowledgeDatabaseProblem as exc:
             log.exception("the knowledge base cannot be opened")
-            if exc.locked:
-                self.sig_failed.emit(str(exc))
-            else:
+            if exc.rebuildable:
                 self.sig_damaged.emit(exc)
+            else:  # busy, full, read-only, forbidden: a rebuild would not help
+                self.sig_failed.emit(str(exc))
             return
         except (UserFacingError, ContentError) as exc:
             log.exception("could not open the data directory")
