@@ -25,6 +25,8 @@ class KnowledgeLoader(QObject):
     sig_loaded = Signal(object, object)
     sig_failed = Signal(str)
     sig_damaged = Signal(object)
+    sig_not_private = Signal(str)
+    """What could not be made private to this user (said once, and logged)."""
 
     def __init__(
         self, data_dir: Path, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
@@ -42,7 +44,16 @@ class KnowledgeLoader(QObject):
         from explorer.errors import UserFacingError
         from explorer.kb.errors import ContentError
         from explorer.services.explorer_data import KnowledgeDatabaseProblem, open_service
+        from explorer.services.private_data import make_data_private
 
+        try:  # every start, before the data is read (README, "Privacy")
+            not_private = make_data_private(self._data_dir)
+        except Exception:  # never keeps the window from starting
+            log.exception("could not make the data folder private")
+        else:
+            if not_private is not None:
+                log.warning("%s", not_private)
+                self.sig_not_private.emit(not_private)
         try:
             self.service = open_service(self._data_dir, rebuild_damaged=self._rebuild_damaged)
             snapshot = self.service.snapshot()

@@ -1,9 +1,10 @@
-"""The window on a full disk: the clinic database's problem is named (full,
-not damaged), no restore is offered for it, a restore offered for real damage asks for the
-PIN first (test_damaged_data.py); issue 18."""
+"""The window on a full disk and at start: the clinic database's problem is named (full,
+not damaged), no restore is offered for it (a restore offered for real damage asks for the
+PIN first: test_damaged_data.py), and the data folder is made private (issue 18)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.services.test_disk_problems import SQLITE_IOERR_SHMSIZE, _sqlite_error
+from tests.services.test_private_data import opened_up
 from tests.ui.helpers import close_window, open_window
 
 pytestmark = pytest.mark.sqlite_only
@@ -45,5 +47,19 @@ def test_a_full_disk_at_start_says_full_and_offers_no_restore(
         assert "the disk is full" in shown and "damaged" not in shown, shown
         assert "explorer restore" not in shown
         assert "the disk is full" in window._dialog.text()
+    finally:
+        close_window(window)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows keeps them private by ACLs")
+def test_the_window_start_makes_the_clinic_data_private(
+    qtbot, data_dir: Path, settings_file: Path
+) -> None:
+    files = opened_up(data_dir)
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        assert [p.name for p in files if p.stat().st_mode & 0o777 != 0o600] == []
+        assert (data_dir / "backups").stat().st_mode & 0o777 == 0o700
+        assert data_dir.stat().st_mode & 0o777 == 0o700
     finally:
         close_window(window)
