@@ -38,6 +38,7 @@ from explorer.services.backup import (
     newest_good_backup,
     put_back,
 )
+from explorer.services.private_data import prepare_data_dir
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicInfo
 from explorer.store.engine import (
@@ -195,6 +196,7 @@ def open_clinic_db(
     if server is not None:
         return _open_server_clinic(server)
     refuse_network_share(data_dir)
+    prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
     path = data_dir / CLINIC_DB
     check_clinic_file(data_dir)
     try:

@@ -25,6 +25,7 @@ from explorer.kb.files import content_fingerprint
 from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
 from explorer.services.clinic_db import open_clinic_db
 from explorer.services.explorer_data import KnowledgeDatabaseProblem
+from explorer.services.private_data import prepare_data_dir
 from explorer.store import migrate
 from explorer.store.engine import (
     BUSY_TIMEOUT_MS,
@@ -40,7 +41,7 @@ from explorer.store.models import KbMeta
 from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
-from explorer.store.sqlite_files import PRIVATE_DIR_MODE, dangling_link, make_private, problem_of
+from explorer.store.sqlite_files import dangling_link, make_private, problem_of
 
 if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
     from explorer.kb.schema import KnowledgeDocument
@@ -104,15 +105,7 @@ def snapshot_reader(engine: Engine) -> Engine:
 
 
 def _prepare_dir(data_dir: Path) -> None:
-    try:
-        # A folder created here is private to this user (0700 on POSIX); an existing folder
-        # chosen with --data-dir keeps its mode, but the database files in it are made 0600.
-        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    except OSError as exc:
-        raise UserFacingError(
-            f"Cannot create the data folder {data_dir} ({exc.strerror}). Choose another folder "
-            "with --data-dir or EXPLORER_DATA_DIR."
-        ) from exc
+    prepare_data_dir(data_dir)
 
 
 FROM_ENVIRONMENT = "environment"

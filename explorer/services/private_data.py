@@ -21,6 +21,7 @@ import os
 import stat
 from pathlib import Path
 
+from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, backup_dir, log_dir
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
@@ -30,6 +31,17 @@ PIN_ATTEMPTS = "pin-attempts.json"
 _DATA_PREFIXES = (CLINIC_DB, KNOWLEDGE_DB)
 """Files in the data folder named after a database: it, its ``-wal``/``-shm``/``-journal``
 and the copies kept aside (``.damaged-…``, ``.replaced-…``, ``.failed-upgrade-…``)."""
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create the data folder when missing, private to this user (0700 on POSIX)."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    except OSError as exc:
+        raise UserFacingError(
+            f"Cannot create the data folder {data_dir} ({exc.strerror}). Choose another folder "
+            "with --data-dir or EXPLORER_DATA_DIR."
+        ) from exc
 
 
 def make_data_private(data_dir: Path) -> str | None:

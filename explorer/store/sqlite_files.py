@@ -211,6 +211,8 @@ def _kind_of_text(path: Path, error: str) -> ProblemKind:
 def _disk_cause(path: Path) -> ProblemKind | None:
     """Full, read-only or forbidden: what the disk and the folder say about ``path``."""
     folder = path.parent
+    if not folder.is_dir():
+        return None  # not a question of space or permissions
     try:
         if shutil.disk_usage(folder).free < LOW_DISK_SPACE:
             return ProblemKind.FULL

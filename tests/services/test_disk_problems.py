@@ -180,3 +180,15 @@ def test_a_clinic_database_that_links_to_nothing_is_explained_never_created(
         err = capsys.readouterr().err
         assert "link to" in err and str(target) in err and "damaged" not in err, err
     assert clinic.is_symlink() and not target.exists()  # nothing created through the link
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("command", [["audit"], ["backup"]])
+def test_clinic_commands_on_a_new_data_folder_create_it(
+    tmp_path: Path, command: list[str], capsys
+) -> None:
+    """Found while probing: `explorer backup` on a folder that did not exist yet said
+    "Cannot make … private (No such file or directory); check the folder's permissions"."""
+    folder = tmp_path / "new" / "data"
+    assert main(["--data-dir", str(folder), *command]) == 0, capsys.readouterr().err
+    assert (folder / "clinic.sqlite").is_file()
