@@ -262,6 +262,8 @@ def run_command(argv: Sequence[str]) -> int:
     from explorer.kb.errors import ContentError
 
     try:
+        if not (args.command == "db" or (args.command == "kb" and args.kb_command == "validate")):
+            _make_private(data_dir_arg)
         if args.command == "export":
             return _export(args, data_dir_arg)
         if args.command in ("pin", "audit"):
@@ -291,6 +293,24 @@ def run_command(argv: Sequence[str]) -> int:
     except UserFacingError as exc:
         _error(str(exc))
         return EXIT_DATA
+    except OSError as exc:  # a file refused (permissions, full or read-only disk): never
+        # a traceback, and never exit 1, which means "content refused"
+        from explorer.store.sqlite_files import describe_failure
+
+        logging.getLogger(__name__).debug("file refused", exc_info=True)
+        _error(describe_failure(Path(exc.filename or "the data folder"), exc))
+        return EXIT_DATA
+
+
+def _make_private(data_dir_arg: str | None) -> None:
+    """Every start makes the data folder's clinic data private to this user (README,
+    "Privacy"); what cannot be changed is said once, and the command goes on."""
+    from explorer.paths import resolve_data_dir
+    from explorer.services.private_data import make_data_private
+
+    problem = make_data_private(resolve_data_dir(data_dir_arg))
+    if problem is not None:
+        _error(f"warning: {problem}")
 
 
 def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:

@@ -30,7 +30,9 @@ import filelock
 
 from explorer.domain.retention import DEFAULT_POLICY, BackupStamp, RetentionPolicy, backups_to_keep
 from explorer.errors import UserFacingError
+from explorer.paths import BACKUP_DIR_ENV as BACKUP_DIR_ENV  # re-exported
 from explorer.paths import CLINIC_DB
+from explorer.paths import backup_dir as backup_dir  # re-exported
 from explorer.store.sqlite_copy import (
     CopyFailed,
     InUse,
@@ -49,7 +51,6 @@ from explorer.store.sqlite_files import (
 
 log = logging.getLogger(__name__)
 
-BACKUP_DIR_ENV = "EXPLORER_BACKUP_DIR"
 Clock = Callable[[], dt.datetime]
 """Returns the local time (naive); ``datetime.datetime.now`` outside tests."""
 
@@ -113,12 +114,6 @@ class Backup:
     def describe(self) -> str:
         """For people: "Thu 26 Nov 2026 10:15 (daily)"."""
         return f"{self.taken_at:%a %d %b %Y %H:%M} ({self.reason.replace('-', ' ')})"
-
-
-def backup_dir(data_dir: Path) -> Path:
-    """``$EXPLORER_BACKUP_DIR`` if set, else ``<data folder>/backups``."""
-    configured = os.environ.get(BACKUP_DIR_ENV, "").strip()
-    return Path(configured).expanduser() if configured else data_dir / "backups"
 
 
 def list_backups(folder: Path) -> list[Backup]:

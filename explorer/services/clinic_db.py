@@ -38,6 +38,7 @@ from explorer.services.backup import (
     newest_good_backup,
     put_back,
 )
+from explorer.services.private_data import prepare_data_dir
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicInfo
 from explorer.store.engine import (
@@ -49,14 +50,20 @@ from explorer.store.engine import (
 )
 from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
-from explorer.store.sqlite_files import lenient, make_private
+from explorer.store.sqlite_files import (
+    ProblemKind,
+    lenient,
+    make_private,
+)
 
 log = logging.getLogger(__name__)
 
 
 class ClinicDatabaseProblem(DatabaseProblem):
     """``clinic.sqlite`` cannot be used. ``problem`` is what is wrong (with the path);
-    ``backup`` the newest good backup, if any; the message adds how to restore it."""
+    ``backup`` the newest good backup, if any. Only for a damaged file (or a link to one
+    that is gone) does the message add how to restore it: a full, read-only or forbidden
+    disk or folder is cured where the data lives, and the file in it is intact."""
 
     def __init__(self, problem: DatabaseProblem, backup: Backup | None, folder: Path) -> None:
         self.problem = str(problem)
@@ -72,7 +79,23 @@ class ClinicDatabaseProblem(DatabaseProblem):
             )
             if problem.locked:
                 hint = "If no other program should have it open: " + hint[0].lower() + hint[1:]
-        super().__init__(f"{problem} {hint}", path=problem.path, locked=problem.locked)
+            elif problem.kind is ProblemKind.MISSING:
+                hint = "If that disk is gone for good: " + hint[0].lower() + hint[1:]
+        if not (problem.damaged or problem.locked or problem.kind is ProblemKind.MISSING):
+            hint = ""
+        super().__init__(
+            f"{problem} {hint}".strip(),
+            path=problem.path,
+            locked=problem.locked,
+            writes_refused=problem.writes_refused,
+            kind=problem.kind,
+        )
+
+    @property
+    def restorable(self) -> bool:
+        """Whether restoring a backup is what to offer (damaged, not ours, gone or held by
+        another program), rather than fixing the disk or folder it is on."""
+        return self.damaged or self.locked or self.kind is ProblemKind.MISSING
 
 
 class MigrationRolledBack(UserFacingError):
@@ -106,11 +129,13 @@ def _refuse_emptied(path: Path, data_dir: Path) -> None:
         raise DatabaseProblem(
             f"{path} is empty (0 bytes): it lost its contents, and backups of it exist.",
             path=path,
+            kind=ProblemKind.DAMAGED,
         )
     if _journal_stays_beside_empty(path):
         raise DatabaseProblem(
             f"{path} is empty (0 bytes) but its journal file is not: it lost its contents.",
             path=path,
+            kind=ProblemKind.DAMAGED,
         )
 
 
@@ -171,6 +196,7 @@ def open_clinic_db(
     if server is not None:
         return _open_server_clinic(server)
     refuse_network_share(data_dir)
+    prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
     path = data_dir / CLINIC_DB
     check_clinic_file(data_dir)
     try:
@@ -240,7 +266,7 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
     except Exception as exc:
         if isinstance(exc, DatabaseProblem) and exc.locked:
             raise  # another window holds the write lock: nothing ran, no restore needed
-        if isinstance(exc, OperationalError) and _is_lock(exc):
+        if isinstance(exc, OperationalError) and database_problem(path, exc).locked:
             raise database_problem(path, exc) from exc  # nothing ran: no restore needed
         log.info("upgrade of %s to %s failed", path, head, exc_info=True)  # window log file
         log.warning("upgrade of %s to %s failed: %s", path, head, exc)
@@ -306,11 +332,6 @@ def _prune_failed_upgrades(data_dir: Path) -> None:
 
 
 _SIDES = ("-wal", "-shm")
-
-
-def _is_lock(exc: OperationalError) -> bool:
-    text = str(exc.orig)
-    return "locked" in text or "busy" in text
 
 
 def _ensure_identity(clinic: Engine) -> None:

@@ -21,24 +21,43 @@ from explorer.domain.models import (
     TreatmentSummary,
 )
 from explorer.store.kb_repository import KnowledgeRepository
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:  # the full stores import SQLAlchemy; the fast path must not
     from explorer.services.knowledge import KnowledgeStores
 
 
 class KnowledgeDatabaseProblem(DatabaseProblem):
-    """``knowledge.sqlite`` cannot be used; it can be rebuilt from the shipped content."""
+    """``knowledge.sqlite`` cannot be used. When it is damaged (or a link to a file that is
+    gone) it can be rebuilt from the shipped content; a full, read-only or forbidden disk or
+    folder is not cured by a rebuild, so none is offered for it."""
 
     def __init__(self, problem: DatabaseProblem) -> None:
         self.problem = str(problem)
-        hint = (
-            ""
-            if problem.locked
-            else " The knowledge base can be rebuilt from the content shipped with the "
-            "application: explorer kb build (the damaged file is kept aside, renamed)."
+        rebuildable = problem.damaged or problem.kind is ProblemKind.MISSING
+        aside = (
+            "the link is replaced by a new file; what it points to is not touched"
+            if problem.kind is ProblemKind.MISSING
+            else "the damaged file is kept aside, renamed"
         )
-        super().__init__(f"{problem}{hint}", path=problem.path, locked=problem.locked)
+        hint = (
+            " The knowledge base can be rebuilt from the content shipped with the "
+            f"application: explorer kb build ({aside})."
+            if rebuildable
+            else ""
+        )
+        super().__init__(
+            f"{problem}{hint}",
+            path=problem.path,
+            locked=problem.locked,
+            writes_refused=problem.writes_refused,
+            kind=problem.kind,
+        )
+
+    @property
+    def rebuildable(self) -> bool:
+        """Whether a rebuild from the shipped content is the cure."""
+        return self.damaged or self.kind is ProblemKind.MISSING
 
 
 @dataclass(frozen=True)

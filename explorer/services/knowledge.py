@@ -25,6 +25,7 @@ from explorer.kb.files import content_fingerprint
 from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
 from explorer.services.clinic_db import open_clinic_db
 from explorer.services.explorer_data import KnowledgeDatabaseProblem
+from explorer.services.private_data import prepare_data_dir
 from explorer.store import migrate
 from explorer.store.engine import (
     BUSY_TIMEOUT_MS,
@@ -40,7 +41,7 @@ from explorer.store.models import KbMeta
 from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
-from explorer.store.sqlite_files import PRIVATE_DIR_MODE, make_private
+from explorer.store.sqlite_files import dangling_link, make_private, problem_of
 
 if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
     from explorer.kb.schema import KnowledgeDocument
@@ -104,15 +105,7 @@ def snapshot_reader(engine: Engine) -> Engine:
 
 
 def _prepare_dir(data_dir: Path) -> None:
-    try:
-        # A folder created here is private to this user (0700 on POSIX); an existing folder
-        # chosen with --data-dir keeps its mode, but the database files in it are made 0600.
-        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    except OSError as exc:
-        raise UserFacingError(
-            f"Cannot create the data folder {data_dir} ({exc.strerror}). Choose another folder "
-            "with --data-dir or EXPLORER_DATA_DIR."
-        ) from exc
+    prepare_data_dir(data_dir)
 
 
 FROM_ENVIRONMENT = "environment"
@@ -175,8 +168,9 @@ def open_knowledge(
         check_sqlite_file(path)
         migrate.check_file_kind(path, "knowledge")  # swapped or foreign: set aside, rebuild
     except DatabaseProblem as exc:
-        if not rebuild_damaged or exc.locked:
-            raise KnowledgeDatabaseProblem(exc) from exc
+        problem = KnowledgeDatabaseProblem(exc)
+        if not rebuild_damaged or not problem.rebuildable:
+            raise problem from exc
         _set_damaged_aside(path)
         refresh_shipped = True
     make_private(path)
@@ -210,8 +204,15 @@ def _open_server_knowledge(
 
 
 def _set_damaged_aside(path: Path) -> None:
-    kept = set_aside(path, f"damaged-{dt.datetime.now():%Y-%m-%dT%H%M%S}")
-    path.unlink(missing_ok=True)  # set_aside may have hard-linked it
+    try:
+        if dangling_link(path):  # rebuildable content: a new file in place of the link
+            path.unlink()  # the link only, never what it points to
+            log.warning("knowledge base %s was a link to a missing file; rebuilt", path)
+            return
+        kept = set_aside(path, f"damaged-{dt.datetime.now():%Y-%m-%dT%H%M%S}")
+        path.unlink(missing_ok=True)  # set_aside may have hard-linked it
+    except OSError as exc:
+        raise problem_of(path, exc) from exc
     log.warning("knowledge base %s was damaged; kept as %s and rebuilt", path, kept)
 
 

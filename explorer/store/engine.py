@@ -84,7 +84,7 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     def _on_error(context: Any) -> Exception | None:
         original = context.original_exception
         if isinstance(original, sqlite3.OperationalError):
-            return problem_of(path, str(original))
+            return problem_of(path, original)
         return None
 
     return engine
@@ -93,4 +93,5 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
 def database_problem(path: Path, exc: SQLAlchemyError) -> DatabaseProblem:
     """A SQLAlchemy error on the database at ``path``, as a message for the user (the same
     words as the engine's own error handler, which converts most of them already)."""
-    return problem_of(path, str(getattr(exc, "orig", exc)))
+    orig = getattr(exc, "orig", None)
+    return problem_of(path, orig if isinstance(orig, BaseException) else exc)

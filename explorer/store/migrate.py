@@ -15,7 +15,7 @@ from explorer.paths import migrations_dir
 from explorer.store.heads import HEADS, Kind
 from explorer.store.schema_guard import WAIT_OPTION, upgrade_lock_name
 from explorer.store.server import SCHEMAS, advisory_lock, ensure_schema
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -43,6 +43,8 @@ class SchemaTooNew(Exception):
 class ForeignDatabase(DatabaseProblem):
     """A SQLite file that is not this kind of database: the other one of the pair, or
     another program's. Never migrated (that would write this application's tables into it)."""
+
+    kind = ProblemKind.DAMAGED  # a restore (or a rebuild) is the cure
 
 
 MIGRATION_WAIT_MS = 60_000

@@ -66,7 +66,7 @@ def check_sqlite_write(connection: Connection, where: str) -> None:
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return  # not migrated yet: nothing to judge
-        raise problem_of(Path(where), str(exc)) from exc
+        raise problem_of(Path(where), exc) from exc
     revision = None if row is None else str(row[0])
     try:
         refuse_unless_current(revision, set(HEADS.values()), where)

@@ -24,7 +24,7 @@ from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME
 from explorer.store.heads import Kind
 from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_server_write
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -234,18 +234,21 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
             f"The database server's disk is full ({where}): nothing more can be saved until "
             "the clinic's IT frees space on the server. What was saved before is intact.",
             writes_refused=True,
+            kind=ProblemKind.FULL,
         )
     if isinstance(original, errors.InsufficientPrivilege):
         return DatabaseProblem(
             f"The server refused this change: the login has no permission for it ({where}). "
             "Ask the clinic's IT to make that login the database's owner (README, 'Several "
-            "PCs')."
+            "PCs').",
+            kind=ProblemKind.NO_ACCESS,
         )
     if isinstance(original, errors.ReadOnlySqlTransaction):
         return DatabaseProblem(
             f"The database server accepts no changes now ({where}: read-only, e.g. a standby "
             "server or maintenance). Nothing was written; ask the clinic's IT.",
             writes_refused=True,
+            kind=ProblemKind.READ_ONLY,
         )
     if isinstance(original, psycopg.DataError):
         return DatabaseProblem(

@@ -71,6 +71,7 @@ def create_window(
     loader.sig_loaded.connect(window.show_knowledge)
     loader.sig_failed.connect(window.show_error)
     loader.sig_damaged.connect(window.offer_rebuild)
+    loader.sig_not_private.connect(lambda text: window.statusBar().showMessage(text, 30_000))
     return window, loader
 
 

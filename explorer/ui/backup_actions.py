@@ -5,9 +5,11 @@
 - File → Back up now makes a verified backup (audited); File → Restore from backup… asks
   for the clinician PIN, then offers the backups, newest first.
 - A damaged, foreign or locked ``clinic.sqlite`` is shown with what is wrong and where, and
-  the newest good backup is offered (no PIN can be asked: it lives in that file). A damaged
-  ``knowledge.sqlite`` is offered a rebuild from the shipped content. The bad file is kept
-  aside, renamed, either way.
+  the newest good backup is offered; restoring it asks for the clinician PIN that the chosen
+  backup holds (the current file's cannot be read), as File → Restore from backup… asks for
+  the current one. A full, read-only or forbidden disk or folder is named as such, and no
+  restore is offered for it (the file on it is intact). A damaged ``knowledge.sqlite`` is
+  offered a rebuild from the shipped content. The bad file is kept aside, renamed, either way.
 """
 
 from __future__ import annotations
@@ -186,10 +188,66 @@ class BackupActions:
             locked=bool(problem is not None and problem.locked),
             parent=self,
         )
-        dialog.sig_restore.connect(self.restore_file)
+        dialog.sig_restore.connect(self.restore_with_pin)
         dialog.sig_retry.connect(self.open_clinic)
         self.restore_dialog = dialog
         self._open(dialog)
+
+    def restore_with_pin(self, path: Path) -> None:
+        """Restore ``path`` once the clinician PIN is given: the current one when unlocked,
+        else (the clinic database cannot be opened) the one in the backup ``path``, which
+        applies once it is restored. A backup without a PIN has none to ask."""
+        if self.unlocked:
+            self.restore_file(path)
+            return
+        opened = self._access_of_backup(path)
+        if opened is None:
+            self.restore_file(path)
+            return
+        access, engine = opened
+        from explorer.ui.access import PinDialog
+
+        def submit(pin: str, _confirmation: str) -> tuple[str, int] | None:
+            from explorer.errors import UserFacingError
+
+            try:
+                result = access.check(pin, clinician=self._clinician_name(), purpose="restore")
+            except UserFacingError as exc:
+                return f"The PIN could not be checked. {exc}", 0
+            return None if result.ok else (result.message, result.wait_seconds)
+
+        dialog = PinDialog(
+            "Clinician PIN",
+            f"Enter the clinician PIN to restore clinic data from {path.name}: the PIN that "
+            "was in use when that backup was made.",
+            submit,
+            setting=False,
+            button_text="&Restore",
+            parent=self,
+        )
+        dialog.finished.connect(lambda _result: engine.dispose())  # before the restore
+        dialog.accepted.connect(lambda: self.restore_file(path))
+        self.pin_dialog = dialog
+        self._open(dialog)
+
+    def _access_of_backup(self, path: Path):
+        """The PIN of the backup ``path`` (read-only) and its engine, or None when it holds
+        none."""
+        from explorer.services.access import AccessService
+        from explorer.store.engine import sqlite_engine
+
+        assert self.data_dir is not None
+        if not path.is_file():
+            return None  # restore_file says why it cannot be restored
+        engine = sqlite_engine(path, read_only=True)
+        access = AccessService(engine, attempts_file=self.data_dir / "pin-attempts.json")
+        try:
+            if access.has_pin():
+                return access, engine
+        except Exception as exc:  # noqa: BLE001 - not a clinic database: restore_file refuses it
+            log.info("no PIN read from %s: %s", path, exc)
+        engine.dispose()
+        return None
 
     def restore_file(self, path: Path) -> bool:
         """Put the backup ``path`` in place of the clinic database and reopen it (locked)."""

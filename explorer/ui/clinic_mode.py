@@ -82,7 +82,17 @@ class ClinicMode:
         except ClinicDatabaseProblem as exc:
             self.consult_lock.heading.setText("Consults unavailable")
             self.consult_lock.text.setText(str(exc))
-            self.offer_restore(exc)  # what is wrong, where, and the newest good backup
+            if exc.restorable:
+                self.offer_restore(exc)  # what is wrong, where, and the newest good backup
+            else:  # full, read-only, forbidden: fixed where the data lives, not by a restore
+                self._open(
+                    QtWidgets.QMessageBox(
+                        QtWidgets.QMessageBox.Icon.Critical,
+                        "Consults unavailable",
+                        str(exc),
+                        parent=self,
+                    )
+                )
             return False
         except UserFacingError as exc:
             self.consult_lock.heading.setText("Consults unavailable")

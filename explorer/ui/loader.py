@@ -17,13 +17,16 @@ class KnowledgeLoader(QObject):
     """Opens the knowledge base off the GUI thread and hands back domain objects by signal.
 
     ``sig_damaged`` carries a damaged knowledge base's problem (the window offers a
-    rebuild); with ``rebuild_damaged`` the loader itself keeps a damaged file aside and
+    rebuild; a full, read-only or busy one goes to ``sig_failed``: a rebuild would not
+    help); with ``rebuild_damaged`` the loader itself keeps a damaged file aside and
     rebuilds it from the shipped content.
     """
 
     sig_loaded = Signal(object, object)
     sig_failed = Signal(str)
     sig_damaged = Signal(object)
+    sig_not_private = Signal(str)
+    """What could not be made private to this user (said once, and logged)."""
 
     def __init__(
         self, data_dir: Path, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
@@ -41,17 +44,26 @@ class KnowledgeLoader(QObject):
         from explorer.errors import UserFacingError
         from explorer.kb.errors import ContentError
         from explorer.services.explorer_data import KnowledgeDatabaseProblem, open_service
+        from explorer.services.private_data import make_data_private
 
+        try:  # every start, before the data is read (README, "Privacy")
+            not_private = make_data_private(self._data_dir)
+        except Exception:  # never keeps the window from starting
+            log.exception("could not make the data folder private")
+        else:
+            if not_private is not None:
+                log.warning("%s", not_private)
+                self.sig_not_private.emit(not_private)
         try:
             self.service = open_service(self._data_dir, rebuild_damaged=self._rebuild_damaged)
             snapshot = self.service.snapshot()
             self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
         except KnowledgeDatabaseProblem as exc:
             log.exception("the knowledge base cannot be opened")
-            if exc.locked:
-                self.sig_failed.emit(str(exc))
-            else:
+            if exc.rebuildable:
                 self.sig_damaged.emit(exc)
+            else:  # busy, full, read-only, forbidden: a rebuild would not help
+                self.sig_failed.emit(str(exc))
             return
         except (UserFacingError, ContentError) as exc:
             log.exception("could not open the data directory")

@@ -57,6 +57,11 @@ def test_damaged_clinic_file_offers_the_newest_backup_and_restoring_brings_consu
         assert _digest(clinic) == bad  # nothing touched until the clinician chooses
 
         dialog.restore_button.click()
+        # the PIN first (the backup's: the damaged file's cannot be read), as from the menu
+        assert window.pin_dialog.isVisible()
+        assert _digest(clinic) == bad
+        window.pin_dialog.form.pin.setText(TEST_PIN)
+        assert window.pin_dialog.form.try_submit()
         assert consult_rows(clinic) == before
         (kept,) = _kept(data_dir, "clinic.sqlite.damaged-*")
         assert _digest(kept) == bad
