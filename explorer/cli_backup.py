@@ -70,4 +70,6 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     finally:
         stores.close()
     print(f"backed up to {made.path} (verified)")
+    if made.note:
+        print(f"note: {made.note}")
     return EXIT_OK

@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import filelock
@@ -99,11 +99,13 @@ class RestoreFailed(UserFacingError):
 
 @dataclass(frozen=True)
 class Backup:
-    """One verified backup file."""
+    """One verified backup file. ``note`` is what the user should know about a backup just
+    made (it holds fewer consults than an earlier one, which is kept)."""
 
     path: Path
     taken_at: dt.datetime
     reason: str
+    note: str = field(default="", compare=False)
 
     @property
     def safety(self) -> bool:
@@ -172,6 +174,8 @@ def make_backup(
     """Copy ``clinic.sqlite`` to the backup folder, verify the copy, then rotate.
 
     Raises :class:`BackupFailed` with a message for the user; nothing is removed then.
+    When the copy holds fewer consults than an earlier backup, that backup is kept (see
+    :func:`explorer.domain.retention.kept_for_consults`) and ``note`` says so.
     """
     source = data_dir / CLINIC_DB
     if not source.exists():
@@ -180,8 +184,14 @@ def make_backup(
         raise BackupFailed(
             f"No backup was made: {source} is empty (0 bytes). The earlier backups are kept."
         )
+    if _table_names(source) == set():  # a SQLite header and nothing else: emptied too
+        raise BackupFailed(
+            f"No backup was made: {source} is an empty database (no tables at all). The "
+            "earlier backups are kept."
+        )
     folder = backup_dir(data_dir)
     with _exclusive(folder):
+        earlier = list_backups(folder)
         taken = clock().replace(microsecond=0)
         target = _target(folder, taken, reason)
         try:
@@ -189,8 +199,64 @@ def make_backup(
         except CopyFailed as exc:
             raise BackupFailed(_copy_message(exc, source, folder)) from exc
         log.info("backed up %s to %s", source, target)
+        note = _fewer_consults_note(target, earlier)
         rotate(folder, policy)
-    return Backup(target, taken, reason)
+    return Backup(target, taken, reason, note)
+
+
+def consult_count(path: Path) -> int | None:
+    """How many consults the database ``path`` holds, deleted ones included (a deleted
+    consult is still in the file, so deleting one never makes a backup look poorer); 0
+    without a consult table; None when it cannot be read."""
+    try:
+        con = lenient(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5))
+        try:
+            if "consult" not in _tables_of(con):
+                return 0
+            return int(con.execute("SELECT count(*) FROM consult").fetchone()[0])
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
+def _tables_of(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _table_names(path: Path) -> set[str] | None:
+    """The tables of the SQLite file ``path``; None when it cannot be read (the copy and
+    its checks then say why)."""
+    try:
+        con = lenient(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5))
+        try:
+            return _tables_of(con)
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
+def _fewer_consults_note(made: Path, earlier: list[Backup]) -> str:
+    """Said (and logged) when the backup ``made`` holds fewer consults than an earlier one:
+    the clinic database lost consults, or an older copy was put in its place."""
+    count = consult_count(made) or 0
+    for backup in earlier:  # newest first: the newest one holding more is the one to name
+        more = consult_count(backup.path)
+        if more is not None and more > count:
+            note = (
+                f"This backup holds {_consults(count)}, fewer than the backup of "
+                f"{backup.describe()} ({more}). That backup is kept: a backup holding "
+                "consults that no newer backup holds is never rotated away. If consults "
+                f'are missing, restore it: explorer restore "{backup.path}".'
+            )
+            log.warning("%s (%s)", note, made)
+            return note
+    return ""
+
+
+def _consults(count: int) -> str:
+    return f"{count} consult{'s' if count != 1 else ''}"
 
 
 def _copy_message(exc: CopyFailed, source: Path, folder: Path) -> str:
@@ -235,11 +301,26 @@ def _source_problem(source: Path) -> str | None:
 
 
 def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]:
-    """Remove the backups the policy no longer keeps; return what was removed."""
+    """Remove the backups the policy no longer keeps; return what was removed.
+
+    A backup holding consults that no newer backup holds is kept whatever the policy says
+    (:func:`explorer.domain.retention.kept_for_consults`); the log says which and why.
+    """
     with _exclusive(folder):
         backups = list_backups(folder)
-        stamps = [BackupStamp(b.taken_at, b.path.name, b.safety) for b in backups]
+        stamps = [
+            BackupStamp(b.taken_at, b.path.name, b.safety, consult_count(b.path)) for b in backups
+        ]
         keep = backups_to_keep(stamps, policy)
+        by_period = backups_to_keep([replace(s, consults=None) for s in stamps], policy)
+        for stamp in stamps:
+            if stamp.name in keep - by_period:
+                log.warning(
+                    "kept backup %s beyond the rotation: it holds %s consults, more than any "
+                    "newer backup",
+                    stamp.name,
+                    stamp.consults,
+                )
         removed = []
         for backup in backups:
             if backup.path.name in keep:

@@ -139,6 +139,16 @@ class BackupActions:
         if manual:
             self.record_audit(AuditAction.BACKUP_MADE, detail=made.path.name)
         self.last_backup_message = f"Clinic data backed up and verified: {made.path}"
+        if made.note:  # fewer consults than an earlier backup: say so, even for the daily one
+            self.last_backup_message += f"\n\n{made.note}"
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Warning,
+                "Backup holds fewer consults",
+                self.last_backup_message,
+                parent=self,
+            )
+            self._open(box)
+            return
         # The daily backup is quiet (a short note, no path); the one asked for says where.
         self.statusBar().showMessage(
             self.last_backup_message if manual else "Today's backup of the clinic data is made",
