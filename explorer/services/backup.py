@@ -35,6 +35,7 @@ from explorer.store.sqlite_copy import (
     CopyFailed,
     InUse,
     copy_database,
+    copy_problem,
     integrity_problem,
     set_aside,
     sole_user,
@@ -372,12 +373,40 @@ def daily_backup(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Backup | 
         return make_backup(data_dir, DAILY, clock=clock)
 
 
+def check_backup(path: Path) -> None:
+    """Raise :class:`RestoreFailed` unless ``path`` is a good backup: the one definition
+    used by the list of backups, the advice at a damaged start and the restore itself.
+
+    Good means a sound SQLite file (header, ``quick_check``) with the clinic's tables whose
+    full ``integrity_check`` passes, or fails only in indexes, which the restore rebuilds
+    from the intact data (:func:`explorer.store.sqlite_copy.copy_problem` tries exactly that,
+    in memory). A full check reads the whole file: milliseconds for a clinic's few
+    megabytes, so the advice checks the backups newest first until one is good.
+    """
+    try:
+        check_sqlite_file(path)
+    except DatabaseProblem as exc:
+        raise RestoreFailed(f"{path} cannot be restored: {exc} Nothing was changed.") from exc
+    tables = _table_names(path)
+    if tables is not None and not {"clinic_info", "alembic_version"} <= tables:
+        raise RestoreFailed(
+            f"{path} is not a clinic database of this application (no consult tables). "
+            "Nothing was changed."
+        )
+    problem = copy_problem(path)
+    if problem is not None:
+        raise RestoreFailed(
+            f"{path} cannot be restored: it is damaged beyond its indexes (its full integrity "
+            f"check says: {problem}). Nothing was changed; choose an older backup."
+        )
+
+
 def newest_good_backup(data_dir: Path) -> Backup | None:
-    """The newest backup that still passes ``PRAGMA quick_check`` (a file can rot on disk)."""
+    """The newest backup that passes :func:`check_backup` (a file can rot on disk)."""
     for backup in list_backups(backup_dir(data_dir)):
         try:
-            check_sqlite_file(backup.path)
-        except DatabaseProblem as exc:
+            check_backup(backup.path)
+        except RestoreFailed as exc:
             log.warning("backup %s is not usable: %s", backup.path, exc)
             continue
         return backup
@@ -390,6 +419,7 @@ class PutBack:
 
     source: Path
     kept_as: Path | None
+    indexes_rebuilt: bool = False
 
 
 def put_back(
@@ -397,7 +427,8 @@ def put_back(
 ) -> PutBack:
     """Replace ``clinic.sqlite`` with a verified copy of ``source``.
 
-    The current file (with its ``-wal``/``-shm``) is kept beside it as
+    A copy whose only damage is in its indexes has them rebuilt from its data
+    (``indexes_rebuilt``). The current file (with its ``-wal``/``-shm``) is kept beside it as
     ``clinic.sqlite.<label>-<time>`` (``damaged-2026-11-26T101500``); only repeated
     failed upgrades prune their own older files (:mod:`explorer.services.clinic_db`). The
     caller must have closed its own connections to the clinic database. Checks only that
@@ -412,7 +443,7 @@ def put_back(
     with _exclusive(backup_dir(data_dir)):
         incoming = data_dir / f".{CLINIC_DB}.restoring"
         try:
-            copy_database(source, incoming)
+            rebuilt = copy_database(source, incoming, rebuild_indexes=True)
         except CopyFailed as exc:
             raise RestoreFailed(
                 f"{source} could not be copied into {data_dir} ({exc}). Nothing was changed."
@@ -437,5 +468,7 @@ def put_back(
                 "program? Close it and try again."
             ) from exc
         make_private(target)
+    if rebuilt:
+        log.warning("restored %s from %s with its damaged indexes rebuilt", target, source)
     log.info("restored %s from %s; previous file kept as %s", target, source, kept_as)
-    return PutBack(source, kept_as)
+    return PutBack(source, kept_as, rebuilt)

@@ -33,6 +33,7 @@ from explorer.services.backup import (
     Clock,
     RestoreFailed,
     backup_dir,
+    check_backup,
     list_backups,
     make_backup,
     newest_good_backup,
@@ -377,6 +378,7 @@ class Restored:
     source: Path
     kept_as: Path | None
     consults: int
+    indexes_rebuilt: bool = False
 
 
 def _check_is_clinic_database(source: Path) -> None:
@@ -418,10 +420,7 @@ def restore_clinic(
         raise RestoreFailed(f"{source} does not exist or is not a file. Nothing was changed.")
     if source == (data_dir / CLINIC_DB).resolve():
         raise RestoreFailed(f"{source} is the clinic database itself; choose a backup.")
-    try:
-        check_sqlite_file(source)
-    except DatabaseProblem as exc:
-        raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
+    check_backup(source)  # the same definition of a good backup as the list and the advice
     _check_is_clinic_database(source)
     try:
         check_sqlite_file(data_dir / CLINIC_DB)
@@ -442,4 +441,4 @@ def restore_clinic(
             ).scalar_one()
     finally:
         engine.dispose()
-    return Restored(source, result.kept_as, int(consults))
+    return Restored(source, result.kept_as, int(consults), result.indexes_rebuilt)

@@ -227,10 +227,15 @@ class BackupActions:
             else ""
         )
         count = restored.consults
+        rebuilt = (
+            "\n\nIts damaged indexes were rebuilt from its data (the data itself was intact)."
+            if restored.indexes_rebuilt
+            else ""
+        )
         text = (
             f"The clinic data was restored from {restored.source.name}: "
-            f"{count} consult{'s' if count != 1 else ''}.{kept}\n\nEnter the clinician PIN "
-            "that was in use when the backup was made to see the consults."
+            f"{count} consult{'s' if count != 1 else ''}.{rebuilt}{kept}\n\nEnter the "
+            "clinician PIN that was in use when the backup was made to see the consults."
         )
         self.statusBar().showMessage("Clinic data restored from a backup", 10_000)
         self.open_clinic()

@@ -259,3 +259,34 @@ def test_an_emptied_clinic_file_beside_backups_offers_the_backup_not_a_new_pin(
         assert "2 consults" in window._dialog.text()
     finally:
         close_window(window)
+
+
+def test_the_restore_dialog_offers_and_restores_what_the_restore_accepts(
+    qtbot, data_dir, settings_file
+) -> None:
+    """Issue 18: a backup with a damaged index was selected as the newest good one, and its
+    restore was refused. Now one check decides both: index damage is rebuilt on restore;
+    damage beyond the indexes is shown as unusable."""
+    from tests.backups.damage import break_unique_index, damage_index
+
+    add_consults(data_dir)
+    add_consults(data_dir)  # labels shared by two consults each
+    clinic = data_dir / "clinic.sqlite"
+    before = consult_rows(clinic)
+    newest = _two_backups(data_dir)
+    older = list_backups(data_dir / "backups")[1]
+    break_unique_index(newest.path)
+    damage_index(older.path)
+    damage(clinic, "truncated")
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        assert not window.open_clinic()
+        dialog = window.restore_dialog
+        assert "damaged, cannot be used" in dialog.list.item(0).text()  # newest
+        assert dialog.selected_path() == older.path
+        dialog.restore_button.click()
+        assert consult_rows(clinic) == before
+        assert "4 consults" in window._dialog.text()
+        assert "indexes were rebuilt" in window._dialog.text()
+    finally:
+        close_window(window)
