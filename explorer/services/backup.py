@@ -21,14 +21,18 @@ import os
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import filelock
 
-from explorer.domain.retention import DEFAULT_POLICY, BackupStamp, RetentionPolicy, backups_to_keep
+from explorer.domain.retention import (
+    DEFAULT_POLICY,
+    BackupStamp,
+    RetentionPolicy,
+    backups_to_keep,
+)
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB
 from explorer.store.sqlite_copy import (
@@ -37,8 +41,10 @@ from explorer.store.sqlite_copy import (
     copy_database,
     copy_problem,
     integrity_problem,
+    remove_stale_partials,
     set_aside,
     sole_user,
+    staged_copy,
 )
 from explorer.store.sqlite_files import (
     PRIVATE_DIR_MODE,
@@ -331,27 +337,26 @@ def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]
                 removed.append(backup.path)
             except OSError as exc:  # a file we cannot remove is kept; never fatal
                 log.warning("could not remove old backup %s: %s", backup.path, exc)
-        _remove_stale_partials(folder)
+        for path in remove_stale_partials(folder):  # left by a backup that was killed
+            log.info("removed %s, left by a backup that did not finish", path)
         return removed
 
 
-STALE_PARTIAL_SECONDS = 15 * 60
-"""A ``.partial`` copy older than this was left by a backup that was killed (a running
-backup takes seconds), and is removed; it never counted as a backup."""
+_ALSO_STALE_IN_DATA_DIR = re.compile(
+    r"^\.clinic\.sqlite\.restoring(-journal|-wal|-shm)?$|^\.pin-attempts\.json\.[a-z0-9_]{8}\.tmp$"
+)
+"""Besides :func:`explorer.store.sqlite_copy.staged_copy`'s partials: where versions before
+2026-12 kept a restore's verified copy just before it took the place of ``clinic.sqlite``
+(a failed restore removed it; only a killed one left it), and the temporary file of an
+atomic write of ``pin-attempts.json`` (a wrong-PIN count; the previous file stays)."""
 
 
-def _remove_stale_partials(folder: Path, *, now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(".") and ".partial" in e.name]
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if now - entry.stat().st_mtime > STALE_PARTIAL_SECONDS:
-                os.unlink(entry.path)
-        except OSError:
-            continue
+def clear_stale_copies(data_dir: Path) -> None:
+    """Remove the temporary files a killed restore (or a killed write of the wrong-PIN
+    count) left in the data folder: the restore's is hidden, full-size and private.
+    :func:`explorer.store.sqlite_copy.remove_stale_partials` says why that is safe."""
+    for path in remove_stale_partials(data_dir, also=_ALSO_STALE_IN_DATA_DIR):
+        log.info("removed %s, left by a restore or write that did not finish", path)
 
 
 def daily_backup_due(data_dir: Path, *, clock: Clock = dt.datetime.now) -> bool:
@@ -441,28 +446,30 @@ def put_back(
     except DatabaseProblem as exc:
         raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
     with _exclusive(backup_dir(data_dir)):
-        incoming = data_dir / f".{CLINIC_DB}.restoring"
+        clear_stale_copies(data_dir)
+        kept_as = None
         try:
-            rebuilt = copy_database(source, incoming, rebuild_indexes=True)
+            # The verified copy waits under a temporary name (removed on any failure) until
+            # the current file is set aside, then takes its place in one rename.
+            # A window still using the current file would write to the one set aside.
+            with (
+                staged_copy(source, target, rebuild_indexes=True) as (incoming, rebuilt),
+                sole_user(target),
+            ):
+                if target.exists():
+                    kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
+                os.replace(incoming, target)
         except CopyFailed as exc:
             raise RestoreFailed(
                 f"{source} could not be copied into {data_dir} ({exc}). Nothing was changed."
             ) from exc
-        kept_as = None
-        try:
-            with sole_user(target):  # a window still using it would write to the old file
-                if target.exists():
-                    kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
-                os.replace(incoming, target)
         except InUse as exc:
-            incoming.unlink(missing_ok=True)
             raise RestoreFailed(
                 f"{target} is in use by another window or program. Close the other windows of "
                 "Spine Treatment Explorer on this PC (and any program using the file), then "
                 "restore again. Nothing was changed."
             ) from exc
         except OSError as exc:
-            incoming.unlink(missing_ok=True)
             raise RestoreFailed(
                 f"{target} could not be replaced ({exc.strerror or exc}); is it open in another "
                 "program? Close it and try again."

@@ -34,6 +34,7 @@ from explorer.services.backup import (
     RestoreFailed,
     backup_dir,
     check_backup,
+    clear_stale_copies,
     list_backups,
     make_backup,
     newest_good_backup,
@@ -222,6 +223,7 @@ def open_clinic_db(
         return _open_server_clinic(server)
     refuse_network_share(data_dir)
     path = data_dir / CLINIC_DB
+    clear_stale_copies(data_dir)  # left by a restore that was killed
     check_clinic_file(data_dir)
     try:
         migrate.check_file_kind(path, "clinic")  # before an engine touches it

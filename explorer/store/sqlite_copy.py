@@ -205,18 +205,22 @@ _PARTIAL = re.compile(r"^\..+\.partial(-journal|-wal|-shm)?$")
 
 
 def remove_stale_partials(
-    folder: Path, *, also: tuple[str, ...] = (), now: float | None = None
+    folder: Path, *, also: re.Pattern[str] | None = None, now: float | None = None
 ) -> list[Path]:
     """Remove the temporary copies in ``folder`` that a killed copy left behind.
 
-    Only names made by :func:`staged_copy` (and the exact names in ``also``), only when
+    Only names made by :func:`staged_copy` (and names ``also`` matches), only when
     untouched for :data:`STALE_PARTIAL_SECONDS`: such a file never took the place of
     anything (the rename is the copy's last step) and its source was only read, so it never
     holds the only copy of anything. A younger one may belong to a copy running right now.
     """
     now = time.time() if now is None else now
     try:
-        entries = [e for e in os.scandir(folder) if _PARTIAL.match(e.name) or e.name in also]
+        entries = [
+            e
+            for e in os.scandir(folder)
+            if _PARTIAL.match(e.name) or (also is not None and also.match(e.name))
+        ]
     except OSError:
         return []
     removed = []
