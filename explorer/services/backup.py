@@ -257,7 +257,7 @@ def _fewer_consults_note(made: Path, earlier: list[Backup]) -> str:
                 "consults that no newer backup holds is never rotated away. If consults "
                 f'are missing, restore it: explorer restore "{backup.path}".'
             )
-            log.warning("%s (%s)", note, made)
+            log.info("%s (%s)", note, made)
             return note
     return ""
 
@@ -322,7 +322,7 @@ def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]
         by_period = backups_to_keep([replace(s, consults=None) for s in stamps], policy)
         for stamp in stamps:
             if stamp.name in keep - by_period:
-                log.warning(
+                log.info(
                     "kept backup %s beyond the rotation: it holds %s consults, more than any "
                     "newer backup",
                     stamp.name,
@@ -476,6 +476,6 @@ def put_back(
             ) from exc
         make_private(target)
     if rebuilt:
-        log.warning("restored %s from %s with its damaged indexes rebuilt", target, source)
+        log.info("restored %s from %s with its damaged indexes rebuilt", target, source)
     log.info("restored %s from %s; previous file kept as %s", target, source, kept_as)
     return PutBack(source, kept_as, rebuilt)
