@@ -47,9 +47,14 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
 
         restored = restore_clinic(data_dir, args.file, clinician=who)
         kept = f"; the previous file is kept as {restored.kept_as}" if restored.kept_as else ""
+        rebuilt = (
+            "; its damaged indexes were rebuilt from its data (the data was intact)"
+            if restored.indexes_rebuilt
+            else ""
+        )
         print(
             f"restored {data_dir / 'clinic.sqlite'} from {restored.source} "
-            f"({restored.consults} consult{'s' if restored.consults != 1 else ''}){kept}"
+            f"({restored.consults} consult{'s' if restored.consults != 1 else ''}){rebuilt}{kept}"
         )
         return EXIT_OK
     folder = backup.backup_dir(data_dir)
@@ -57,8 +62,14 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
         backups = backup.list_backups(folder)
         if not backups:
             print(f"no backups in {folder}")
+        # The same check as the restore and the advice: the backups newer than the newest
+        # good one (all of them, when none is good) failed it; older ones are not checked.
+        good = backup.newest_good_backup(data_dir)
+        damaged = True
         for item in backups:
-            print(f"{item.path}  {item.describe()}  {item.path.stat().st_size:,} bytes")
+            damaged = damaged and item != good
+            state = "  damaged, cannot be restored" if damaged else ""
+            print(f"{item.path}  {item.describe()}  {item.path.stat().st_size:,} bytes{state}")
         return EXIT_OK
     from explorer.services.audit import AuditAction, AuditLog
     from explorer.services.clinic_db import open_clinic_store
@@ -70,4 +81,6 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     finally:
         stores.close()
     print(f"backed up to {made.path} (verified)")
+    if made.note:
+        print(f"note: {made.note}")
     return EXIT_OK

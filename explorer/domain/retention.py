@@ -12,13 +12,20 @@ at the first start after the break.
   whatever their date, in addition to the above.
 
 A backup kept by several rules counts once, so at most 7 + 4 + 12 + 3 = 26 files remain.
+
+Whatever the periods say, a backup holding more consults than every newer backup is kept
+(:func:`kept_for_consults`): removing it would lose consults that no other backup holds. In
+normal use the count of consults only grows (a deleted consult stays in the file), so this
+keeps nothing extra; it matters when the clinic database lost consults (emptied, an older
+copy put in its place, its write-ahead log lost), so that the poorer backups taken since
+never push out the last ones that hold them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -36,12 +43,14 @@ DEFAULT_POLICY = RetentionPolicy()
 
 @dataclass(frozen=True, order=True)
 class BackupStamp:
-    """What the rotation needs to know about one backup: when, and whether it is a safety copy
-    (before an upgrade or a restore). ``name`` identifies it (the file name)."""
+    """What the rotation needs to know about one backup: when, whether it is a safety copy
+    (before an upgrade or a restore), and how many consults it holds (None: unknown, e.g.
+    unreadable). ``name`` identifies it (the file name)."""
 
     taken_at: dt.datetime
     name: str
     safety: bool = False
+    consults: int | None = field(default=None, compare=False)
 
 
 def _newest_per_period(
@@ -64,4 +73,17 @@ def backups_to_keep(
     keep |= _newest_per_period(regular, lambda t: (t.year, t.month), policy.monthly)
     safety = [s for s in ordered if s.safety]
     keep |= {s.name for s in safety[: policy.safety]}
+    return keep | kept_for_consults(ordered)
+
+
+def kept_for_consults(stamps: Iterable[BackupStamp]) -> set[str]:
+    """The backups holding more consults than every newer backup (an unknown count counts
+    as none). The newest backup that holds any consults is always one of them."""
+    keep: set[str] = set()
+    most_since = 0  # the most consults any newer backup holds
+    for stamp in sorted(stamps, reverse=True):
+        count = stamp.consults or 0
+        if count > most_since:
+            keep.add(stamp.name)
+            most_since = count
     return keep

@@ -21,14 +21,18 @@ import os
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import filelock
 
-from explorer.domain.retention import DEFAULT_POLICY, BackupStamp, RetentionPolicy, backups_to_keep
+from explorer.domain.retention import (
+    DEFAULT_POLICY,
+    BackupStamp,
+    RetentionPolicy,
+    backups_to_keep,
+)
 from explorer.errors import UserFacingError
 from explorer.paths import BACKUP_DIR_ENV as BACKUP_DIR_ENV  # re-exported
 from explorer.paths import CLINIC_DB
@@ -37,9 +41,12 @@ from explorer.store.sqlite_copy import (
     CopyFailed,
     InUse,
     copy_database,
+    copy_problem,
     integrity_problem,
+    remove_stale_partials,
     set_aside,
     sole_user,
+    staged_copy,
 )
 from explorer.store.sqlite_files import (
     PRIVATE_DIR_MODE,
@@ -100,11 +107,13 @@ class RestoreFailed(UserFacingError):
 
 @dataclass(frozen=True)
 class Backup:
-    """One verified backup file."""
+    """One verified backup file. ``note`` is what the user should know about a backup just
+    made (it holds fewer consults than an earlier one, which is kept)."""
 
     path: Path
     taken_at: dt.datetime
     reason: str
+    note: str = field(default="", compare=False)
 
     @property
     def safety(self) -> bool:
@@ -167,6 +176,8 @@ def make_backup(
     """Copy ``clinic.sqlite`` to the backup folder, verify the copy, then rotate.
 
     Raises :class:`BackupFailed` with a message for the user; nothing is removed then.
+    When the copy holds fewer consults than an earlier backup, that backup is kept (see
+    :func:`explorer.domain.retention.kept_for_consults`) and ``note`` says so.
     """
     source = data_dir / CLINIC_DB
     if not source.exists():
@@ -175,8 +186,14 @@ def make_backup(
         raise BackupFailed(
             f"No backup was made: {source} is empty (0 bytes). The earlier backups are kept."
         )
+    if _table_names(source) == set():  # a SQLite header and nothing else: emptied too
+        raise BackupFailed(
+            f"No backup was made: {source} is an empty database (no tables at all). The "
+            "earlier backups are kept."
+        )
     folder = backup_dir(data_dir)
     with _exclusive(folder):
+        earlier = list_backups(folder)
         taken = clock().replace(microsecond=0)
         target = _target(folder, taken, reason)
         try:
@@ -184,8 +201,64 @@ def make_backup(
         except CopyFailed as exc:
             raise BackupFailed(_copy_message(exc, source, folder)) from exc
         log.info("backed up %s to %s", source, target)
+        note = _fewer_consults_note(target, earlier)
         rotate(folder, policy)
-    return Backup(target, taken, reason)
+    return Backup(target, taken, reason, note)
+
+
+def consult_count(path: Path) -> int | None:
+    """How many consults the database ``path`` holds, deleted ones included (a deleted
+    consult is still in the file, so deleting one never makes a backup look poorer); 0
+    without a consult table; None when it cannot be read."""
+    try:
+        con = lenient(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5))
+        try:
+            if "consult" not in _tables_of(con):
+                return 0
+            return int(con.execute("SELECT count(*) FROM consult").fetchone()[0])
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
+def _tables_of(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _table_names(path: Path) -> set[str] | None:
+    """The tables of the SQLite file ``path``; None when it cannot be read (the copy and
+    its checks then say why)."""
+    try:
+        con = lenient(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=5))
+        try:
+            return _tables_of(con)
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
+def _fewer_consults_note(made: Path, earlier: list[Backup]) -> str:
+    """Said (and logged) when the backup ``made`` holds fewer consults than an earlier one:
+    the clinic database lost consults, or an older copy was put in its place."""
+    count = consult_count(made) or 0
+    for backup in earlier:  # newest first: the newest one holding more is the one to name
+        more = consult_count(backup.path)
+        if more is not None and more > count:
+            note = (
+                f"This backup holds {_consults(count)}, fewer than the backup of "
+                f"{backup.describe()} ({more}). That backup is kept: a backup holding "
+                "consults that no newer backup holds is never rotated away. If consults "
+                f'are missing, restore it: explorer restore "{backup.path}".'
+            )
+            log.info("%s (%s)", note, made)
+            return note
+    return ""
+
+
+def _consults(count: int) -> str:
+    return f"{count} consult{'s' if count != 1 else ''}"
 
 
 def _copy_message(exc: CopyFailed, source: Path, folder: Path) -> str:
@@ -230,11 +303,26 @@ def _source_problem(source: Path) -> str | None:
 
 
 def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]:
-    """Remove the backups the policy no longer keeps; return what was removed."""
+    """Remove the backups the policy no longer keeps; return what was removed.
+
+    A backup holding consults that no newer backup holds is kept whatever the policy says
+    (:func:`explorer.domain.retention.kept_for_consults`); the log says which and why.
+    """
     with _exclusive(folder):
         backups = list_backups(folder)
-        stamps = [BackupStamp(b.taken_at, b.path.name, b.safety) for b in backups]
+        stamps = [
+            BackupStamp(b.taken_at, b.path.name, b.safety, consult_count(b.path)) for b in backups
+        ]
         keep = backups_to_keep(stamps, policy)
+        by_period = backups_to_keep([replace(s, consults=None) for s in stamps], policy)
+        for stamp in stamps:
+            if stamp.name in keep - by_period:
+                log.info(
+                    "kept backup %s beyond the rotation: it holds %s consults, more than any "
+                    "newer backup",
+                    stamp.name,
+                    stamp.consults,
+                )
         removed = []
         for backup in backups:
             if backup.path.name in keep:
@@ -244,27 +332,26 @@ def rotate(folder: Path, policy: RetentionPolicy = DEFAULT_POLICY) -> list[Path]
                 removed.append(backup.path)
             except OSError as exc:  # a file we cannot remove is kept; never fatal
                 log.warning("could not remove old backup %s: %s", backup.path, exc)
-        _remove_stale_partials(folder)
+        for path in remove_stale_partials(folder):  # left by a backup that was killed
+            log.info("removed %s, left by a backup that did not finish", path)
         return removed
 
 
-STALE_PARTIAL_SECONDS = 15 * 60
-"""A ``.partial`` copy older than this was left by a backup that was killed (a running
-backup takes seconds), and is removed; it never counted as a backup."""
+_ALSO_STALE_IN_DATA_DIR = re.compile(
+    r"^\.clinic\.sqlite\.restoring(-journal|-wal|-shm)?$|^\.pin-attempts\.json\.[a-z0-9_]{8}\.tmp$"
+)
+"""Besides :func:`explorer.store.sqlite_copy.staged_copy`'s partials: where versions before
+2026-12 kept a restore's verified copy just before it took the place of ``clinic.sqlite``
+(a failed restore removed it; only a killed one left it), and the temporary file of an
+atomic write of ``pin-attempts.json`` (a wrong-PIN count; the previous file stays)."""
 
 
-def _remove_stale_partials(folder: Path, *, now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(".") and ".partial" in e.name]
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if now - entry.stat().st_mtime > STALE_PARTIAL_SECONDS:
-                os.unlink(entry.path)
-        except OSError:
-            continue
+def clear_stale_copies(data_dir: Path) -> None:
+    """Remove the temporary files a killed restore (or a killed write of the wrong-PIN
+    count) left in the data folder: the restore's is hidden, full-size and private.
+    :func:`explorer.store.sqlite_copy.remove_stale_partials` says why that is safe."""
+    for path in remove_stale_partials(data_dir, also=_ALSO_STALE_IN_DATA_DIR):
+        log.info("removed %s, left by a restore or write that did not finish", path)
 
 
 def daily_backup_due(data_dir: Path, *, clock: Clock = dt.datetime.now) -> bool:
@@ -286,12 +373,40 @@ def daily_backup(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Backup | 
         return make_backup(data_dir, DAILY, clock=clock)
 
 
+def check_backup(path: Path) -> None:
+    """Raise :class:`RestoreFailed` unless ``path`` is a good backup: the one definition
+    used by the list of backups, the advice at a damaged start and the restore itself.
+
+    Good means a sound SQLite file (header, ``quick_check``) with the clinic's tables whose
+    full ``integrity_check`` passes, or fails only in indexes, which the restore rebuilds
+    from the intact data (:func:`explorer.store.sqlite_copy.copy_problem` tries exactly that,
+    in memory). A full check reads the whole file: milliseconds for a clinic's few
+    megabytes, so the advice checks the backups newest first until one is good.
+    """
+    try:
+        check_sqlite_file(path)
+    except DatabaseProblem as exc:
+        raise RestoreFailed(f"{path} cannot be restored: {exc} Nothing was changed.") from exc
+    tables = _table_names(path)
+    if tables is not None and not {"clinic_info", "alembic_version"} <= tables:
+        raise RestoreFailed(
+            f"{path} is not a clinic database of this application (no consult tables). "
+            "Nothing was changed."
+        )
+    problem = copy_problem(path)
+    if problem is not None:
+        raise RestoreFailed(
+            f"{path} cannot be restored: it is damaged beyond its indexes (its full integrity "
+            f"check says: {problem}). Nothing was changed; choose an older backup."
+        )
+
+
 def newest_good_backup(data_dir: Path) -> Backup | None:
-    """The newest backup that still passes ``PRAGMA quick_check`` (a file can rot on disk)."""
+    """The newest backup that passes :func:`check_backup` (a file can rot on disk)."""
     for backup in list_backups(backup_dir(data_dir)):
         try:
-            check_sqlite_file(backup.path)
-        except DatabaseProblem as exc:
+            check_backup(backup.path)
+        except RestoreFailed as exc:
             log.warning("backup %s is not usable: %s", backup.path, exc)
             continue
         return backup
@@ -304,6 +419,7 @@ class PutBack:
 
     source: Path
     kept_as: Path | None
+    indexes_rebuilt: bool = False
 
 
 def put_back(
@@ -311,7 +427,8 @@ def put_back(
 ) -> PutBack:
     """Replace ``clinic.sqlite`` with a verified copy of ``source``.
 
-    The current file (with its ``-wal``/``-shm``) is kept beside it as
+    A copy whose only damage is in its indexes has them rebuilt from its data
+    (``indexes_rebuilt``). The current file (with its ``-wal``/``-shm``) is kept beside it as
     ``clinic.sqlite.<label>-<time>`` (``damaged-2026-11-26T101500``); only repeated
     failed upgrades prune their own older files (:mod:`explorer.services.clinic_db`). The
     caller must have closed its own connections to the clinic database. Checks only that
@@ -324,32 +441,36 @@ def put_back(
     except DatabaseProblem as exc:
         raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
     with _exclusive(backup_dir(data_dir)):
-        incoming = data_dir / f".{CLINIC_DB}.restoring"
+        clear_stale_copies(data_dir)
+        kept_as = None
         try:
-            copy_database(source, incoming)
+            # The verified copy waits under a temporary name (removed on any failure) until
+            # the current file is set aside, then takes its place in one rename.
+            # A window still using the current file would write to the one set aside.
+            with (
+                staged_copy(source, target, rebuild_indexes=True) as (incoming, rebuilt),
+                sole_user(target),
+            ):
+                if target.exists():
+                    kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
+                os.replace(incoming, target)
         except CopyFailed as exc:
             raise RestoreFailed(
                 f"{source} could not be copied into {data_dir} ({exc}). Nothing was changed."
             ) from exc
-        kept_as = None
-        try:
-            with sole_user(target):  # a window still using it would write to the old file
-                if target.exists():
-                    kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
-                os.replace(incoming, target)
         except InUse as exc:
-            incoming.unlink(missing_ok=True)
             raise RestoreFailed(
                 f"{target} is in use by another window or program. Close the other windows of "
                 "Spine Treatment Explorer on this PC (and any program using the file), then "
                 "restore again. Nothing was changed."
             ) from exc
         except OSError as exc:
-            incoming.unlink(missing_ok=True)
             raise RestoreFailed(
                 f"{target} could not be replaced ({exc.strerror or exc}); is it open in another "
                 "program? Close it and try again."
             ) from exc
         make_private(target)
+    if rebuilt:
+        log.info("restored %s from %s with its damaged indexes rebuilt", target, source)
     log.info("restored %s from %s; previous file kept as %s", target, source, kept_as)
-    return PutBack(source, kept_as)
+    return PutBack(source, kept_as, rebuilt)

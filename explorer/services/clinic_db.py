@@ -33,6 +33,8 @@ from explorer.services.backup import (
     Clock,
     RestoreFailed,
     backup_dir,
+    check_backup,
+    clear_stale_copies,
     list_backups,
     make_backup,
     newest_good_backup,
@@ -115,28 +117,77 @@ def check_clinic_file(data_dir: Path) -> None:
 
 
 def _refuse_emptied(path: Path, data_dir: Path) -> None:
-    """A 0-byte ``clinic.sqlite`` is a new database only on a first start; once backups (or
-    journal files) exist, it is a file that lost its contents, and must not be silently
-    started afresh (its next backup would then replace the day's good copy)."""
+    """A clinic database without the clinic's tables (no file, a 0-byte file, or a SQLite
+    file with no tables at all) is a new clinic only on a first start. Beside traces of a
+    clinic (:func:`_traces_of_a_clinic`) it is a file that lost its contents — e.g. copied
+    without its ``-wal`` after the PC was switched off — and must not be silently started
+    afresh: the window would ask for a new PIN and show no consults, and its backups would
+    hold none. A 0-byte file with a journal beside it that stays lost its contents too."""
     try:
         if path.is_symlink() and not path.exists():
             raise DatabaseProblem(f"{path} is a link to a file that does not exist.", path=path)
-        if not path.is_file() or path.stat().st_size:
-            return
+        if path.exists() and not path.is_file():
+            return  # a folder or a device: the other checks say what it is
+        size = path.stat().st_size if path.exists() else None
     except OSError:
         return
-    if list_backups(backup_dir(data_dir)):
+    if size is None:
+        what = "does not exist"
+    elif size == 0:
+        what = "is empty (0 bytes)"
+    elif _has_no_tables(path):
+        what = "is an empty database (none of the clinic's tables)"
+    else:
+        return
+    traces = _traces_of_a_clinic(data_dir)
+    if traces is not None:
         raise DatabaseProblem(
-            f"{path} is empty (0 bytes): it lost its contents, and backups of it exist.",
+            f"{path} {what}, yet {traces}: the clinic's data has gone missing from it, so no "
+            "new, empty clinic is started in its place. (To start a new clinic on purpose, "
+            "first move the backups and any clinic.sqlite.* files elsewhere.)",
             path=path,
             kind=ProblemKind.DAMAGED,
         )
-    if _journal_stays_beside_empty(path):
+    if size == 0 and _journal_stays_beside_empty(path):
         raise DatabaseProblem(
             f"{path} is empty (0 bytes) but its journal file is not: it lost its contents.",
             path=path,
             kind=ProblemKind.DAMAGED,
         )
+
+
+def _has_no_tables(path: Path) -> bool:
+    try:
+        con = lenient(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, timeout=2))
+        try:
+            return con.execute("SELECT 1 FROM sqlite_master WHERE type='table'").fetchone() is None
+        finally:
+            con.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return False  # unreadable: the damage checks say why
+
+
+def _traces_of_a_clinic(data_dir: Path) -> str | None:
+    """What shows that this data folder held a clinic database before, or None.
+
+    Backups (safety copies included), files set aside from ``clinic.sqlite`` (replaced,
+    damaged, failed upgrade) and the wrong-PIN count (``pin-attempts.json``, written only
+    once a PIN exists) are made only after a clinic database held data. The log folder and
+    the knowledge base are not: a first start creates them before the clinic database.
+    """
+    folder = backup_dir(data_dir)
+    backups = list_backups(folder)
+    if backups:
+        many = (
+            f"{len(backups)} backups of it exist" if len(backups) > 1 else "a backup of it exists"
+        )
+        return f"{many} in {folder}"
+    aside = sorted(p.name for p in data_dir.glob(f"{CLINIC_DB}.*"))
+    if aside:
+        return f"files set aside from it exist in {data_dir} ({aside[0]})"
+    if (data_dir / "pin-attempts.json").exists():
+        return f"its count of wrong PINs exists ({data_dir / 'pin-attempts.json'})"
+    return None
 
 
 EMPTY_FILE_SETTLE_S = 2.0
@@ -198,6 +249,7 @@ def open_clinic_db(
     refuse_network_share(data_dir)
     prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
     path = data_dir / CLINIC_DB
+    clear_stale_copies(data_dir)  # left by a restore that was killed
     check_clinic_file(data_dir)
     try:
         migrate.check_file_kind(path, "clinic")  # before an engine touches it
@@ -349,6 +401,7 @@ class Restored:
     source: Path
     kept_as: Path | None
     consults: int
+    indexes_rebuilt: bool = False
 
 
 def _check_is_clinic_database(source: Path) -> None:
@@ -390,13 +443,11 @@ def restore_clinic(
         raise RestoreFailed(f"{source} does not exist or is not a file. Nothing was changed.")
     if source == (data_dir / CLINIC_DB).resolve():
         raise RestoreFailed(f"{source} is the clinic database itself; choose a backup.")
-    try:
-        check_sqlite_file(source)
-    except DatabaseProblem as exc:
-        raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
+    check_backup(source)  # the same definition of a good backup as the list and the advice
     _check_is_clinic_database(source)
     try:
         check_sqlite_file(data_dir / CLINIC_DB)
+        _refuse_emptied(data_dir / CLINIC_DB, data_dir)
         label = "replaced"
     except DatabaseProblem:
         label = "damaged"
@@ -413,4 +464,4 @@ def restore_clinic(
             ).scalar_one()
     finally:
         engine.dispose()
-    return Restored(source, result.kept_as, int(consults))
+    return Restored(source, result.kept_as, int(consults), result.indexes_rebuilt)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,17 +75,38 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def copy_database(source: Path, target: Path) -> None:
+def copy_database(source: Path, target: Path, *, rebuild_indexes: bool = False) -> bool:
     """Copy the SQLite database ``source`` to ``target`` (verified, 0600, atomic).
 
     The copy is a single self-contained file (rollback journal, no ``-wal`` beside it).
-    Raises :class:`CopyFailed`; on failure ``target`` is exactly as before.
+    With ``rebuild_indexes``, a copy whose only damage is in its indexes (the data intact)
+    has them rebuilt and counts; returns True when that happened. Raises
+    :class:`CopyFailed`; on failure ``target`` is exactly as before.
     """
-    # A name of its own (another process may be copying beside it); one left by a copy that
-    # was killed is cleared by the backup rotation later, and never counts as a backup.
+    with staged_copy(source, target, rebuild_indexes=rebuild_indexes) as (temp, rebuilt):
+        try:
+            os.replace(temp, target)
+            _fsync_folder(target.parent)
+        except OSError as exc:
+            raise _failure(exc, f"could not write {target.name}") from exc
+    return rebuilt
+
+
+@contextlib.contextmanager
+def staged_copy(
+    source: Path, target: Path, *, rebuild_indexes: bool = False
+) -> Iterator[tuple[Path, bool]]:
+    """A verified copy of ``source`` beside ``target`` under a temporary ``.partial`` name,
+    flushed to disk, for the caller to rename into place (``os.replace``) in the block.
+
+    Yields the temporary path and whether damaged indexes were rebuilt. Whatever is still
+    under the temporary name when the block ends (a failure, an exception) is removed; one
+    left by a process that was killed is removed later by :func:`remove_stale_partials`.
+    """
+    # A name of its own (another process may be copying beside it).
     try:
         handle, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+            prefix=f".{target.name}.", suffix=PARTIAL_SUFFIX, dir=target.parent
         )
         os.close(handle)
         temp = Path(name)
@@ -91,16 +114,15 @@ def copy_database(source: Path, target: Path) -> None:
     except OSError as exc:
         raise _failure(exc, f"cannot write in {target.parent}") from exc
     try:
-        _copy_pages(source, temp)
-        _fsync(temp)
-        os.replace(temp, target)
-        _fsync_folder(target.parent)
-    except (OSError, sqlite3.Error, UnicodeDecodeError) as exc:
+        try:
+            _copy_pages(source, temp)
+            rebuilt = _verify(temp, rebuild_indexes=rebuild_indexes)
+            _fsync(temp)
+        except (OSError, sqlite3.Error, UnicodeDecodeError) as exc:
+            raise _failure(exc, f"could not write {target.name}") from exc
+        yield temp, rebuilt
+    finally:
         _remove(temp)
-        raise _failure(exc, f"could not write {target.name}") from exc
-    except CopyFailed:
-        _remove(temp)
-        raise
 
 
 def _copy_pages(source: Path, temp: Path) -> None:
@@ -111,13 +133,107 @@ def _copy_pages(source: Path, temp: Path) -> None:
             src.backup(dst)
             # The copy inherits WAL mode from the source; as a backup it should be one file.
             dst.execute("PRAGMA journal_mode=DELETE")
-            problem = integrity_problem(dst)
-            if problem is not None:
-                raise CopyFailed(f"the copy failed its integrity check ({problem})")
         finally:
             dst.close()
     finally:
         src.close()
+
+
+def _verify(temp: Path, *, rebuild_indexes: bool) -> bool:
+    """``PRAGMA integrity_check`` on the copy (with ``rebuild_indexes``, again after a
+    rebuild of its indexes); raises :class:`CopyFailed`, returns whether it rebuilt."""
+    dst = lenient(sqlite3.connect(temp))
+    try:
+        problem = integrity_problem(dst)
+        rebuilt = False
+        if problem is not None and rebuild_indexes and _rebuild_indexes(dst):
+            rebuilt, problem = True, integrity_problem(dst)
+        if problem is not None:
+            raise CopyFailed(f"the copy failed its integrity check ({problem})")
+        return rebuilt
+    finally:
+        dst.close()
+
+
+def _rebuild_indexes(connection: sqlite3.Connection) -> bool:
+    """``REINDEX``: every index rebuilt from its table. False when that fails (the tables
+    themselves are damaged, or their rows break a UNIQUE index): the data is not intact."""
+    try:
+        connection.execute("REINDEX")
+        connection.commit()
+    except sqlite3.DatabaseError:
+        connection.rollback()
+        return False
+    return True
+
+
+def copy_problem(source: Path) -> str | None:
+    """What would make a copy of ``source`` fail with ``rebuild_indexes``, or None.
+
+    ``PRAGMA integrity_check`` on the file (read-only); when that finds damage, the same
+    rebuild of the indexes that the copy would do, on a copy in memory. So the answer is
+    exactly what :func:`copy_database` with ``rebuild_indexes`` will do with the file.
+    """
+    try:
+        src = lenient(sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True, timeout=5))
+        try:
+            problem = integrity_problem(src)
+            if problem is None:
+                return None
+            memory = lenient(sqlite3.connect(":memory:"))
+            try:
+                src.backup(memory)
+                if _rebuild_indexes(memory) and integrity_problem(memory) is None:
+                    return None
+            finally:
+                memory.close()
+            return problem
+        finally:
+            src.close()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        return str(exc)
+
+
+PARTIAL_SUFFIX = ".partial"
+STALE_PARTIAL_SECONDS = 15 * 60
+"""A ``.partial`` copy older than this was left by a copy that was killed (a running copy
+takes seconds, and writes to the file as it goes)."""
+
+_PARTIAL = re.compile(r"^\..+\.partial(-journal|-wal|-shm)?$")
+"""The names :func:`staged_copy` gives its temporary files (hidden, ``.<target>.<random>
+.partial``), with SQLite's side files."""
+
+
+def remove_stale_partials(
+    folder: Path, *, also: re.Pattern[str] | None = None, now: float | None = None
+) -> list[Path]:
+    """Remove the temporary copies in ``folder`` that a killed copy left behind.
+
+    Only names made by :func:`staged_copy` (and names ``also`` matches), only when
+    untouched for :data:`STALE_PARTIAL_SECONDS`: such a file never took the place of
+    anything (the rename is the copy's last step) and its source was only read, so it never
+    holds the only copy of anything. A younger one may belong to a copy running right now.
+    """
+    now = time.time() if now is None else now
+    try:
+        entries = [
+            e
+            for e in os.scandir(folder)
+            if _PARTIAL.match(e.name) or (also is not None and also.match(e.name))
+        ]
+    except OSError:
+        return []
+    removed = []
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False) and (
+                now - entry.stat(follow_symlinks=False).st_mtime > STALE_PARTIAL_SECONDS
+            ):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def _remove(path: Path) -> None:

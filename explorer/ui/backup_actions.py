@@ -143,6 +143,16 @@ class BackupActions:
         if manual:
             self.record_audit(AuditAction.BACKUP_MADE, detail=made.path.name)
         self.last_backup_message = f"Clinic data backed up and verified: {made.path}"
+        if made.note:  # fewer consults than an earlier backup: say so, even for the daily one
+            self.last_backup_message += f"\n\n{made.note}"
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Icon.Warning,
+                "Backup holds fewer consults",
+                self.last_backup_message,
+                parent=self,
+            )
+            self._open(box)
+            return
         # The daily backup is quiet (a short note, no path); the one asked for says where.
         self.statusBar().showMessage(
             self.last_backup_message if manual else "Today's backup of the clinic data is made",
@@ -279,10 +289,15 @@ class BackupActions:
             else ""
         )
         count = restored.consults
+        rebuilt = (
+            "\n\nIts damaged indexes were rebuilt from its data (the data itself was intact)."
+            if restored.indexes_rebuilt
+            else ""
+        )
         text = (
             f"The clinic data was restored from {restored.source.name}: "
-            f"{count} consult{'s' if count != 1 else ''}.{kept}\n\nEnter the clinician PIN "
-            "that was in use when the backup was made to see the consults."
+            f"{count} consult{'s' if count != 1 else ''}.{rebuilt}{kept}\n\nEnter the "
+            "clinician PIN that was in use when the backup was made to see the consults."
         )
         self.statusBar().showMessage("Clinic data restored from a backup", 10_000)
         self.open_clinic()

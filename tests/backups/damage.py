@@ -53,3 +53,38 @@ def held_exclusively(path: Path) -> Iterator[None]:
         con.execute("ROLLBACK")
     finally:
         con.close()
+
+
+INDEX = "ix_consult_patient_label"
+_INDEX_SQL = f"CREATE INDEX {INDEX} ON consult (patient_label)"
+
+
+def _set_index_sql(path: Path, sql: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA writable_schema=ON")
+        con.execute("UPDATE sqlite_master SET sql=? WHERE name=?", (sql, INDEX))
+        con.commit()
+    finally:
+        con.close()
+
+
+def damage_index(path: Path) -> None:
+    """The consult label index holds other keys than its table's rows (as after a write lost
+    in one b-tree but not the other): ``quick_check`` passes, ``integrity_check`` reports
+    "row … missing from index", and ``REINDEX`` rebuilds it from the intact table."""
+    settle(path)
+    _set_index_sql(path, f"CREATE INDEX {INDEX} ON consult (clinician)")
+    con = sqlite3.connect(path)
+    con.execute(f"REINDEX {INDEX}")  # now filled from the wrong column
+    con.commit()
+    con.close()
+    _set_index_sql(path, _INDEX_SQL)  # the schema says the right one again
+
+
+def break_unique_index(path: Path) -> None:
+    """The consult label index is declared UNIQUE while two consults share a label (the file
+    must hold such consults): ``quick_check`` passes, ``integrity_check`` fails, and
+    ``REINDEX`` cannot rebuild it — the damage is beyond the indexes."""
+    settle(path)
+    _set_index_sql(path, _INDEX_SQL.replace("CREATE INDEX", "CREATE UNIQUE INDEX"))

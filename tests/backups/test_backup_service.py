@@ -238,8 +238,9 @@ def test_a_partial_copy_left_by_a_killed_backup_is_cleared_later(tmp_path) -> No
     import os
     import time
 
-    from explorer.services.backup import STALE_PARTIAL_SECONDS, backup_dir, make_backup
+    from explorer.services.backup import backup_dir, make_backup
     from explorer.services.knowledge import open_stores
+    from explorer.store.sqlite_copy import STALE_PARTIAL_SECONDS
 
     data = tmp_path / "data"
     open_stores(data).close()

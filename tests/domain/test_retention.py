@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from explorer.domain.retention import BackupStamp, RetentionPolicy, backups_to_keep
+from explorer.domain.retention import (
+    BackupStamp,
+    RetentionPolicy,
+    backups_to_keep,
+    kept_for_consults,
+)
 
 
 def _daily(first: dt.date, last: dt.date, hour: int = 9) -> list[BackupStamp]:
@@ -62,3 +68,25 @@ def test_the_policy_numbers_are_honoured() -> None:
     keep = backups_to_keep(stamps, RetentionPolicy(daily=2, weekly=1, monthly=3, safety=0))
     assert _dates(stamps, keep) == {"2026-11-26", "2026-11-25", "2026-10-31", "2026-09-30"}
     assert backups_to_keep([]) == set()
+
+
+def test_a_backup_holding_consults_no_newer_backup_holds_is_never_rotated_away() -> None:
+    """The clinic database lost consults (emptied, an old copy put in its place): the
+    poorer backups taken since never push out the last one that holds them, nor a richer
+    one the same day; in normal use (the count only grows) nothing extra is kept."""
+    regular = _daily(dt.date(2026, 1, 1), dt.date(2026, 11, 26))
+    growing = [replace(s, consults=i) for i, s in enumerate(sorted(regular))]
+    assert backups_to_keep(growing) == backups_to_keep(regular)
+
+    rich = BackupStamp(dt.datetime(2025, 12, 31, 9), "rich", consults=40)
+    same_day_richer = BackupStamp(dt.datetime(2026, 11, 26, 8), "this morning", consults=35)
+    poorer = [replace(s, consults=3) for s in regular]  # every backup since: 3 consults
+    keep = backups_to_keep([rich, same_day_richer, *poorer])
+    assert {"rich", "this morning"} <= keep
+    assert keep - {"rich", "this morning"} == backups_to_keep(regular)
+    assert kept_for_consults([rich, same_day_richer, *poorer]) == {"rich", "this morning", "d329"}
+
+    emptied = [replace(s, consults=0) for s in regular]  # nothing holds consults since
+    assert "rich" in backups_to_keep([rich, *emptied])
+    unreadable = BackupStamp(dt.datetime(2026, 11, 26, 7), "unreadable", consults=None)
+    assert "unreadable" not in backups_to_keep([unreadable, *emptied])

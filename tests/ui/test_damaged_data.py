@@ -233,3 +233,65 @@ def test_a_window_left_open_overnight_still_makes_the_daily_backup(
         assert [b.reason for b in list_backups(backup_dir(data_dir))] == ["daily"]
     finally:
         close_window(window)
+
+
+def test_an_emptied_clinic_file_beside_backups_offers_the_backup_not_a_new_pin(
+    qtbot, data_dir, settings_file
+) -> None:
+    """Issue 18: an empty WAL-mode clinic.sqlite (copied without its -wal) was taken for a
+    first start: the window asked for a new PIN and showed no consults."""
+    import sqlite3
+
+    add_consults(data_dir)
+    clinic = data_dir / "clinic.sqlite"
+    before = consult_rows(clinic)
+    newest = _two_backups(data_dir)
+    for side in ("", "-wal", "-shm"):
+        (data_dir / f"clinic.sqlite{side}").unlink(missing_ok=True)
+    con = sqlite3.connect(clinic)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.close()
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        assert not window.open_clinic()
+        assert window.access is None  # no first-start PIN is asked for
+        dialog = window.restore_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert str(clinic) in dialog.problem.text() and "gone missing" in dialog.problem.text()
+        assert dialog.selected_path() == newest.path
+        dialog.restore_button.click()
+        assert consult_rows(clinic) == before
+        assert "2 consults" in window._dialog.text()
+    finally:
+        close_window(window)
+
+
+def test_the_restore_dialog_offers_and_restores_what_the_restore_accepts(
+    qtbot, data_dir, settings_file
+) -> None:
+    """Issue 18: a backup with a damaged index was selected as the newest good one, and its
+    restore was refused. Now one check decides both: index damage is rebuilt on restore;
+    damage beyond the indexes is shown as unusable."""
+    from tests.backups.damage import break_unique_index, damage_index
+
+    add_consults(data_dir)
+    add_consults(data_dir)  # labels shared by two consults each
+    clinic = data_dir / "clinic.sqlite"
+    before = consult_rows(clinic)
+    newest = _two_backups(data_dir)
+    older = list_backups(data_dir / "backups")[1]
+    break_unique_index(newest.path)
+    damage_index(older.path)
+    damage(clinic, "truncated")
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        assert not window.open_clinic()
+        dialog = window.restore_dialog
+        assert "damaged, cannot be used" in dialog.list.item(0).text()  # newest
+        assert dialog.selected_path() == older.path
+        dialog.restore_button.click()
+        assert consult_rows(clinic) == before
+        assert "4 consults" in window._dialog.text()
+        assert "indexes were rebuilt" in window._dialog.text()
+    finally:
+        close_window(window)
