@@ -20,7 +20,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from explorer.store.sqlite_files import PRIVATE_FILE_MODE, SIDE_FILES, lenient
+from explorer.store.sqlite_files import (
+    PRIVATE_FILE_MODE,
+    SIDE_FILES,
+    ProblemKind,
+    kind_of,
+    lenient,
+)
 
 
 class CopyFailed(Exception):
@@ -36,22 +42,17 @@ class CopyFailed(Exception):
         self.denied = denied
 
 
-_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_DENIED_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EISDIR}
-
-
-def _failure(exc: BaseException, what: str) -> CopyFailed:
-    if isinstance(exc, OSError):
-        text = exc.strerror or str(exc)
-        return CopyFailed(
-            f"{what}: {text}",
-            full=exc.errno in _FULL_ERRNOS,
-            denied=exc.errno in _DENIED_ERRNOS,
-        )
-    text = str(exc)
-    full = "full" in text or "too large" in text
-    denied = "readonly" in text or "read-only" in text or "unable to open" in text
-    return CopyFailed(f"{what}: {text}", full=full, denied=denied)
+def _failure(exc: BaseException, what: str, target: Path) -> CopyFailed:
+    """A failed copy as :class:`CopyFailed`, classified like every other database problem
+    (:func:`~explorer.store.sqlite_files.kind_of`: SQLite's result code or the errno)."""
+    kind = kind_of(target, exc)
+    text = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+    return CopyFailed(
+        f"{what}: {text}",
+        full=kind is ProblemKind.FULL,
+        denied=kind in (ProblemKind.READ_ONLY, ProblemKind.NO_ACCESS)
+        or (isinstance(exc, OSError) and exc.errno in (errno.ENOTDIR, errno.EISDIR)),
+    )
 
 
 def integrity_problem(connection: sqlite3.Connection) -> str | None:
@@ -88,7 +89,7 @@ def copy_database(source: Path, target: Path, *, rebuild_indexes: bool = False) 
             os.replace(temp, target)
             _fsync_folder(target.parent)
         except OSError as exc:
-            raise _failure(exc, f"could not write {target.name}") from exc
+            raise _failure(exc, f"could not write {target.name}", target) from exc
     return rebuilt
 
 
@@ -112,14 +113,14 @@ def staged_copy(
         temp = Path(name)
         os.chmod(temp, PRIVATE_FILE_MODE)
     except OSError as exc:
-        raise _failure(exc, f"cannot write in {target.parent}") from exc
+        raise _failure(exc, f"cannot write in {target.parent}", target) from exc
     try:
         try:
             _copy_pages(source, temp)
             rebuilt = _verify(temp, rebuild_indexes=rebuild_indexes)
             _fsync(temp)
         except (OSError, sqlite3.Error, UnicodeDecodeError) as exc:
-            raise _failure(exc, f"could not write {target.name}") from exc
+            raise _failure(exc, f"could not write {target.name}", target) from exc
         yield temp, rebuilt
     finally:
         _remove(temp)
@@ -243,7 +244,8 @@ def _remove(path: Path) -> None:
 
 
 def set_aside(path: Path, suffix: str) -> Path:
-    """Keep ``path`` (and its ``-wal``/``-shm``/``-journal`` files) under a new name.
+    """Keep ``path`` (and its ``-wal``/``-shm``/``-journal`` files) under a new name; a
+    link is kept as a link, even one to a file that is not there (a disk not connected).
 
     ``clinic.sqlite`` becomes ``clinic.sqlite.<suffix>`` and its ``-wal`` becomes
     ``clinic.sqlite.<suffix>-wal``, so the pieces stay together for a specialist. The main
@@ -259,7 +261,9 @@ def set_aside(path: Path, suffix: str) -> Path:
         candidate = path.with_name(path.name + side)
         if candidate.exists():
             os.replace(candidate, aside.with_name(aside.name + side))
-    if path.exists():
+    if path.is_symlink():
+        os.replace(path, aside)  # the link itself (it says where the data was), never its target
+    elif path.exists():
         try:
             os.link(path, aside)
         except OSError:
@@ -290,7 +294,7 @@ def sole_user(path: Path) -> Iterator[None]:
             con.execute("PRAGMA journal_mode=DELETE")
             con.execute("BEGIN EXCLUSIVE")
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if kind_of(path, exc) is ProblemKind.BUSY:
                 raise InUse(str(exc)) from exc
         except (sqlite3.DatabaseError, UnicodeDecodeError):
             pass  # damaged: nobody else can be using it either

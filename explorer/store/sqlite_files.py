@@ -205,6 +205,10 @@ def _kind_of_text(path: Path, error: str) -> ProblemKind:
         return ProblemKind.BUSY
     if "malformed" in text or "not a database" in text:
         return ProblemKind.DAMAGED
+    if "is full" in text:
+        return ProblemKind.FULL
+    if "readonly" in text or "read-only" in text:
+        return ProblemKind.READ_ONLY
     return _disk_cause(path) or ProblemKind.DISK_ERROR
 
 
