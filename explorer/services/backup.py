@@ -451,7 +451,7 @@ def put_back(
                 staged_copy(source, target, rebuild_indexes=True) as (incoming, rebuilt),
                 sole_user(target),
             ):
-                if target.exists():
+                if target.exists() or target.is_symlink():
                     kept_as = set_aside(target, f"{label}-{clock():{_STAMP}}")
                 os.replace(incoming, target)
         except CopyFailed as exc:

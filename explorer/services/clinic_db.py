@@ -436,7 +436,8 @@ def restore_clinic(
     """Put the backup ``source`` in place of ``clinic.sqlite`` and record it in its audit log.
 
     The caller must have closed its connections to the clinic database. The current file is
-    kept aside (``damaged-…`` when it fails its check, ``replaced-…`` otherwise).
+    kept aside (``damaged-…`` when it is damaged, ``replaced-…`` otherwise; a link is kept as
+    a link, even to a file that is not there).
     """
     source = source.expanduser().resolve()
     if not source.is_file():
@@ -449,8 +450,8 @@ def restore_clinic(
         check_sqlite_file(data_dir / CLINIC_DB)
         _refuse_emptied(data_dir / CLINIC_DB, data_dir)
         label = "replaced"
-    except DatabaseProblem:
-        label = "damaged"
+    except DatabaseProblem as exc:  # a full disk or a link to nothing is not damage
+        label = "damaged" if exc.damaged else "replaced"
     result = put_back(data_dir, source, label, clock=clock)
     engine = open_clinic_db(data_dir, clock=clock)  # upgrades an older backup (backed up first)
     try:

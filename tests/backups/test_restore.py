@@ -320,3 +320,26 @@ def test_a_clinic_file_another_start_is_creating_is_not_taken_for_an_emptied_one
     engine = open_clinic_db(data_dir)
     engine.dispose()
     assert (data_dir / "clinic.sqlite").stat().st_size > 0
+
+
+def test_restore_over_a_link_to_nothing_keeps_the_link_aside(
+    clinic_with_consults: Path, tmp_path: Path
+) -> None:
+    """``clinic.sqlite`` linking to a disk that is not connected: the restore puts a real
+    file in place and keeps the link itself, renamed, still pointing where the data was;
+    nothing is called damaged (a link to nothing is not damage)."""
+    data_dir = clinic_with_consults
+    made = _backup(data_dir)
+    clinic = data_dir / "clinic.sqlite"
+    elsewhere = tmp_path / "unplugged-disk" / "clinic.sqlite"
+    clinic.unlink()
+    clinic.symlink_to(elsewhere)
+
+    restored = restore_clinic(
+        data_dir, made.path, clinician="Dr Rivera", clock=lambda: dt.datetime(2026, 11, 26, 10)
+    )
+    assert restored.kept_as == data_dir / "clinic.sqlite.replaced-2026-11-26T100000"
+    assert restored.kept_as.is_symlink()
+    assert restored.kept_as.readlink() == elsewhere
+    assert not clinic.is_symlink()
+    assert len(consult_rows(clinic)) == 2
