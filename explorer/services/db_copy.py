@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from explorer.store.engine import check_sqlite_file, sqlite_engine
 from explorer.store.heads import Kind
 from explorer.store.models import KnowledgeBase
 from explorer.store.network_share import network_share_kind, refuse_network_share
+from explorer.store.scratch import private_scratch
 from explorer.store.server import ServerTarget, advisory_lock, parse_server_url, server_engine
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
 from explorer.store.table_copy import CountMismatch, TargetNotEmpty, ValueRefused, copy_tables
@@ -110,7 +110,7 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
         raise UserFacingError(f"{source.folder} holds no data folder of this application.")
     notes: tuple[str, ...] = ()
     with ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        scratch = stack.enter_context(private_scratch())
         folder = source.folder
         if folder is not None and (share := network_share_kind(folder)) is not None:
             folder = _local_snapshot(folder, scratch / "from-share")
