@@ -132,7 +132,7 @@ class RestoreDialog(QDialog):
         elif locked:
             self.heading.setText("The clinic database is in use by another program")
         else:
-            self.heading.setText("The clinic database is damaged")
+            self.heading.setText("The clinic database cannot be used")
         if newest_good is None:
             self.text.setText(
                 f"No usable backup was found in {folder}. If the clinic keeps copies elsewhere "

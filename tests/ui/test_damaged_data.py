@@ -48,7 +48,7 @@ def test_damaged_clinic_file_offers_the_newest_backup_and_restoring_brings_consu
         assert not window.open_clinic()
         dialog = window.restore_dialog
         assert dialog is not None and dialog.isVisible()
-        assert dialog.heading.text() == "The clinic database is damaged"
+        assert dialog.heading.text() == "The clinic database cannot be used"
         assert str(clinic) in dialog.problem.text()
         assert newest.describe() in dialog.text.text()
         assert dialog.selected_path() == newest.path
