@@ -260,6 +260,9 @@ def test_an_emptied_clinic_file_beside_backups_offers_the_backup_not_a_new_pin(
         assert str(clinic) in dialog.problem.text() and "gone missing" in dialog.problem.text()
         assert dialog.selected_path() == newest.path
         dialog.restore_button.click()
+        assert window.pin_dialog.isVisible()  # the PIN first, whatever the cause
+        window.pin_dialog.form.pin.setText(TEST_PIN)
+        assert window.pin_dialog.form.try_submit()
         assert consult_rows(clinic) == before
         assert "2 consults" in window._dialog.text()
     finally:
@@ -290,6 +293,9 @@ def test_the_restore_dialog_offers_and_restores_what_the_restore_accepts(
         assert "damaged, cannot be used" in dialog.list.item(0).text()  # newest
         assert dialog.selected_path() == older.path
         dialog.restore_button.click()
+        assert window.pin_dialog.isVisible()  # the PIN first, whatever the cause
+        window.pin_dialog.form.pin.setText(TEST_PIN)
+        assert window.pin_dialog.form.try_submit()
         assert consult_rows(clinic) == before
         assert "4 consults" in window._dialog.text()
         assert "indexes were rebuilt" in window._dialog.text()
