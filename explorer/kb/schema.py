@@ -30,13 +30,9 @@ from explorer.domain.vocab import (
     Outcome,
     SourceKind,
 )
+from explorer.kb.version import FORMAT_NAME, FORMAT_VERSION
 
-FORMAT_NAME = "spine-treatment-explorer/knowledge-base"
-FORMAT_VERSION = 3
-"""2: required plain-language fields for everything plain mode shows (course, duration,
-delivered by, regulatory note, guideline positions, harm frequencies, finding time points,
-pathway escalation criteria). 3: required plain treatment names, plain statistic labels and
-populations, and plain FAQ questions. An older file is refused, naming every missing field."""
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "KnowledgeDocument"]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
