@@ -1,0 +1,148 @@
+"""Data folders written before the knowledge base became one stored document.
+
+The fixtures in tests/store/legacy/ were written by the previous version of the application
+(main at c14c7fc, its Alembic chain of the knowledge base): ``knowledge-0006-imported`` is
+the shipped content exported, retitled "Reviewed by our clinic", one treatment renamed and
+imported (``explorer kb import``) at the last revision; ``knowledge-0004-imported`` is an
+imported knowledge base at an older revision, from before the plain names existed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from explorer.services import knowledge
+from explorer.store import migrate
+from explorer.store.heads import KNOWLEDGE_HEAD
+
+LEGACY = Path(__file__).resolve().parent / "legacy"
+EXPORT_OF_0006_BY_THE_PREVIOUS_VERSION = (
+    "82b38b1f35f836e9e2dc4ec07993e7396389f469461c1222739879e1ddc40360"
+)
+"""sha256 of ``explorer kb export`` of the 0006 fixture, run by the previous version."""
+
+
+def _legacy_folder(folder: Path, name: str, *changes: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    source = LEGACY / name
+    sql = (
+        gzip.decompress(source.read_bytes()).decode("utf-8")
+        if source.suffix == ".gz"
+        else source.read_text(encoding="utf-8")
+    )
+    con = sqlite3.connect(folder / "knowledge.sqlite")
+    con.executescript(sql)
+    with con:
+        for change in changes:
+            con.execute(change)
+    con.close()
+    return folder
+
+
+def _tables(path: Path) -> set[str]:
+    con = sqlite3.connect(path)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        con.close()
+
+
+def test_an_imported_knowledge_base_of_the_last_revision_is_converted_exactly(
+    tmp_path: Path,
+) -> None:
+    folder = _legacy_folder(tmp_path / "data", "knowledge-0006-imported.sql.gz")
+    stores = knowledge.open_stores(folder)
+    try:
+        assert migrate.current_revision(stores.knowledge) == KNOWLEDGE_HEAD
+        exported = knowledge.document_json(knowledge.export_document_of(stores))
+        with stores.knowledge_session() as session:
+            info = stores.repository(session).info()
+            tens = stores.repository(session).treatment("watchful-waiting")
+    finally:
+        stores.close()
+    assert hashlib.sha256(exported.encode()).hexdigest() == EXPORT_OF_0006_BY_THE_PREVIOUS_VERSION
+    assert info.title == "Reviewed by our clinic"
+    assert info.content_origin == "imported from clinic.json"  # not refreshed from shipped
+    assert tens.name == "Watchful waiting (clinic wording)"
+    assert _tables(folder / "knowledge.sqlite") == {
+        "alembic_version",
+        "kb_document",
+        "kb_treatment",
+    }
+    assert not list(folder.glob("knowledge.sqlite.*"))  # nothing needed keeping aside
+
+
+def test_shipped_content_in_the_old_layout_is_built_again(tmp_path: Path) -> None:
+    folder = _legacy_folder(
+        tmp_path / "data",
+        "knowledge-0006-imported.sql.gz",
+        "UPDATE kb_meta SET content_origin = 'shipped'",
+    )
+    stores = knowledge.open_stores(folder)
+    try:
+        with stores.knowledge_session() as session:
+            info = stores.repository(session).info()
+    finally:
+        stores.close()
+    assert info.content_origin == "shipped"
+    assert info.title != "Reviewed by our clinic"
+    assert not list(folder.glob("knowledge.sqlite.*"))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "changes", "why"),
+    [
+        ("knowledge-0004-imported.sql", (), "old revision 0004"),
+        (
+            "knowledge-0006-imported.sql.gz",
+            ("UPDATE treatment SET plain_name = ''",),
+            "treatments.0.plain_name",
+        ),
+    ],
+)
+def test_imported_content_that_cannot_be_converted_is_kept_aside_and_replaced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, fixture: str, changes, why: str
+) -> None:
+    """An import from before the plain-language fields cannot be a valid document: the old
+    file is kept (renamed, whole), the shipped content is used, and a warning says so."""
+    folder = _legacy_folder(tmp_path / "data", fixture, *changes)
+    con = sqlite3.connect(folder / "knowledge.sqlite")
+    before = con.execute("SELECT * FROM treatment ORDER BY id").fetchall()
+    con.close()
+    with caplog.at_level(logging.WARNING):
+        stores = knowledge.open_stores(folder)
+    try:
+        with stores.knowledge_session() as session:
+            info = stores.repository(session).info()
+    finally:
+        stores.close()
+    assert info.content_origin == "shipped"
+    (kept,) = folder.glob("knowledge.sqlite.before-upgrade-*")
+    con = sqlite3.connect(kept)
+    assert con.execute("SELECT * FROM treatment ORDER BY id").fetchall() == before
+    assert con.execute("SELECT content_origin FROM kb_meta").fetchall() != [("shipped",)]
+    con.close()
+    warning = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert why in warning and str(kept) in warning and "import" in warning
+
+
+def test_a_knowledge_base_of_a_newer_layout_is_refused_and_left_alone(tmp_path: Path) -> None:
+    from explorer.errors import UserFacingError
+
+    folder = tmp_path / "data"
+    knowledge.open_stores(folder).close()
+    con = sqlite3.connect(folder / "knowledge.sqlite")
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = 'kb4.1'")
+    con.close()
+    with pytest.raises(UserFacingError, match="Update this PC"):
+        knowledge.open_stores(folder)
+    con = sqlite3.connect(folder / "knowledge.sqlite")
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("kb4.1",)]
+    con.close()
