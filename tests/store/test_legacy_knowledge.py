@@ -146,3 +146,55 @@ def test_a_knowledge_base_of_a_newer_layout_is_refused_and_left_alone(tmp_path: 
     con = sqlite3.connect(folder / "knowledge.sqlite")
     assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("kb4.1",)]
     con.close()
+
+
+def _load_on_server(url: str, name: str, *changes: str) -> None:
+    """The SQLite fixture's tables and rows in the server's ``knowledge`` schema (its types
+    translated: booleans stay 0/1 integers, foreign keys are left out of the load)."""
+    import re
+
+    import psycopg
+
+    sql = gzip.decompress((LEGACY / name).read_bytes()).decode("utf-8")
+    sql = "\n".join(
+        line for line in sql.splitlines() if line not in ("BEGIN TRANSACTION;", "COMMIT;")
+    )
+    sql = re.sub(r",\s*\n\tCONSTRAINT fk_\w+ FOREIGN KEY[^\n]*?(?=,? ?\n)", "", sql)
+    sql = sql.replace(" BOOLEAN", " INTEGER").replace(" DATETIME", " TIMESTAMP")
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        connection.execute("CREATE SCHEMA knowledge")
+        connection.execute("SET search_path TO knowledge")
+        connection.execute(sql.encode("utf-8"))
+        for change in changes:
+            connection.execute(change.encode("utf-8"))
+
+
+@pytest.mark.parametrize("convertible", [True, False])
+def test_an_old_knowledge_schema_on_a_server_is_converted_its_tables_kept(
+    new_postgres_database: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, convertible
+) -> None:
+    from sqlalchemy import text
+
+    from explorer.store.server import parse_server_url
+
+    changes = () if convertible else ("UPDATE treatment SET plain_name = ''",)
+    _load_on_server(new_postgres_database, "knowledge-0006-imported.sql.gz", *changes)
+    with caplog.at_level(logging.WARNING):
+        stores = knowledge.open_stores(tmp_path, server=parse_server_url(new_postgres_database))
+    try:
+        assert migrate.current_revision(stores.knowledge) == KNOWLEDGE_HEAD
+        exported = knowledge.document_json(knowledge.export_document_of(stores))
+        with stores.knowledge_session() as session:
+            info = stores.repository(session).info()
+            old_rows = session.execute(text("SELECT count(*) FROM treatment")).scalar()
+    finally:
+        stores.close()
+    assert old_rows == 14  # the old tables stay (a PC not yet updated may still read them)
+    digest = hashlib.sha256(exported.encode()).hexdigest()
+    if convertible:
+        assert digest == EXPORT_OF_0006_BY_THE_PREVIOUS_VERSION
+        assert info.content_origin == "imported from clinic.json"
+    else:
+        assert info.content_origin == "shipped"
+        warning = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+        assert "old tables are kept on the server" in warning
