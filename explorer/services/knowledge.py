@@ -72,8 +72,8 @@ class KnowledgeStores:
     def knowledge_session(self) -> Iterator[Session]:
         """A session for reading: all its queries see one snapshot. (SQLite's transaction
         is one already; PostgreSQL's default takes a new one per statement, so a knowledge
-        base replaced by another PC mid-read would mix two versions, or lose the links
-        between treatments and conditions, whose ids a replace renews.)"""
+        base replaced by another PC mid-read would mix the document of one version with the
+        treatments of another.)"""
         with Session(snapshot_reader(self.knowledge)) as session:
             yield session
 

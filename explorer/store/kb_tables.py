@@ -17,7 +17,6 @@ layout of the old Alembic chain is converted once (:func:`install`).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from sqlalchemy import (
     Text,
     delete,
     insert,
-    inspect,
     text,
     update,
 )
@@ -41,10 +39,8 @@ from sqlalchemy import (
 from explorer.domain.models import DERIVED_VERSION
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.heads import KNOWLEDGE_HEAD, LEGACY_KNOWLEDGE_REVISIONS
-from explorer.store.kb_reader import DETAILS_SQL, KnowledgeReader, decode, encode, summary_of
+from explorer.store.kb_reader import DETAILS_SQL, decode, encode, summary_of
 from explorer.store.naming import NAMING
-
-log = logging.getLogger(__name__)
 
 __all__ = ["SHIPPED_ORIGIN", "install", "metadata", "write_document"]
 
@@ -129,13 +125,6 @@ def derive_again(connection: Connection) -> bool:
     return True
 
 
-def reader(connection: Connection) -> KnowledgeReader:
-    def fetch(sql: str, params: Mapping[str, Any]) -> list[Any]:
-        return [tuple(r) for r in connection.execute(text(sql), dict(params)).all()]
-
-    return KnowledgeReader(fetch)
-
-
 def install(connection: Connection, revision: str | None, where: Path | None) -> None:
     """Inside the upgrade transaction: create the tables and set the version marker.
 
@@ -161,7 +150,3 @@ def install(connection: Connection, revision: str | None, where: Path | None) ->
     if converted is not None:
         data, origin, fingerprint = converted
         write_document(connection, data, origin=origin, fingerprint=fingerprint)
-
-
-def has_tables(connection: Connection) -> bool:
-    return bool(inspect(connection).has_table("kb_document"))
