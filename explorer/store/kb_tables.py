@@ -39,7 +39,7 @@ from sqlalchemy import (
 from explorer.domain.models import DERIVED_VERSION
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.heads import KNOWLEDGE_HEAD, LEGACY_KNOWLEDGE_REVISIONS
-from explorer.store.kb_reader import DETAILS_SQL, decode, encode, summary_of
+from explorer.store.kb_reader import DETAILS_SQL, KnowledgeReader, decode, encode, summary_of
 from explorer.store.naming import NAMING
 
 __all__ = ["SHIPPED_ORIGIN", "install", "metadata", "write_document"]
@@ -135,6 +135,9 @@ def install(connection: Connection, revision: str | None, where: Path | None) ->
     possible (an older layout, or content the current format refuses) the SQLite file is
     first kept aside under a new name (``where``; on a server its old tables stay) and the
     knowledge base is filled from the shipped content instead, with a warning.
+
+    A document of an older format in this layout is upgraded by the steps of
+    :mod:`explorer.kb.upgrade` and validated; where that fails, the same as above.
     """
     converted: tuple[dict[str, Any], str, str] | None = None
     if revision in LEGACY_KNOWLEDGE_REVISIONS:
@@ -143,6 +146,10 @@ def install(connection: Connection, revision: str | None, where: Path | None) ->
         converted = legacy_kb.convert(connection, revision, where)
         if connection.dialect.name == "sqlite":
             legacy_kb.drop_tables(connection)
+    elif revision is not None and revision != KNOWLEDGE_HEAD:
+        converted = _upgraded(connection, where)
+        connection.execute(delete(kb_treatment))
+        connection.execute(delete(kb_document))
     metadata.create_all(connection)
     _marker.create_all(connection)
     connection.execute(delete(version_table))
@@ -150,3 +157,36 @@ def install(connection: Connection, revision: str | None, where: Path | None) ->
     if converted is not None:
         data, origin, fingerprint = converted
         write_document(connection, data, origin=origin, fingerprint=fingerprint)
+
+
+def _upgraded(connection: Connection, where: Path | None) -> tuple[dict[str, Any], str, str] | None:
+    """The stored document of an older format, upgraded and validated, with its origin and
+    fingerprint; None when it is empty or cannot be upgraded (then an imported one is kept
+    aside, with a warning)."""
+    from pydantic import ValidationError
+
+    from explorer.kb.schema import KnowledgeDocument
+    from explorer.kb.upgrade import upgrade_document
+    from explorer.kb.validate import cross_check
+    from explorer.store.legacy_kb import give_up
+
+    def fetch(sql: str, params: Mapping[str, Any]) -> list[Any]:
+        return [tuple(r) for r in connection.execute(text(sql), dict(params))]
+
+    reader = KnowledgeReader(fetch)
+    header, data = reader.header(), reader.document_data()
+    if header is None or data is None:
+        return None
+    origin, fingerprint = str(header[2]), str(header[3])
+    try:
+        document = KnowledgeDocument.model_validate(upgrade_document(data))
+    except ValidationError as exc:
+        problem = f"{exc.error_count()} field(s) are missing or invalid"
+    else:
+        problems = cross_check(document)
+        if not problems:
+            return document.model_dump(mode="json"), origin, fingerprint
+        problem = f"{len(problems)} problem(s), first {problems[0]}"
+    if origin != SHIPPED_ORIGIN:
+        give_up(origin, problem, where)
+    return None

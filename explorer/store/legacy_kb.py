@@ -79,6 +79,13 @@ def convert(
                 log.info("converted the imported knowledge base (%s) to one document", origin)
                 return document.model_dump(mode="json"), origin, fingerprint
             problem = f"{len(problems)} problem(s), first {problems[0]}"
+    give_up(origin, problem, where)
+    return None
+
+
+def give_up(origin: str, problem: str, where: Path | None) -> None:
+    """Keep an imported knowledge base that cannot be converted aside (SQLite: a verified
+    copy of the file; a server keeps its old tables), and say so."""
     kept = _keep_aside(where)
     log.warning(
         "The knowledge base in use was %s but could not be converted to this version's format "
@@ -89,7 +96,6 @@ def convert(
         problem,
         f"The old file is kept as {kept}." if kept else "Its old tables are kept on the server.",
     )
-    return None
 
 
 def _keep_aside(where: Path | None) -> Path | None:

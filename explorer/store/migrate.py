@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
-from explorer.store.heads import HEADS, LEGACY_KNOWLEDGE_REVISIONS, Kind
+from explorer.store.heads import HEADS, KNOWLEDGE_REVISIONS, Kind
 from explorer.store.schema_guard import WAIT_OPTION, upgrade_lock_name
 from explorer.store.server import SCHEMAS, advisory_lock, ensure_schema
 from explorer.store.sqlite_files import DatabaseProblem
@@ -154,7 +154,7 @@ def _config(kind: Kind) -> Config:
 def known_revisions(kind: Kind) -> list[str]:
     """All revision ids of ``kind``, oldest first."""
     if kind == "knowledge":
-        return [*LEGACY_KNOWLEDGE_REVISIONS, HEADS["knowledge"]]
+        return list(KNOWLEDGE_REVISIONS)
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_config(kind))

@@ -198,3 +198,52 @@ def test_an_old_knowledge_schema_on_a_server_is_converted_its_tables_kept(
         assert info.content_origin == "shipped"
         warning = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
         assert "old tables are kept on the server" in warning
+
+
+@pytest.mark.parametrize("with_step", [True, False])
+def test_a_stored_document_of_an_older_format_is_upgraded_by_its_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, with_step
+) -> None:
+    """The next format (4) will register its step in explorer.kb.upgrade; a knowledge base
+    stored in format 3 is then upgraded when opened. Here a test-only step 2 -> 3 upgrades a
+    stored "format 2" document; without a step, the content is kept aside as above."""
+    import shutil
+
+    from explorer.kb import upgrade
+    from tests.conftest import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    folder = tmp_path / "data"
+    stores = knowledge.open_stores(folder)
+    try:
+        knowledge.build(stores, content)  # not shipped: must never be silently replaced
+        before = knowledge.document_json(knowledge.export_document_of(stores))
+    finally:
+        stores.close()
+    con = sqlite3.connect(folder / "knowledge.sqlite")
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = 'kb2.1'")
+        con.execute(
+            "UPDATE kb_document SET format_version = 2, "
+            "document = replace(document, '\"format_version\":3', '\"format_version\":2')"
+        )
+    con.close()
+    steps: list[int] = []
+    if with_step:
+        monkeypatch.setitem(upgrade.STEPS, 2, lambda data: steps.append(2) or data)
+    with caplog.at_level(logging.WARNING):
+        stores = knowledge.open_stores(folder)
+    try:
+        assert migrate.current_revision(stores.knowledge) == KNOWLEDGE_HEAD
+        after = knowledge.document_json(knowledge.export_document_of(stores))
+        with stores.knowledge_session() as session:
+            origin = stores.repository(session).info().content_origin
+    finally:
+        stores.close()
+    if with_step:
+        assert steps == [2] and after == before and origin == f"built from {content}"
+    else:
+        assert origin == "shipped"
+        assert list(folder.glob("knowledge.sqlite.before-upgrade-*"))
+        assert "could not be converted" in caplog.text
