@@ -200,14 +200,19 @@ def _kb_write(args: argparse.Namespace, stores: Any) -> int:
     raise AssertionError(f"unhandled command {command}")  # argparse prevents this
 
 
+LIST_FIELDS = ("slug", "name", "plain_name", "category", "approach", "invasiveness", "conditions")
+"""``kb list --json``: the catalog row's identifying fields (its derived ones stay inside)."""
+
+
 def _kb_read(args: argparse.Namespace, repo: Any) -> int:
-    from explorer.cli_json import statistic_json, summary_json, treatment_json
+    # The JSON of the domain objects, fields in their declared order (README, 'Command line').
+    from dataclasses import asdict
 
     command = args.kb_command
     if command == "list":
         summaries = repo.treatment_summaries()
         if args.json:
-            _print_json([summary_json(s) for s in summaries])
+            _print_json([{k: getattr(s, k) for k in LIST_FIELDS} for s in summaries])
         else:
             for s in summaries:
                 print(f"{s.slug:34} {s.name}  [{s.approach}, {s.invasiveness}]")
@@ -219,14 +224,14 @@ def _kb_read(args: argparse.Namespace, repo: Any) -> int:
             _error(f"no treatment {args.slug!r}; known: {known}")
             return EXIT_USAGE
         if args.json:
-            _print_json(treatment_json(treatment))
+            _print_json(asdict(treatment))
         else:
             _print_treatment(treatment)
         return EXIT_OK
     if command == "stats":
         stats = repo.statistics()
         if args.json:
-            _print_json([statistic_json(s) for s in stats])
+            _print_json([asdict(s) for s in stats])
         else:
             for st in stats:
                 flag = " [CAUTION: " + st.source.kind + "]" if st.source.needs_caution else ""

@@ -1,6 +1,10 @@
-"""Value objects the application works with; built by repositories, shown by the UI.
+"""Value objects the application works with; built by the knowledge reader, shown by the UI.
 
-Plain frozen dataclasses: no ORM rows and no Qt types ever leave the data layer.
+Plain frozen dataclasses: no database rows and no Qt types ever leave the data layer. The
+reader builds them from the stored document by field name
+(:mod:`explorer.store.kb_reader`), and ``explorer kb show|stats --json`` prints them with
+:func:`dataclasses.asdict`: field order here is the order of that JSON (documented in the
+README), so fields are keyword-only and a field shown there is a field, not a property.
 """
 
 from __future__ import annotations
@@ -19,28 +23,34 @@ from explorer.domain.vocab import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceRef:
     """Where a number comes from, and what kind of document that is."""
 
     id: str
     kind: SourceKind
     peer_reviewed: bool
+    industry_link: bool = False
+    caution: bool = field(default=False, init=False)
+    """Derived: registry, industry, marketing and second-hand figures, and industry-linked
+    work (see :attr:`needs_caution`)."""
     citation: str
     year: int | None = None
     pmid: str | None = None
     doi: str | None = None
     url: str | None = None
-    industry_link: bool = False
     note: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "caution", self.kind.needs_caution or self.industry_link)
 
     @property
     def needs_caution(self) -> bool:
         """Flag registry, industry, marketing and second-hand figures, and industry-linked work."""
-        return self.kind.needs_caution or self.industry_link
+        return self.caution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Condition:
     slug: str
     name: str
@@ -49,7 +59,7 @@ class Condition:
     plain_description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Estimate:
     measure: str
     value: float
@@ -62,25 +72,24 @@ class Estimate:
     studies: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
-    treatment_slug: str
     condition: str
     outcome: str
     comparison: str
     certainty: Certainty
+    certainty_note: str | None = None
     direction: Direction
     effect: str
     plain_effect: str
+    estimate: Estimate | None = None
     timepoint: str
     plain_timepoint: str
-    sources: tuple[str, ...]
-    certainty_note: str | None = None
     timepoint_weeks: float | None = None
-    estimate: Estimate | None = None
+    sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Harm:
     description: str
     plain_description: str
@@ -90,7 +99,7 @@ class Harm:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GuidelinePosition:
     body: str
     stance: str
@@ -99,15 +108,15 @@ class GuidelinePosition:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Timeframe:
     """Weeks to effect and duration of benefit; None where the evidence does not establish it."""
 
     onset_weeks_min: float | None
     onset_weeks_max: float | None
     course: str
-    duration_of_effect: str
     plain_course: str
+    duration_of_effect: str
     plain_duration_of_effect: str
     duration_weeks_min: float | None = None
     duration_weeks_max: float | None = None
@@ -142,9 +151,9 @@ class Timeframe:
         return not self.duration_of_effect.strip().lower().startswith(NOT_ESTABLISHED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TreatmentSummary:
-    """One catalog row."""
+    """One catalog row (derived from its :class:`Treatment` by :func:`summarize`)."""
 
     slug: str
     name: str
@@ -176,7 +185,7 @@ class TreatmentSummary:
         return frozenset(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Treatment:
     """Everything the comparison and detail views show about one treatment."""
 
@@ -187,10 +196,10 @@ class Treatment:
     approach: Approach
     invasiveness: Invasiveness
     synonyms: tuple[str, ...]
+    conditions: tuple[str, ...]
     mechanism: str
     plain_mechanism: str
     plain_summary: str
-    conditions: tuple[str, ...]
     delivered_by: str
     plain_delivered_by: str
     patient_commitment: str
@@ -201,6 +210,7 @@ class Treatment:
     guidelines: tuple[GuidelinePosition, ...]
     findings: tuple[Finding, ...]
     sources: tuple[SourceRef, ...]
+    """Every source cited by a finding, harm or guideline, in first-cited order."""
     last_reviewed: dt.date
 
     def findings_for(self, condition: str | None) -> tuple[Finding, ...]:
@@ -210,7 +220,7 @@ class Treatment:
         return tuple(f for f in self.findings if f.condition == condition)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Statistic:
     """A prevalence or outcome figure, with its provenance and honest context."""
 
@@ -218,29 +228,35 @@ class Statistic:
     label: str
     plain_label: str
     value: float
+    value_low: float | None = None
+    value_high: float | None = None
     unit: str
     denominator: str
+    of_people: bool = True
     population: str
     plain_population: str
     timeframe: str
-    source: SourceRef
-    value_low: float | None = None
-    value_high: float | None = None
     note: str | None = None
     seed_claim: str | None = None
     verdict: str | None = None
+    caution: bool = field(default=False, init=False)
+    """Derived: flagged when its source, or the summary it was read in, needs caution."""
+    source: SourceRef
     read_in: SourceRef | None = None
-    of_people: bool = True
+
+    def __post_init__(self) -> None:
+        flagged = self.source.needs_caution or (
+            self.read_in is not None and self.read_in.needs_caution
+        )
+        object.__setattr__(self, "caution", flagged)
 
     @property
     def needs_caution(self) -> bool:
         """Flagged when its source, or the summary it was read in, needs caution."""
-        return self.source.needs_caution or (
-            self.read_in is not None and self.read_in.needs_caution
-        )
+        return self.caution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KnowledgeBaseInfo:
     kb_version: str
     title: str
@@ -255,7 +271,7 @@ class KnowledgeBaseInfo:
     content_origin: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GlossaryEntry:
     term: str
     definition: str
@@ -272,7 +288,7 @@ class GlossaryEntry:
         return dict(zip(self.treatments, self.plain_treatment_names, strict=False))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FaqEntry:
     question: str
     plain_question: str
@@ -281,7 +297,7 @@ class FaqEntry:
     sources: tuple[SourceRef, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PathwayStep:
     step: int
     title: str
@@ -299,3 +315,36 @@ class PathwayStep:
     def plain_names(self) -> dict[str, str]:
         """Slug -> plain name of the treatments at this step ('' where a name is missing)."""
         return dict(zip(self.treatments, self.plain_treatment_names, strict=False))
+
+
+DERIVED_VERSION = 1
+"""Version of how :func:`summarize` derives a catalog row from a treatment. Bump it whenever
+that changes: a stored knowledge base derived by another version is derived again from its
+treatments when it is opened (imported content keeps working after an upgrade)."""
+
+
+def summarize(treatment: Treatment) -> TreatmentSummary:
+    """The catalog row of ``treatment``: the best certainty of any finding per condition, and
+    the directions (benefit, no benefit…) of all findings for that condition, so a summary can
+    say "mixed" whenever the findings disagree."""
+    best: dict[str, Certainty] = {}
+    directions: dict[str, set[Direction]] = {}
+    for finding in treatment.findings:
+        known = best.get(finding.condition)
+        if known is None or finding.certainty.rank > known.rank:
+            best[finding.condition] = finding.certainty
+        directions.setdefault(finding.condition, set()).add(finding.direction)
+    return TreatmentSummary(
+        slug=treatment.slug,
+        name=treatment.name,
+        category=treatment.category,
+        approach=treatment.approach,
+        invasiveness=treatment.invasiveness,
+        conditions=treatment.conditions,
+        synonyms=treatment.synonyms,
+        plain_name=treatment.plain_name,
+        plain_summary=treatment.plain_summary,
+        mechanism=treatment.mechanism,
+        best_certainty=best,
+        best_directions={c: frozenset(d) for c, d in directions.items()},
+    )

@@ -32,13 +32,9 @@ from explorer.domain.vocab import (
     Outcome,
     SourceKind,
 )
+from explorer.kb.version import FORMAT_NAME, FORMAT_VERSION
 
-FORMAT_NAME = "spine-treatment-explorer/knowledge-base"
-FORMAT_VERSION = 3
-"""2: required plain-language fields for everything plain mode shows (course, duration,
-delivered by, regulatory note, guideline positions, harm frequencies, finding time points,
-pathway escalation criteria). 3: required plain treatment names, plain statistic labels and
-populations, and plain FAQ questions. An older file is refused, naming every missing field."""
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "KnowledgeDocument"]
 
 MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 """The start of an HTML/XML tag, comment or declaration, or a character entity. No field of

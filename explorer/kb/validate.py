@@ -9,6 +9,7 @@ its file, its entry (by index and slug) and its field.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from pydantic_core import ErrorDetails
 from explorer.kb.errors import ContentError, Problem
 from explorer.kb.files import MAX_PROBLEMS, RawContent, read_content
 from explorer.kb.schema import KnowledgeDocument
+from explorer.kb.upgrade import upgrade_document
 
 _ENTRY_NAME_KEYS = ("slug", "id", "term", "step", "question")
 
@@ -27,6 +29,11 @@ def load_document(path: Path) -> KnowledgeDocument:
 
 
 def validate_raw(raw: RawContent) -> KnowledgeDocument:
+    """Upgrade a document of an older format where a step exists
+    (:mod:`explorer.kb.upgrade`), then check it."""
+    upgraded = upgrade_document(raw.data)
+    if upgraded is not raw.data:
+        raw = replace(raw, data=upgraded)
     try:
         document = KnowledgeDocument.model_validate(raw.data)
     except ValidationError as exc:

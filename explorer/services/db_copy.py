@@ -24,11 +24,10 @@ from sqlalchemy import Connection, Engine, MetaData
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
 from explorer.services.knowledge import open_stores, snapshot_reader
-from explorer.store import migrate
+from explorer.store import kb_tables, migrate
 from explorer.store.clinic_models import ClinicBase
 from explorer.store.engine import check_sqlite_file, sqlite_engine
 from explorer.store.heads import Kind
-from explorer.store.models import KnowledgeBase
 from explorer.store.network_share import network_share_kind, refuse_network_share
 from explorer.store.scratch import private_scratch
 from explorer.store.server import ServerTarget, advisory_lock, parse_server_url, server_engine
@@ -36,7 +35,7 @@ from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, mak
 from explorer.store.table_copy import CountMismatch, TargetNotEmpty, ValueRefused, copy_tables
 
 METADATA: dict[Kind, MetaData] = {
-    "knowledge": KnowledgeBase.metadata,
+    "knowledge": kb_tables.metadata,
     "clinic": ClinicBase.metadata,
 }
 

@@ -20,7 +20,7 @@ from explorer.domain.models import (
     Treatment,
     TreatmentSummary,
 )
-from explorer.store.kb_repository import KnowledgeRepository
+from explorer.store.kb_reader import KnowledgeReader
 from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:  # the full stores import SQLAlchemy; the fast path must not
@@ -82,7 +82,7 @@ class KnowledgeService:
 
     def __init__(
         self,
-        repository: Callable[[], AbstractContextManager[KnowledgeRepository]],
+        repository: Callable[[], AbstractContextManager[KnowledgeReader]],
         close: Callable[[], None],
         stores: KnowledgeStores | None = None,
     ) -> None:
@@ -95,7 +95,7 @@ class KnowledgeService:
     @classmethod
     def over_stores(cls, stores: KnowledgeStores) -> KnowledgeService:
         @contextmanager
-        def repository() -> Iterator[KnowledgeRepository]:
+        def repository() -> Iterator[KnowledgeReader]:
             with stores.knowledge_session() as session:
                 yield stores.repository(session)
 
@@ -103,16 +103,16 @@ class KnowledgeService:
 
     @classmethod
     def over_sqlite(cls, connection: sqlite3.Connection) -> KnowledgeService:
-        shared = KnowledgeRepository.over_sqlite(connection)
+        shared = KnowledgeReader.over_sqlite(connection)
 
         @contextmanager
-        def repository() -> Iterator[KnowledgeRepository]:
+        def repository() -> Iterator[KnowledgeReader]:
             yield shared
 
         return cls(repository, connection.close)
 
     @contextmanager
-    def repository(self) -> Iterator[KnowledgeRepository]:
+    def repository(self) -> Iterator[KnowledgeReader]:
         """A repository for a few queries in a row (held under the service's lock)."""
         with self._lock, self._repository() as repo:
             yield repo
@@ -123,7 +123,7 @@ class KnowledgeService:
         return self._stores
 
     def snapshot(self) -> ExplorerSnapshot:
-        with self._lock, self._repository() as repo:
+        with self._lock, self._repository() as repo, repo.held():
             info = repo.info()
             if info is None:
                 raise LookupError("the knowledge base is empty")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,7 @@ from explorer.store.engine import (
     writer,
 )
 from explorer.store.fastpath import SHIPPED_ORIGIN
-from explorer.store.kb_repository import KnowledgeRepository
-from explorer.store.models import KbMeta
+from explorer.store.kb_reader import KnowledgeReader
 from explorer.store.network_share import refuse_network_share
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
@@ -74,13 +73,13 @@ class KnowledgeStores:
     def knowledge_session(self) -> Iterator[Session]:
         """A session for reading: all its queries see one snapshot. (SQLite's transaction
         is one already; PostgreSQL's default takes a new one per statement, so a knowledge
-        base replaced by another PC mid-read would mix two versions, or lose the links
-        between treatments and conditions, whose ids a replace renews.)"""
+        base replaced by another PC mid-read would mix the document of one version with the
+        treatments of another.)"""
         with Session(snapshot_reader(self.knowledge)) as session:
             yield session
 
-    def repository(self, session: Session) -> KnowledgeRepository:
-        return KnowledgeRepository.over_session(session)
+    def repository(self, session: Session) -> KnowledgeReader:
+        return KnowledgeReader.over_session(session)
 
     def close(self) -> None:
         self.knowledge.dispose()
@@ -177,6 +176,7 @@ def open_knowledge(
     stores = KnowledgeStores(data_dir, sqlite_engine(path), server=target)
     try:
         _migrate(stores.knowledge, "knowledge", path)
+        _derive_again(stores)
         if refresh_shipped:
             _refresh_from_shipped(stores)
     except BaseException:
@@ -195,6 +195,7 @@ def _open_server_knowledge(
                 log.info("migrated the knowledge schema on %s", server.describe())
         except migrate.SchemaTooNew as exc:
             raise UserFacingError(str(exc)) from exc
+        _derive_again(stores)
         if refresh_shipped:
             _refresh_from_shipped(stores)
     except BaseException:
@@ -232,17 +233,18 @@ def _refresh_from_shipped(stores: KnowledgeStores) -> None:
     shipped = _version_key(_shipped_version(content))
 
     def outdated(session: Session) -> bool:
-        meta = session.get(KbMeta, 1)
-        if meta is None:
+        header = KnowledgeReader.over_session(session).header()
+        if header is None:
             return True
-        if meta.content_origin != SHIPPED_ORIGIN or meta.content_fingerprint == fingerprint:
+        origin, stored_fingerprint, kb_version = header[2], header[3], header[4]
+        if origin != SHIPPED_ORIGIN or stored_fingerprint == fingerprint:
             return False
         # Never back to older content: on a shared server, a PC with an older application
         # must not replace what a newer one loaded for every PC.
-        if shipped < _version_key(meta.kb_version):
+        if shipped < _version_key(kb_version):
             log.warning(
                 "the knowledge base in use (%s) is newer than this application's; update this PC",
-                meta.kb_version,
+                kb_version,
             )
             return False
         return True
@@ -295,14 +297,15 @@ def _replace(
 ) -> None:
     """Replace the knowledge base in one immediate transaction; with ``only_if``, only
     when it still says so once the write lock is held."""
-    from explorer.store.kb_io import replace_content
+    from explorer.store.kb_tables import write_document
 
+    data = doc.model_dump(mode="json")
     try:
         with Session(writer(stores.knowledge, wait_ms=wait_ms)) as session, session.begin():
             # on a server, the one write lock that BEGIN IMMEDIATE takes on SQLite
             advisory_lock(session.connection(), "replace knowledge base")
             if only_if is None or only_if(session):
-                replace_content(session, doc, origin=origin, fingerprint=fingerprint)
+                write_document(session.connection(), data, origin=origin, fingerprint=fingerprint)
     except OperationalError as exc:
         raise database_problem(stores.data_dir / KNOWLEDGE_DB, exc) from exc
     except IntegrityError as exc:  # validation should catch this first; never a traceback
@@ -338,24 +341,28 @@ def import_file(stores: KnowledgeStores, path: Path) -> KnowledgeDocument:
 
 
 def export_document_of(stores: KnowledgeStores) -> KnowledgeDocument:
+    """The stored document, validated on the way out (export → import → export is the
+    identity)."""
     from pydantic import ValidationError
 
-    from explorer.store.kb_io import export_document
+    from explorer.kb.schema import KnowledgeDocument
 
     with stores.knowledge_session() as session:
-        try:
-            return export_document(session)
-        except ValidationError as exc:
-            # A knowledge base imported before a schema change (e.g. the plain-language
-            # fields of revision 0005) lacks what the export format now requires.
-            fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
-            log.error("knowledge base does not fit the export format: %s", fields)
-            raise UserFacingError(
-                f"The knowledge base cannot be exported: {len(fields)} field(s) are empty or "
-                f"invalid, first {fields[0]} (an import from before plain-language fields "
-                "existed?). Import a knowledge-base file that has them; `explorer kb validate "
-                "FILE` lists what a file lacks."
-            ) from exc
+        data = KnowledgeReader.over_session(session).document_data()
+    if data is None:
+        raise LookupError("the knowledge base is empty")
+    try:
+        return KnowledgeDocument.model_validate(data)
+    except ValidationError as exc:
+        # Should not happen: only validated documents are stored, and older formats are
+        # upgraded when opened. Say what is wrong rather than show a traceback.
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
+        log.error("knowledge base does not fit the export format: %s", fields)
+        raise UserFacingError(
+            f"The knowledge base cannot be exported: {len(fields)} field(s) are empty or "
+            f"invalid, first {fields[0]}. Import a knowledge-base file again; `explorer kb "
+            "validate FILE` lists what a file lacks."
+        ) from exc
 
 
 def document_json(doc: KnowledgeDocument) -> str:
@@ -371,4 +378,23 @@ def export_json(stores: KnowledgeStores, out: Path) -> KnowledgeDocument:
 
 def knowledge_is_empty(stores: KnowledgeStores) -> bool:
     with stores.knowledge_session() as session:
-        return session.scalar(select(KbMeta.id)) is None
+        return KnowledgeReader.over_session(session).header() is None
+
+
+def _derive_again(stores: KnowledgeStores) -> None:
+    """Summaries derived by another version of the application are derived again (from the
+    stored treatments, which stay as they are)."""
+    from explorer.domain.models import DERIVED_VERSION
+    from explorer.store.kb_tables import derive_again
+
+    with stores.knowledge_session() as session:
+        header = KnowledgeReader.over_session(session).header()
+    if header is None or header[1] == DERIVED_VERSION:
+        return
+    try:
+        with Session(writer(stores.knowledge, wait_ms=START_WAIT_MS)) as session, session.begin():
+            advisory_lock(session.connection(), "replace knowledge base")
+            if derive_again(session.connection()):
+                log.info("derived the catalog summaries of the knowledge base again")
+    except OperationalError as exc:
+        raise database_problem(stores.data_dir / KNOWLEDGE_DB, exc) from exc

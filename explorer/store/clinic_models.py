@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from explorer.store.models import NAMING
+from explorer.store.naming import NAMING
 
 
 class ClinicBase(DeclarativeBase):

@@ -1,7 +1,8 @@
 """Open a current SQLite data folder for reading with the standard library alone.
 
-The window must show its data quickly; SQLAlchemy takes ~300 ms to import. When the
-knowledge base exists, passes its check, is at the expected schema revision and is up to
+The window must show its data quickly; SQLAlchemy takes ~300 ms to import and pydantic
+~150-400 ms, so neither is imported here. When the knowledge base exists, passes its check,
+is in the expected layout and format, has its summaries derived by this version and is up to
 date with the shipped content, the window reads through a plain ``sqlite3`` connection.
 In every other case (first start, migration, rebuild, another database engine) it returns
 None and the caller takes the full path. The clinic database is not looked at here: the
@@ -14,7 +15,9 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from explorer.domain.models import DERIVED_VERSION
 from explorer.kb.files import content_fingerprint
+from explorer.kb.version import FORMAT_VERSION
 from explorer.paths import KNOWLEDGE_DB
 from explorer.store.heads import HEADS
 from explorer.store.sqlite_files import check_sqlite_file
@@ -46,12 +49,15 @@ def open_current_knowledge(data_dir: Path, content_dir: Path) -> sqlite3.Connect
         log.info("fast path not taken: %s", exc)
         return None
     try:
-        meta = connection.execute(
-            "SELECT content_origin, content_fingerprint FROM kb_meta WHERE id = 1"
-        ).fetchone()
-        current = _revision(connection) == HEADS["knowledge"] and meta is not None
-        if current and meta[0] == SHIPPED_ORIGIN:
-            current = meta[1] == content_fingerprint(content_dir)
+        current = _revision(connection) == HEADS["knowledge"]
+        if current:
+            header = connection.execute(
+                "SELECT format_version, derived_version, content_origin, content_fingerprint "
+                "FROM kb_document WHERE id = 1"
+            ).fetchone()
+            current = header is not None and header[:2] == (FORMAT_VERSION, DERIVED_VERSION)
+        if current and header[2] == SHIPPED_ORIGIN:
+            current = header[3] == content_fingerprint(content_dir)
     except sqlite3.Error as exc:
         log.info("fast path not taken: %s", exc)
         current = False

@@ -1,7 +1,10 @@
-"""Bring a database to the schema this version of the application expects (Alembic).
+"""Bring a database to the schema this version of the application expects.
 
-Alembic is imported only when a migration is needed; a database already at head
-is recognised with one query, so start-up pays nothing for it.
+The clinic database migrates with Alembic (``db/migrations/clinic``); the knowledge base is
+one stored document whose tables are created, or converted from the retired Alembic layout,
+by :func:`explorer.store.kb_tables.install`. Both keep their version in ``alembic_version``.
+Alembic is imported only when a migration is needed; a database already at head is
+recognised with one query, so start-up pays nothing for it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
-from explorer.store.heads import HEADS, Kind
+from explorer.store.heads import HEADS, KNOWLEDGE_REVISIONS, Kind
 from explorer.store.schema_guard import WAIT_OPTION, upgrade_lock_name
 from explorer.store.server import SCHEMAS, advisory_lock, ensure_schema
 from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
@@ -152,6 +155,8 @@ def _config(kind: Kind) -> Config:
 
 def known_revisions(kind: Kind) -> list[str]:
     """All revision ids of ``kind``, oldest first."""
+    if kind == "knowledge":
+        return list(KNOWLEDGE_REVISIONS)
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_config(kind))
@@ -168,11 +173,8 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
     current = None if postgres and not _schema_exists(engine, kind) else current_revision(engine)
     if target == "head" and current == HEADS[kind]:
         return False
-    from alembic import command
-
     check_kind(engine, kind, current)
     check_not_too_new(kind, current)
-    config = _config(kind)
     with engine.connect() as connection:
         # BEGIN IMMEDIATE: one process migrates, the others wait for its commit (first
         # start of several windows at once) and then find the database at head.
@@ -194,8 +196,16 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
                 if target == "head" and revision == HEADS[kind]:
                     return False  # another process migrated it while this one waited
                 check_not_too_new(kind, revision)
-                config.attributes["connection"] = connection
-                command.upgrade(config, target)
+                if kind == "knowledge":
+                    from explorer.store.kb_tables import install
+
+                    install(connection, revision, None if postgres else _path(engine))
+                else:
+                    from alembic import command
+
+                    config = _config(kind)
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, target)
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -207,6 +217,10 @@ def upgrade(engine: Engine, kind: Kind, target: str = "head") -> bool:
             if sqlite:
                 dbapi.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     return True
+
+
+def _path(engine: Engine) -> Path:
+    return Path(engine.url.database or "")
 
 
 def check_not_too_new(kind: Kind, revision: str | None) -> None:

@@ -29,7 +29,7 @@ class ValueRefused(Exception):
 
 
 def _ids(row: dict[str, object]) -> str:
-    return str(row.get("id", row.get("key", "?")))
+    return str(row.get("id", row.get("key", row.get("slug", "?"))))
 
 
 def row_counts(connection: Connection, metadata: MetaData) -> dict[str, int]:

@@ -1,19 +1,18 @@
 """A large synthetic knowledge base for benchmarks (default: 10,000 treatments, 500,000 findings).
 
-The schema comes from the real migrations (head revision); the rows are bulk-inserted
-with plain ``sqlite3`` in one transaction. ``kb_meta.content_origin`` is "synthetic", so
-the application never rebuilds it from the shipped content.
+A document of the knowledge-base format is generated (its JSON form) and stored with the
+application's own writer (:func:`explorer.store.kb_tables.write_document`), skipping only the
+pydantic validation of 500,000 findings. ``content_origin`` is "synthetic", so the application
+never rebuilds it from the shipped content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
-import sqlite3
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from explorer.domain.vocab import (
     Approach,
@@ -23,6 +22,7 @@ from explorer.domain.vocab import (
     Outcome,
     SourceKind,
 )
+from explorer.kb.version import FORMAT_VERSION
 from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
 
 # Words for names, mechanisms and synonyms. A few real terms (decompression, traction,
@@ -144,217 +144,174 @@ def build_synthetic_kb(
 ) -> None:
     """Create ``data_dir`` with a knowledge base of ``treatments`` × ``findings`` rows.
 
-    The knowledge database is migrated to head with the application's own migrations,
-    then filled in one transaction; the clinic database is created by ``open_stores``.
+    The knowledge database is created with the application's own code and the document
+    written in one transaction; the clinic database is created by ``open_stores``.
     """
     from explorer.services.knowledge import open_stores
     from explorer.store.engine import sqlite_engine
+    from explorer.store.kb_tables import write_document
     from explorer.store.migrate import upgrade
 
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / KNOWLEDGE_DB
     if path.exists():
         raise FileExistsError(f"{path} already exists")
-    engine = sqlite_engine(path)
-    try:
-        upgrade(engine, "knowledge")
-    finally:
-        engine.dispose()
 
     rng = random.Random(seed)
     vocab = _vocabulary(rng)
     conditions = _condition_rows()
-    condition_ids = list(range(1, len(conditions) + 1))
+    slugs = [c["slug"] for c in conditions]
     n_sources = 50
     today = dt.date(2026, 3, 1).isoformat()
 
     def words(lo: int, hi: int) -> str:
         return " ".join(rng.choices(vocab, k=rng.randint(lo, hi)))
 
-    con = sqlite3.connect(path, isolation_level=None)
+    def sentence(lo: int, hi: int) -> str:
+        return words(lo, hi).capitalize() + "."
+
+    kinds = list(SourceKind)
+    sources = [
+        {
+            "id": f"synthetic-source-{i + 1:03d}",
+            "kind": kinds[i % len(kinds)].value,
+            "peer_reviewed": kinds[i % len(kinds)]
+            not in (SourceKind.INDUSTRY, SourceKind.MARKETING),
+            "industry_link": i % 7 == 0,
+            "citation": f"Author {i + 1} et al. {sentence(4, 9)} J Synth. {2000 + i % 26}.",
+            "year": 2000 + i % 26,
+            "pmid": str(30_000_000 + i) if i % 2 else None,
+            "doi": f"10.0000/synthetic.{i + 1}" if i % 3 else None,
+            "url": None,
+            "note": None,
+        }
+        for i in range(n_sources)
+    ]
+    source_ids = [s["id"] for s in sources]
+    approaches = [a.value for a in Approach]
+    levels = [v.value for v in Invasiveness]
+    documents: list[dict[str, Any]] = []
+    linked: list[list[str]] = []
+    for i in range(treatments):
+        name = words(2, 4).title()
+        onset = rng.choice((None, 1.0, 2.0, 4.0, 6.0))
+        linked.append(rng.sample(slugs, rng.randint(2, 4)))
+        documents.append(
+            {
+                "slug": f"synthetic-{i + 1:05d}",
+                "name": name,
+                "plain_name": name,
+                "category": rng.choice(_CATEGORIES),
+                "approach": rng.choice(approaches),
+                "invasiveness": rng.choice(levels),
+                "synonyms": [words(1, 3) for _ in range(rng.randint(0, 3))],
+                "mechanism": sentence(8, 20),
+                "plain_mechanism": sentence(6, 14),
+                "plain_summary": sentence(10, 25),
+                "conditions": linked[i],
+                "delivered_by": "A clinician",
+                "plain_delivered_by": "A clinician",
+                "patient_commitment": sentence(3, 8),
+                "timeframe": {
+                    "onset_weeks_min": onset,
+                    "onset_weeks_max": None if onset is None else onset * 2,
+                    "course": sentence(3, 6),
+                    "plain_course": sentence(3, 6),
+                    "duration_of_effect": sentence(2, 5),
+                    "plain_duration_of_effect": sentence(2, 5),
+                    "duration_weeks_min": None,
+                    "duration_weeks_max": None,
+                    "note": None,
+                },
+                "harms": [
+                    {
+                        "description": words(4, 10),
+                        "plain_description": words(4, 10),
+                        "frequency": "not quantified",
+                        "plain_frequency": "not known",
+                        "serious": rng.random() < 0.1,
+                        "sources": [rng.choice(source_ids)],
+                    }
+                ],
+                "regulatory_note": None,
+                "plain_regulatory_note": None,
+                "guidelines": [],
+                "findings": [],
+                "last_reviewed": today,
+            }
+        )
+
+    # High certainty is rare, as in real evidence: best certainties then vary by row.
+    certainties = list(Certainty)
+    weights = [
+        {"high": 3, "moderate": 12, "low": 35, "very low": 35}.get(c, 15) for c in certainties
+    ]
+    directions = [d.value for d in Direction]
+    outcomes = [o.value for o in Outcome]
+    effects = [words(5, 10) for _ in range(500)]
+    for _ in range(findings):
+        t = rng.randrange(treatments)
+        certainty = rng.choices(certainties, weights)[0]
+        weeks, timepoint = rng.choice(_TIMEPOINTS)
+        has_estimate = rng.random() < 0.3
+        value = round(rng.uniform(-2.0, 2.0), 2)
+        documents[t]["findings"].append(
+            {
+                "condition": rng.choice(linked[t]),
+                "outcome": rng.choice(outcomes),
+                "comparison": rng.choice(_COMPARISONS),
+                "certainty": certainty.value,
+                "certainty_note": None,
+                "direction": rng.choice(directions),
+                "effect": rng.choice(effects),
+                "plain_effect": rng.choice(effects),
+                "timepoint": timepoint,
+                "plain_timepoint": timepoint,
+                "timepoint_weeks": weeks,
+                "estimate": {
+                    "measure": "SMD",
+                    "value": value,
+                    "ci_low": value - 0.5,
+                    "ci_high": value + 0.5,
+                    "scale": "standard deviations",
+                    "better": "lower",
+                    "mcid": None,
+                    "participants": rng.randint(20, 2000),
+                    "studies": rng.randint(1, 30),
+                }
+                if has_estimate
+                else None,
+                "sources": [rng.choice(source_ids)],
+            }
+        )
+    document = {
+        "format": "spine-treatment-explorer/knowledge-base",
+        "format_version": FORMAT_VERSION,
+        "meta": {
+            "kb_version": "2026.3.1",
+            "title": f"Synthetic benchmark knowledge base ({treatments} treatments)",
+            "last_reviewed": today,
+            "evidence_current_to": "March 2026",
+            "update_policy": "Never updated: generated for benchmarks.",
+            "funding": "None.",
+            "conflicts_of_interest": "None.",
+            "authorship": "Generated by tests/benchmarks/synthetic.py",
+            "reading_level": "Not applicable",
+            "disclaimer": "Synthetic data for performance measurement only; not medical advice.",
+        },
+        "conditions": conditions,
+        "sources": sources,
+        "treatments": documents,
+        "statistics": [],
+        "pathway": [],
+        "glossary": [],
+        "faq": [],
+    }
+    engine = sqlite_engine(path)
     try:
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("BEGIN")
-        con.execute(
-            "INSERT INTO kb_meta (id, kb_version, title, last_reviewed, evidence_current_to,"
-            " update_policy, funding, conflicts_of_interest, authorship, reading_level,"
-            " disclaimer, content_origin, content_fingerprint, loaded_at)"
-            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'synthetic', 'synthetic', ?)",
-            (
-                "synthetic-1",
-                f"Synthetic benchmark knowledge base ({treatments} treatments)",
-                today,
-                "March 2026",
-                "Never updated: generated for benchmarks.",
-                "None.",
-                "None.",
-                "Generated by tests/benchmarks/synthetic.py",
-                "Not applicable",
-                "Synthetic data for performance measurement only; not medical information.",
-                dt.datetime(2026, 3, 1, 12, 0).isoformat(sep=" "),
-            ),
-        )
-        con.executemany(
-            "INSERT INTO condition (id, slug, position, name, plain_name, description,"
-            " plain_description) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    i + 1,
-                    c["slug"],
-                    i,
-                    c["name"],
-                    c["plain_name"],
-                    c["description"],
-                    c["plain_description"],
-                )
-                for i, c in enumerate(conditions)
-            ],
-        )
-        kinds = list(SourceKind)
-        con.executemany(
-            "INSERT INTO source (id, key, position, kind, peer_reviewed, industry_link,"
-            " citation, year, pmid, doi, url, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    i + 1,
-                    f"synthetic-source-{i + 1:03d}",
-                    i,
-                    kinds[i % len(kinds)].value,
-                    kinds[i % len(kinds)] not in (SourceKind.INDUSTRY, SourceKind.MARKETING),
-                    i % 7 == 0,
-                    f"Author {i + 1} et al. {words(4, 9).capitalize()}. J Synth. {2000 + i % 26}.",
-                    2000 + i % 26,
-                    str(30_000_000 + i) if i % 2 else None,
-                    f"10.0000/synthetic.{i + 1}" if i % 3 else None,
-                    None,
-                    None,
-                )
-                for i in range(n_sources)
-            ],
-        )
-
-        approaches = [a.value for a in Approach]
-        levels = [v.value for v in Invasiveness]
-
-        def treatment_rows() -> Iterator[tuple[object, ...]]:
-            for i in range(treatments):
-                name = words(2, 4).title()
-                onset = rng.choice((None, 1.0, 2.0, 4.0, 6.0))
-                yield (
-                    i + 1,
-                    f"synthetic-{i + 1:05d}",
-                    i,
-                    name,
-                    rng.choice(_CATEGORIES),
-                    rng.choice(approaches),
-                    rng.choice(levels),
-                    json.dumps([words(1, 3) for _ in range(rng.randint(0, 3))]),
-                    words(8, 20).capitalize() + ".",
-                    words(6, 14).capitalize() + ".",
-                    words(10, 25).capitalize() + ".",
-                    "A clinician",
-                    words(3, 8).capitalize() + ".",
-                    onset,
-                    None if onset is None else onset * 2,
-                    words(3, 6).capitalize() + ".",
-                    words(2, 5).capitalize() + ".",
-                    None,
-                    None,
-                    None,
-                    None,
-                    today,
-                )
-
-        con.executemany(
-            "INSERT INTO treatment (id, slug, position, name, category, approach, invasiveness,"
-            " synonyms, mechanism, plain_mechanism, plain_summary, delivered_by,"
-            " patient_commitment, onset_weeks_min, onset_weeks_max, course, duration_of_effect,"
-            " duration_weeks_min, duration_weeks_max, timeframe_note, regulatory_note,"
-            " last_reviewed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?)",
-            treatment_rows(),
-        )
-
-        linked: list[list[int]] = [
-            rng.sample(condition_ids, rng.randint(2, 4)) for _ in range(treatments)
-        ]
-        con.executemany(
-            "INSERT INTO treatment_condition (treatment_id, condition_id, position)"
-            " VALUES (?, ?, ?)",
-            ((t + 1, c, position) for t, cs in enumerate(linked) for position, c in enumerate(cs)),
-        )
-
-        # High certainty is rare, as in real evidence: best certainties then vary by row.
-        certainties = list(Certainty)
-        weights = [
-            {"high": 3, "moderate": 12, "low": 35, "very low": 35}.get(c, 15) for c in certainties
-        ]
-        directions = [d.value for d in Direction]
-        outcomes = [o.value for o in Outcome]
-        effects = [words(5, 10) for _ in range(500)]
-        positions = [0] * treatments
-
-        def finding_rows() -> Iterator[tuple[object, ...]]:
-            for i in range(findings):
-                t = rng.randrange(treatments)
-                position = positions[t]
-                positions[t] += 1
-                certainty = rng.choices(certainties, weights)[0]
-                weeks, timepoint = rng.choice(_TIMEPOINTS)
-                has_estimate = rng.random() < 0.3
-                value = round(rng.uniform(-2.0, 2.0), 2)
-                yield (
-                    i + 1,
-                    t + 1,
-                    rng.choice(linked[t]),
-                    position,
-                    rng.choice(outcomes),
-                    rng.choice(_COMPARISONS),
-                    certainty.value,
-                    certainty.rank,
-                    None,
-                    rng.choice(directions),
-                    rng.choice(effects),
-                    rng.choice(effects),
-                    timepoint,
-                    weeks,
-                    "SMD" if has_estimate else None,
-                    value if has_estimate else None,
-                    value - 0.5 if has_estimate else None,
-                    value + 0.5 if has_estimate else None,
-                    "standard deviations" if has_estimate else None,
-                    "lower" if has_estimate else None,
-                    None,
-                    rng.randint(20, 2000) if has_estimate else None,
-                    rng.randint(1, 30) if has_estimate else None,
-                )
-
-        con.executemany(
-            "INSERT INTO finding (id, treatment_id, condition_id, position, outcome, comparison,"
-            " certainty, certainty_rank, certainty_note, direction, effect, plain_effect,"
-            " timepoint, timepoint_weeks, est_measure, est_value, est_ci_low, est_ci_high,"
-            " est_scale, est_better, est_mcid, est_participants, est_studies)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            finding_rows(),
-        )
-        con.executemany(
-            "INSERT INTO finding_source (owner_id, source_id, position) VALUES (?, ?, 0)",
-            ((i + 1, rng.randint(1, n_sources)) for i in range(findings)),
-        )
-        con.executemany(
-            "INSERT INTO harm (id, treatment_id, position, description, plain_description,"
-            " frequency, serious) VALUES (?, ?, 0, ?, ?, ?, ?)",
-            (
-                (t + 1, t + 1, words(4, 10), words(4, 10), "not quantified", rng.random() < 0.1)
-                for t in range(treatments)
-            ),
-        )
-        con.executemany(
-            "INSERT INTO harm_source (owner_id, source_id, position) VALUES (?, ?, 0)",
-            ((t + 1, rng.randint(1, n_sources)) for t in range(treatments)),
-        )
-        con.execute("COMMIT")
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        upgrade(engine, "knowledge")
+        with engine.begin() as connection:
+            write_document(connection, document, origin="synthetic", fingerprint="synthetic")
     finally:
-        con.close()
+        engine.dispose()
     open_stores(data_dir, refresh_shipped=False).close()

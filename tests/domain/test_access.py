@@ -82,9 +82,11 @@ def test_idle_timer_follows_the_injected_clock() -> None:
 
 def test_glossary_terms_are_found_as_whole_words_in_order_of_appearance() -> None:
     glossary = [
-        GlossaryEntry("Sciatica", "d", "pd", synonyms=("radiculopathy",)),
-        GlossaryEntry("MCID", "d", "pd"),
-        GlossaryEntry("Disc", "d", "pd"),
+        GlossaryEntry(
+            term="Sciatica", definition="d", plain_definition="pd", synonyms=("radiculopathy",)
+        ),
+        GlossaryEntry(term="MCID", definition="d", plain_definition="pd"),
+        GlossaryEntry(term="Disc", definition="d", plain_definition="pd"),
     ]
     found = terms_in(["The smallest change that matters (MCID) in radiculopathy."], glossary)
     assert [(e.term, words) for e, words in found] == [

@@ -24,11 +24,9 @@ from explorer.domain.charts import (
 
 
 @pytest.fixture
-def kb(stores):
-    with stores.knowledge_session() as session:
-        repo = stores.repository(session)
-        treatments = {s.slug: repo.treatment(s.slug) for s in repo.treatment_summaries()}
-        return treatments, repo.statistics()
+def kb(shipped):
+    treatments = {s.slug: shipped.treatment(s.slug) for s in shipped.treatment_summaries()}
+    return treatments, shipped.statistics()
 
 
 def test_groups_never_mix_scales_measures_outcomes_or_time_windows(kb) -> None:

@@ -9,20 +9,18 @@ from explorer.domain.vocab import Certainty, Direction
 
 
 @pytest.fixture
-def treatments(stores):
-    with stores.knowledge_session() as session:
-        repo = stores.repository(session)
-        names = {c.slug: c.name for c in repo.conditions()}
-        found = {
-            slug: repo.treatment(slug)
-            for slug in (
-                "exercise-therapy",
-                "epidural-steroid-injection",
-                "intra-annular-fibrin",
-                "stretching-yoga-pilates",
-                "watchful-waiting",
-            )
-        }
+def treatments(shipped):
+    names = {c.slug: c.name for c in shipped.conditions()}
+    found = {
+        slug: shipped.treatment(slug)
+        for slug in (
+            "exercise-therapy",
+            "epidural-steroid-injection",
+            "intra-annular-fibrin",
+            "stretching-yoga-pilates",
+            "watchful-waiting",
+        )
+    }
     return found, names
 
 

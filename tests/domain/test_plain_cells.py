@@ -25,17 +25,9 @@ PLAIN_GLUE = ("(when: ", "(how often: ", "Serious: ", "⚠ Take care, this inclu
 
 
 @pytest.fixture(scope="module")
-def everything(_built_data_dir):  # type: ignore[no-untyped-def]
-    from explorer.services.knowledge import open_stores
-
-    stores = open_stores(_built_data_dir, refresh_shipped=False)
-    try:
-        with stores.knowledge_session() as session:
-            repo = stores.repository(session)
-            conditions = repo.conditions()
-            treatments = [repo.treatment(s.slug) for s in repo.treatment_summaries()]
-    finally:
-        stores.close()
+def everything(shipped):  # type: ignore[no-untyped-def]
+    conditions = shipped.conditions()
+    treatments = [shipped.treatment(s.slug) for s in shipped.treatment_summaries()]
     assert len(treatments) == 14
     return treatments, conditions
 

@@ -430,15 +430,19 @@ def test_failure_while_writing_rolls_back_everything(
     data_dir: Path, tmp_path: Path, exported: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A crash half-way through writing rows (after the wipe) leaves the old content."""
-    import explorer.store.kb_io as kb_io
+    import explorer.store.kb_tables as kb_tables
 
     before = _digest(data_dir)
-    original = kb_io.StatisticRow
+    original = kb_tables.summary_of
+    written: list[str] = []
 
-    def exploding(**kwargs: Any) -> Any:
-        raise RuntimeError("simulated failure half-way through the import")
+    def exploding(detail: Any) -> Any:
+        written.append(detail["slug"])
+        if len(written) > 3:
+            raise RuntimeError("simulated failure half-way through the import")
+        return original(detail)
 
-    monkeypatch.setattr(kb_io, "StatisticRow", exploding)
+    monkeypatch.setattr(kb_tables, "summary_of", exploding)
     path = tmp_path / "good.json"
     path.write_text(json.dumps(exported), encoding="utf-8")
     stores = knowledge.open_stores(data_dir, refresh_shipped=False)
@@ -447,7 +451,8 @@ def test_failure_while_writing_rolls_back_everything(
             knowledge.import_file(stores, path)
     finally:
         stores.close()
-    monkeypatch.setattr(kb_io, "StatisticRow", original)
+    monkeypatch.setattr(kb_tables, "summary_of", original)
+    assert len(written) == 4
     assert _digest(data_dir) == before
 
 

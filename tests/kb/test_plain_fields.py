@@ -153,3 +153,31 @@ def test_plain_wording_differs_from_the_clinician_wording(shipped_document) -> N
         ]
         for clinician, plain in pairs:
             assert clinician is None or clinician != plain, (t.slug, plain)
+
+
+def test_an_older_file_is_accepted_once_an_upgrade_step_for_its_version_exists(
+    raw_document, monkeypatch
+) -> None:
+    """The registry of explorer.kb.upgrade: a test-only step 2 → 3 that supplies what format 3
+    added turns the refused version 2 file above into a valid document (as the next format
+    change's step will, from version 3)."""
+    from explorer.kb import upgrade
+
+    doc = copy.deepcopy(raw_document)
+    doc["format_version"] = 2
+    for t in doc["treatments"]:
+        del t["plain_name"]
+
+    def plain_names(data: dict[str, Any]) -> dict[str, Any]:
+        treatments = [{**t, "plain_name": t["name"][:80]} for t in data["treatments"]]
+        return {**data, "treatments": treatments}
+
+    monkeypatch.setitem(upgrade.STEPS, 2, plain_names)
+    document = validate_raw(RawContent(doc, {}, "kb"))
+    assert document.format_version == 3
+    assert [t.plain_name for t in document.treatments] == [
+        t["name"][:80] for t in raw_document["treatments"]
+    ]
+    assert doc["format_version"] == 2  # the raw data is not changed in place
+    monkeypatch.delitem(upgrade.STEPS, 2)
+    assert any("plain_name" in p for p in _problems(doc))  # no step: refused, as before

@@ -49,7 +49,9 @@ give the name the patient will hear from a clinician ("Steroid shot … (epidura
 
 def _plain_sentence(st) -> str | None:  # type: ignore[no-untyped-def]
     """What plain mode says above a figure drawn as people ("About half of people …")."""
-    source = SourceRef(st.source, SourceKind.COHORT, True, "citation")
+    source = SourceRef(
+        id=st.source, kind=SourceKind.COHORT, peer_reviewed=True, citation="citation"
+    )
     statistic = Statistic(
         **{k: getattr(st, k) for k in ("id", "label", "plain_label", "value", "unit")},
         **{k: getattr(st, k) for k in ("denominator", "population", "plain_population")},
@@ -68,7 +70,12 @@ def patient_texts(doc) -> Iterator[tuple[str, str]]:
     for t in doc.treatments:
         tf = t.timeframe
         onset = Timeframe(
-            tf.onset_weeks_min, tf.onset_weeks_max, tf.course, tf.duration_of_effect, "", ""
+            onset_weeks_min=tf.onset_weeks_min,
+            onset_weeks_max=tf.onset_weeks_max,
+            course=tf.course,
+            plain_course="",
+            duration_of_effect=tf.duration_of_effect,
+            plain_duration_of_effect="",
         ).plain_onset_text
         yield f"treatments '{t.slug}' timeframe plain onset text", onset
         for field in (

@@ -193,12 +193,12 @@ def test_shipped_content_never_replaces_a_newer_knowledge_base(
     execute(
         data_dir,
         "knowledge",
-        "UPDATE kb_meta SET kb_version = :v, content_fingerprint = 'other content'",
+        "UPDATE kb_document SET kb_version = :v, content_fingerprint = 'other content'",
         {"v": in_use},
     )
     knowledge.open_stores(data_dir).close()
     ((version, fingerprint),) = rows(
-        data_dir, "knowledge", "SELECT kb_version, content_fingerprint FROM kb_meta"
+        data_dir, "knowledge", "SELECT kb_version, content_fingerprint FROM kb_document"
     )
     assert (fingerprint != "other content") == replaced
     assert (version != in_use) == replaced

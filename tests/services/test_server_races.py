@@ -109,12 +109,16 @@ def test_the_catalog_is_read_from_one_snapshot_while_another_pc_replaces_it(
     text = meta.read_text()
     version = text.split('kb_version = "', 1)[1].split('"', 1)[0]
     meta.write_text(text.replace(f'kb_version = "{version}"', 'kb_version = "2099.1.1"'))
+    first = content / "treatments" / "01-watchful-waiting.toml"
+    first.write_text(
+        first.read_text().replace('\nname = "', '\nname = "Renamed on the other PC: ', 1)
+    )
     window, other_pc = two_pcs
     service = KnowledgeService.over_stores(window)
     fired: list[threading.Thread] = []
 
     def after(_conn, _cursor, statement, *_args) -> None:
-        if not fired and "treatment_condition" in statement:
+        if not fired and "FROM kb_document" in statement:
             fired.append(threading.Thread(target=lambda: build(other_pc, content)))
             fired[0].start()
             fired[0].join(60)  # the replace commits in the middle of the window's read
@@ -124,10 +128,13 @@ def test_the_catalog_is_read_from_one_snapshot_while_another_pc_replaces_it(
         snapshot = service.snapshot()
     finally:
         event.remove(window.knowledge, "after_cursor_execute", after)
-    assert fired, "the catalog read did not query treatment_condition"
+    assert fired, "the catalog read did not query kb_document"
     assert not [t.slug for t in snapshot.treatments if not t.conditions]
     assert snapshot.info.kb_version == version  # all of the version it started with
-    assert KnowledgeService.over_stores(window).snapshot().info.kb_version == "2099.1.1"
+    assert not [t.name for t in snapshot.treatments if t.name.startswith("Renamed")]
+    again = KnowledgeService.over_stores(window).snapshot()
+    assert again.info.kb_version == "2099.1.1"
+    assert again.treatments[0].name.startswith("Renamed on the other PC: ")
 
 
 def test_a_nul_in_what_matters_survives_save_as_separate_consult(data_dir: Path) -> None:

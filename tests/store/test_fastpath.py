@@ -12,26 +12,58 @@ import pytest
 
 from explorer.paths import knowledge_content_dir
 from explorer.store.fastpath import open_current_knowledge
-from explorer.store.kb_repository import KnowledgeRepository
+from explorer.store.kb_reader import DocumentReader, KnowledgeReader
 from explorer.store.sqlite_files import DatabaseProblem
 
 
-def test_sqlite_reader_returns_exactly_what_the_session_reader_returns(stores, data_dir) -> None:
+def test_the_stored_knowledge_base_reads_as_the_document_it_was_built_from(
+    data_dir, shipped_document
+) -> None:
+    """The fast path's reader gives the domain objects of the shipped document, summaries
+    derived when it was written included."""
     connection = open_current_knowledge(data_dir, knowledge_content_dir())
     assert connection is not None
-    fast = KnowledgeRepository.over_sqlite(connection)
-    with stores.knowledge_session() as session:
-        full = stores.repository(session)
-        assert fast.info() == full.info()
-        assert fast.conditions() == full.conditions()
-        assert fast.treatment_summaries() == full.treatment_summaries()
-        assert fast.glossary() == full.glossary()
-        assert fast.faq() == full.faq()
-        assert fast.pathway() == full.pathway()
-        assert fast.statistics() == full.statistics()
-        for summary in full.treatment_summaries():
-            assert fast.treatment(summary.slug) == full.treatment(summary.slug)
-        assert fast.treatment("no-such-slug") is None
+    stored = KnowledgeReader.over_sqlite(connection)
+    shipped = DocumentReader(shipped_document.model_dump(mode="json"))
+    assert stored.info() == shipped.info()
+    assert stored.conditions() == shipped.conditions()
+    assert stored.treatment_summaries() == shipped.treatment_summaries()
+    assert stored.glossary() == shipped.glossary()
+    assert stored.faq() == shipped.faq()
+    assert stored.pathway() == shipped.pathway()
+    assert stored.statistics() == shipped.statistics()
+    for summary in shipped.treatment_summaries():
+        assert stored.treatment(summary.slug) == shipped.treatment(summary.slug)
+    assert stored.treatment("no-such-slug") is None
+    connection.close()
+
+
+def test_summaries_derived_by_another_version_are_derived_again_on_the_full_path(
+    data_dir, monkeypatch
+) -> None:
+    """The next version may derive the catalog's best certainty differently: a knowledge base
+    written before is not read as it is (fast path refused) but derived again when opened."""
+    from explorer.domain import models
+    from explorer.services.knowledge import open_knowledge
+    from explorer.store import fastpath, kb_tables
+
+    con = sqlite3.connect(data_dir / "knowledge.sqlite")
+    with con:
+        con.execute("UPDATE kb_treatment SET summary = replace(summary, '\"high\"', '\"low\"')")
+        altered = con.execute("SELECT summary FROM kb_treatment ORDER BY position").fetchall()
+    con.close()
+    monkeypatch.setattr(models, "DERIVED_VERSION", 2)
+    monkeypatch.setattr(fastpath, "DERIVED_VERSION", 2)
+    monkeypatch.setattr(kb_tables, "DERIVED_VERSION", 2)
+    assert open_current_knowledge(data_dir, knowledge_content_dir()) is None
+    open_knowledge(data_dir, refresh_shipped=False).close()
+    con = sqlite3.connect(data_dir / "knowledge.sqlite")
+    derived = con.execute("SELECT summary FROM kb_treatment ORDER BY position").fetchall()
+    assert con.execute("SELECT derived_version FROM kb_document").fetchall() == [(2,)]
+    con.close()
+    assert derived != altered and any('"high"' in row[0] for row in derived)
+    connection = open_current_knowledge(data_dir, knowledge_content_dir())
+    assert connection is not None
     connection.close()
 
 
@@ -48,7 +80,7 @@ def test_fast_path_is_refused_before_first_start_and_at_an_old_revision(data_dir
     assert open_current_knowledge(tmp_path / "nothing-here", knowledge_content_dir()) is None
     con = sqlite3.connect(data_dir / "knowledge.sqlite")
     with con:
-        con.execute("UPDATE alembic_version SET version_num = '0002'")
+        con.execute("UPDATE alembic_version SET version_num = '0006'")
     con.close()
     assert open_current_knowledge(data_dir, knowledge_content_dir()) is None
 
@@ -61,7 +93,7 @@ def test_fast_path_reports_a_damaged_file_like_the_full_path(data_dir) -> None:
         open_current_knowledge(data_dir, knowledge_content_dir())
 
 
-def test_window_data_on_a_current_folder_loads_without_sqlalchemy(data_dir) -> None:
+def test_window_data_on_a_current_folder_loads_without_sqlalchemy_or_pydantic(data_dir) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -69,7 +101,7 @@ def test_window_data_on_a_current_folder_loads_without_sqlalchemy(data_dir) -> N
         f"service = open_service(Path({str(data_dir)!r}))\n"
         "snapshot = service.snapshot()\n"
         "assert len(snapshot.treatments) >= 14 and service.treatment('tens') is not None\n"
-        "print(any(m.startswith('sqlalchemy') for m in sys.modules))\n"
+        "print(any(m.split('.')[0] in {'sqlalchemy', 'pydantic'} for m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -112,7 +144,13 @@ def test_window_data_on_a_server_comes_from_the_server_not_a_file_left_here(
     from tests.engines import execute
 
     assert open_current_knowledge(data_dir, knowledge_content_dir()) is not None  # it is there
-    execute(data_dir, "knowledge", "UPDATE kb_meta SET title = 'Edition on the server'")
+    execute(
+        data_dir,
+        "knowledge",
+        "UPDATE kb_document SET document = replace(document, "
+        '\'"title":"Spine Treatment Explorer knowledge base"\', '
+        '\'"title":"Edition on the server"\')',
+    )
     service = open_service(data_dir)
     try:
         assert service.stores is not None

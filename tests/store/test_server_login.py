@@ -25,7 +25,7 @@ from explorer.errors import UserFacingError
 from explorer.services.consults import ConsultService
 from explorer.services.knowledge import open_stores
 from explorer.store import migrate
-from explorer.store.models import TreatmentRow
+from explorer.store.kb_tables import kb_treatment
 from explorer.store.server import KEYRING_SERVICE, parse_server_url
 from tests.conftest import _admin, _server_url
 
@@ -129,7 +129,7 @@ def test_the_clinic_role_works_with_its_password_in_a_pgpass_file(
         assert migrate.current_revision(stores.knowledge) == migrate.HEADS["knowledge"]
         assert migrate.current_revision(stores.clinic) == migrate.HEADS["clinic"]
         with stores.knowledge.connect() as connection:
-            treatments = connection.execute(select(func.count()).select_from(TreatmentRow))
+            treatments = connection.execute(select(func.count()).select_from(kb_treatment))
             assert treatments.scalar_one() > 10
         consults = ConsultService(stores.clinic, clinician="Dr Owner")
         started = consults.start(condition=None, treatments=["tens"], patient_label="A.B.")

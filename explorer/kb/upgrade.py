@@ -1,0 +1,48 @@
+"""Upgrade steps for knowledge-base documents of older format versions.
+
+A document (a content folder, a JSON export, or the document stored in a database) says its
+``format_version``. Before validation, :func:`upgrade_document` applies the registered steps
+from that version up to :data:`~explorer.kb.version.FORMAT_VERSION`, each taking the raw
+document of version N and returning one of version N + 1. Where no step is registered (1 → 2
+and 2 → 3 added required plain-language fields that no step can invent) the document is left
+as it is, and validation refuses it naming every missing field.
+
+When the format changes next (version 4), its step goes here, registered with
+``@step(3)``; a stored knowledge base of version 3 is then upgraded when it is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from explorer.kb.version import FORMAT_VERSION
+
+Document = dict[str, Any]
+Step = Callable[[Document], Document]
+
+STEPS: dict[int, Step] = {}
+"""from-version -> the step that turns such a document into one of the next version."""
+
+
+def step(from_version: int) -> Callable[[Step], Step]:
+    """Register the upgrade of documents of ``from_version`` to ``from_version + 1``."""
+
+    def register(function: Step) -> Step:
+        STEPS[from_version] = function
+        return function
+
+    return register
+
+
+def upgrade_document(data: Document, target: int = FORMAT_VERSION) -> Document:
+    """``data`` upgraded step by step to ``target`` where steps exist (a new dict; ``data``
+    is not changed); a document without a usable version is returned as it is."""
+    version = data.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        return data
+    while version < target and version in STEPS:
+        data = STEPS[version](dict(data))
+        version += 1
+        data["format_version"] = version
+    return data
