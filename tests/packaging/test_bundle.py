@@ -84,7 +84,7 @@ def test_db_info_on_a_postgresql_server(bundle: Path, tmp_path: Path) -> None:
     keyring: the bundle migrates and reads a real server (the test server of the run)."""
     base = os.environ.get("EXPLORER_TEST_POSTGRES_URL", "")
     if not base:
-        if os.environ.get("CI"):
+        if os.environ.get("CI") and sys.platform.startswith("linux"):  # .ci/postgres.py
             pytest.fail("CI must check the bundle on PostgreSQL, but no test server runs")
         pytest.skip("no PostgreSQL test server (python3 .ci/bootstrap.py package starts one)")
     import psycopg
