@@ -93,24 +93,27 @@ def run_bundle(
 
 
 def start_window(folder: Path, home: Path, *, timeout: float = 60) -> tuple[float, str]:
+    """Start the bundle's window, wait for its first paint, stop it: (seconds, its log)."""
+    return start_and_stop([str(folder / EXE)], bare_env(home), home, timeout=timeout)
+
+
+def start_and_stop(
+    command: list[str], env: dict[str, str], home: Path, *, timeout: float = 60, settle: bool = True
+) -> tuple[float, str]:
     """Start the window, wait for its first paint, stop it; (seconds to paint, its log).
 
     The first paint is seen from outside: right after it the window creates its log folder
     (explorer/ui/app.py, ``after_first_paint``); the folder's time of creation is taken.
-    The window then opens the data (migrating it if needed); the log is read once it has
-    not grown for a second and a half, and the process is ended.
+    With ``settle``, the window then opens the data (migrating it if needed) and the log is
+    read once it has not grown for a second and a half; then the process is ended.
     """
     logs = data_folder(home) / "logs"
     assert not logs.exists(), f"{logs} exists before the start: not a first start"
     started = time.time()
     process = subprocess.Popen(
-        [str(folder / EXE)],
-        env=bare_env(home),
-        cwd=home,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, env=env, cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    log = logs / "explorer.log"
     try:
         deadline = time.monotonic() + timeout
         while not logs.exists():
@@ -119,11 +122,10 @@ def start_window(folder: Path, home: Path, *, timeout: float = 60) -> tuple[floa
                 + process.communicate()[1]
             )
             assert time.monotonic() < deadline, f"no first paint within {timeout} s"
-            time.sleep(0.005)
+            time.sleep(0.002)
         painted = logs.stat().st_mtime - started
-        log = logs / "explorer.log"
         size, still = -1, 0.0
-        while still < 1.5 and time.monotonic() < deadline and process.poll() is None:
+        while settle and still < 1.5 and time.monotonic() < deadline and process.poll() is None:
             now = log.stat().st_size if log.exists() else 0
             still = still + 0.1 if now == size else 0.0
             size = now

@@ -4,16 +4,17 @@ the database is upgraded at the first start, through the bundles and the Linux i
 Version N is the application as it was at ``OLD_COMMIT``, built into a bundle by today's
 packaging (that commit predates it): its knowledge schema is at 0005 (today: 0006), it
 already has consults and the clinician PIN (clinic schema c0003), and it has no ``db``
-command. Its bundle is cached in build/update-test/ (~50 s to build on 2 cores); a fresh
-clone builds it once. The data of version N is made as a clinic would: N's own bundle
-creates the data folder at its first start; the consults and the PIN, which only the
-window creates, are written by N's source code (a bundle runs no scripts). Version N+1 is
-the tarball just built, installed with its install.sh over N, as the clinic's update
-instructions say (docs/install.md).
+command. Its bundle is cached in build/update-test/ by commit and spec (~60 s to build on
+2 cores); a fresh clone builds it once. The data of version N is made as a clinic would:
+N's own bundle creates the data folder at its first start; the consults and the PIN,
+which only the window creates, are written by N's source code (a bundle runs no scripts).
+Version N+1 is the tarball just built, installed with its install.sh over N, as the
+clinic's update instructions say (docs/install.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -77,7 +78,8 @@ def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
 @pytest.fixture(scope="module")
 def old_source() -> Path:
     """The source tree at OLD_COMMIT (git archive, no worktree), kept in build/."""
-    cache = REPO / "build" / "update-test" / OLD_COMMIT[:12]
+    spec = hashlib.sha256((REPO / "packaging" / "pyinstaller" / "explorer.spec").read_bytes())
+    cache = REPO / "build" / "update-test" / f"{OLD_COMMIT[:12]}-{spec.hexdigest()[:8]}"
     source = cache / "source"
     if (source / "pyproject.toml").is_file():
         return source
