@@ -7,6 +7,7 @@ and validate the workflow against the GitHub workflow schema that check-jsonsche
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -162,3 +163,36 @@ def test_workflow_builds_tests_and_installs_on_windows() -> None:
     for flag in ("/VERYSILENT", "/CURRENTUSER", "/DELETEDATA=yes"):
         assert flag in checker
     compile(checker, "check_installer.py", "exec")  # at least valid Python here
+
+
+def _iscc() -> list[str]:
+    """Inno Setup's compiler under Wine, where a developer set one up (docs/install.md)."""
+    iscc = os.environ.get("EXPLORER_ISCC", "")
+    wine = shutil.which("wine")
+    if not (iscc and Path(iscc).is_file() and wine):
+        pytest.skip("no Inno Setup compiler under Wine ($EXPLORER_ISCC, docs/install.md)")
+    return [wine, iscc]
+
+
+def _windows_path(path: Path) -> str:
+    return "Z:" + str(path).replace("/", "\\")
+
+
+def test_iss_compiles_with_inno_setup_under_wine() -> None:
+    env = dict(os.environ, WINEDEBUG="-all")
+    version = package_script().version()
+    script = _windows_path(ISS)
+    compiled = subprocess.run(
+        [*_iscc(), "/O-", f"/DAppVersion={version}", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert compiled.returncode == 0, compiled.stdout[-3000:] + compiled.stderr[-2000:]
+    assert "Successful compile" in compiled.stdout
+    unversioned = subprocess.run(
+        [*_iscc(), "/O-", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert unversioned.returncode != 0
+    assert "Pass the version from pyproject.toml" in unversioned.stdout + unversioned.stderr
