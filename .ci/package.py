@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -36,6 +37,12 @@ LINUX = ROOT / "packaging" / "linux"
 SIZE_BUDGET_MB = 300
 
 
+# Qt's X11 platform plugin links these; minimal Debian images lack them, and a bundle built
+# without them cannot open a window on an X11 desktop that lacks them too. PyInstaller
+# carries them into the bundle when they are on the build machine.
+X11_LIBRARIES = {"libxcb-icccm.so.4": "libxcb-icccm4", "libxcb-keysyms.so.1": "libxcb-keysyms1"}
+
+
 def say(message: str) -> None:
     print(f"[package] {message}", file=sys.stderr, flush=True)
 
@@ -49,8 +56,28 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def ensure_x11_libraries() -> None:
+    """Install Qt's X11 libraries on a Debian build machine where they are missing."""
+    if not sys.platform.startswith("linux"):
+        return
+    known = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    missing = [package for name, package in X11_LIBRARIES.items() if name not in known]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        say(f"{', '.join(missing)} missing: the bundle will need them on the PC (X11 only)")
+        return
+    say(f"installing {', '.join(missing)} (Debian) so that the bundle carries them")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]
+    if subprocess.call(install, env=env, stdout=subprocess.DEVNULL) != 0:
+        subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(install, env=env, stdout=subprocess.DEVNULL, check=True)
+
+
 def build(dist: Path, work: Path, source: Path = ROOT) -> Path:
     """Run PyInstaller on ``source`` (a checkout); the bundle folder is returned."""
+    ensure_x11_libraries()
     env = dict(os.environ, EXPLORER_SOURCE=str(source))
     env.pop("PYTHONPATH", None)
     command = [

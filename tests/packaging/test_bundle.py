@@ -137,3 +137,11 @@ def test_bundle_size_within_budget(built_bundle: Path) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="the executable bit is POSIX")
 def test_executable(built_bundle: Path) -> None:
     assert os.access(built_bundle / EXE, os.X_OK)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 is Linux's")
+def test_qt_x11_libraries_travel_with_the_bundle(built_bundle: Path) -> None:
+    """Qt's xcb plugin links libxcb-icccm and libxcb-keysyms, which desktops without other
+    Qt programs may lack: the bundle carries them (.ci/package.py installs them to build)."""
+    for name in package_script().X11_LIBRARIES:
+        assert (built_bundle / "_internal" / name).is_file(), name
