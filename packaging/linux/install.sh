@@ -44,8 +44,10 @@ mv "$APP.new" "$APP"
 rm -rf "$APP.old"
 
 ln -sfn "$APP/explorer" "$BIN_DIR/explorer"
-# The menu entry runs the installed program by its full path (quoted: the path may hold spaces).
-sed "s|^Exec=.*|Exec=\"$APP/explorer\"|" "$HERE/$NAME.desktop" > "$DESKTOP.partial"
+# The menu entry runs the installed program by its full path, quoted (the path may hold
+# spaces) and escaped as desktop entries require, then for sed.
+EXEC=$(printf '%s' "$APP/explorer" | sed -e 's/[\\"`$]/\\&/g' -e 's/[\\|&]/\\&/g')
+sed "s|^Exec=.*|Exec=\"$EXEC\"|" "$HERE/$NAME.desktop" > "$DESKTOP.partial"
 mv "$DESKTOP.partial" "$DESKTOP"
 echo "Installed Spine Treatment Explorer in $APP"
 echo "Start it from the applications menu, or type: explorer   (in $BIN_DIR)"

@@ -88,6 +88,8 @@ def old_source() -> Path:
         if os.environ.get("EXPLORER_REQUIRE_BUNDLE"):
             pytest.fail(f"{reason}: fetch the full history (git fetch --unshallow)")
         pytest.skip(reason)
+    for stale in cache.parent.glob(f"{OLD_COMMIT[:12]}-*"):  # built by an older spec
+        shutil.rmtree(stale, ignore_errors=True)
     archive = _git("archive", "--format=tar", OLD_COMMIT)
     assert archive.returncode == 0, archive.stderr.decode()
     partial = cache / "source.partial"
@@ -195,3 +197,22 @@ def test_update_keeps_consults_pin_and_settings(
     reset = run_bundle(app, ["pin", "reset"], home)
     assert reset.returncode == 0, reset.stderr
     assert "The clinician PIN was removed" in reset.stdout
+
+
+def test_uninstall_keeps_the_data(built_bundle: Path, tmp_path: Path) -> None:
+    home = tmp_path / "clinic user"
+    stage = _stage_new(built_bundle, tmp_path / "new")
+    app = _install(stage, home)
+    assert run_bundle(app, ["kb", "list"], home).returncode == 0
+    removed = subprocess.run(
+        ["sh", str(stage / "install.sh"), "--uninstall"],
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert removed.returncode == 0, removed.stderr
+    assert not app.exists()
+    assert not (home / ".local/bin/explorer").exists()
+    assert not (home / ".local/share/applications" / f"{NAME}.desktop").exists()
+    assert (data_folder(home) / "knowledge.sqlite").is_file()
+    assert str(data_folder(home)) in removed.stdout  # says where the data still is
