@@ -76,8 +76,9 @@ def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 @pytest.fixture(scope="module")
-def old_source() -> Path:
-    """The source tree at OLD_COMMIT (git archive, no worktree), kept in build/."""
+def old_source(built_bundle: Path) -> Path:
+    """The source tree at OLD_COMMIT (git archive, no worktree), kept in build/; only where
+    a bundle of this version was built (the ordinary test run builds nothing)."""
     spec = hashlib.sha256((REPO / "packaging" / "pyinstaller" / "explorer.spec").read_bytes())
     cache = REPO / "build" / "update-test" / f"{OLD_COMMIT[:12]}-{spec.hexdigest()[:8]}"
     source = cache / "source"
@@ -145,7 +146,7 @@ def _stage_new(built_bundle: Path, stage: Path) -> Path:
 
 
 def test_update_keeps_consults_pin_and_settings(
-    old_source: Path, old_bundle: Path, built_bundle: Path, tmp_path: Path
+    built_bundle: Path, old_source: Path, old_bundle: Path, tmp_path: Path
 ) -> None:
     home = tmp_path / "clinic user"
     data = data_folder(home)
