@@ -63,10 +63,14 @@ def bare_env(home: Path, **extra: str) -> dict[str, str]:
     env = {"HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     if WINDOWS:
         env |= {k: os.environ[k] for k in WINDOWS_VARIABLES if k in os.environ}
+        local = str(home / "AppData" / "Local")
         env |= {
             "USERPROFILE": str(home),
-            "LOCALAPPDATA": str(home / "AppData" / "Local"),
+            "LOCALAPPDATA": local,
             "APPDATA": str(home / "AppData" / "Roaming"),
+            # platformdirs asks Windows for the folder, not the variable; this is its
+            # documented override, so each test has a data folder of its own.
+            "WIN_PD_OVERRIDE_LOCAL_APPDATA": local,
         }
     return env | extra
 
