@@ -26,7 +26,7 @@ LOCAL = Path(os.environ["LOCALAPPDATA"])
 APP = LOCAL / "Programs" / NAME
 DATA = LOCAL / "SpineTreatmentExplorer"
 START_MENU = Path(os.environ["APPDATA"]) / "Microsoft" / "Windows" / "Start Menu" / "Programs"
-LOGS = Path("dist")
+LOGS = Path("dist").resolve()  # the installers want absolute log paths
 
 
 def check(condition: bool, message: str) -> None:
