@@ -102,7 +102,11 @@ begin
   if P > 0 then
   begin
     Delete(Path, P, Length(Folder) + 1);
-    RegWriteExpandStringValue(HKCU, 'Environment', 'Path', Path);
+    // The value was made by this installer when it held nothing else: remove it whole.
+    if Path = '' then
+      RegDeleteValue(HKCU, 'Environment', 'Path')
+    else
+      RegWriteExpandStringValue(HKCU, 'Environment', 'Path', Path);
   end;
 end;
 
