@@ -137,9 +137,10 @@ def _stage_old(old_bundle: Path, stage: Path) -> Path:
 
 def _stage_new(built_bundle: Path, stage: Path) -> Path:
     """Version N+1: the tarball that the package command just made, unpacked."""
-    archives = sorted(built_bundle.parent.glob(f"{NAME}-*-linux-*.tar.gz"))
-    assert archives, f"no tarball beside {built_bundle}"
-    with tarfile.open(archives[-1]) as tar:
+    version = package_script().version()
+    archives = list(built_bundle.parent.glob(f"{NAME}-{version}-linux-*.tar.gz"))
+    assert len(archives) == 1, f"no single {version} tarball beside {built_bundle}: {archives}"
+    with tarfile.open(archives[0]) as tar:
         tar.extractall(stage, filter="tar")
     (top,) = stage.iterdir()
     return top
