@@ -4,6 +4,7 @@
     python3 .ci/bootstrap.py run  [explorer arguments…]   # the application
     python3 .ci/bootstrap.py test [pytest arguments…]     # lint, layer contracts, whole test suite
     python3 .ci/bootstrap.py bench [pytest arguments…]    # benchmarks (tests/benchmarks)
+    python3 .ci/bootstrap.py package [--no-test]          # the self-contained bundle → dist/
 
 Standard library only: it runs on a fresh machine with nothing but Python 3.11+ and
 pip. It creates ``.venv`` beside the project (or $EXPLORER_VENV), installs the
@@ -41,8 +42,10 @@ def ensure_environment(extras: str) -> None:
     stamp = VENV / ".explorer-installed"
     project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     installed = stamp.read_text().split() if stamp.exists() else []
-    # "project-hash:extras" per install; the test extras include everything `run` needs.
-    if f"{project}:{extras}" in installed or f"{project}:test" in installed:
+    # "project-hash:extras" per install; the test extras include everything `run` needs,
+    # the package extras everything `test` needs.
+    enough = {"": {"", "test", "package"}, "test": {"test", "package"}}.get(extras, {extras})
+    if any(f"{project}:{e}" in installed for e in enough):
         return
     say(f"installing {spec} into {VENV} (first run, or pyproject.toml changed)")
     pip = [str(PYTHON), "-m", "pip", "--disable-pip-version-check", "--quiet"]
@@ -122,8 +125,21 @@ def run_benchmarks(args: list[str]) -> int:
         return subprocess.call(command, cwd=ROOT, env=test_env() | server)
 
 
+def run_package(args: list[str]) -> int:
+    """Build the bundle with PyInstaller, pack it and test it (.ci/package.py)."""
+    ensure_environment("package")
+    command = [str(PYTHON), str(ROOT / ".ci" / "package.py"), *args]
+    if not sys.platform.startswith("linux"):  # .ci/postgres.py runs a server on Linux only
+        return subprocess.call(command, cwd=ROOT, env=test_env())
+    sys.path.insert(0, str(ROOT / ".ci"))
+    from postgres import test_server  # the bundle's PostgreSQL check connects to it
+
+    with test_server() as server:
+        return subprocess.call(command, cwd=ROOT, env=test_env() | server)
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "bench"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "bench", "package"}:
         print(__doc__)
         return 2
     mode, rest = sys.argv[1], sys.argv[2:]
@@ -132,6 +148,8 @@ def main() -> int:
             return run_app(rest)
         if mode == "test":
             return run_tests(rest)
+        if mode == "package":
+            return run_package(rest)
         return run_benchmarks(rest)
     except subprocess.CalledProcessError as exc:
         say(f"setup failed: {' '.join(map(str, exc.cmd))} exited with {exc.returncode}")
