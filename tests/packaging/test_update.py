@@ -2,7 +2,8 @@
 the database is upgraded at the first start, through the bundles and the Linux installer.
 
 Version N is the application as it was at ``OLD_COMMIT``, built into a bundle by today's
-packaging (that commit predates it): its knowledge schema is at 0005 (today: 0006), it
+packaging (that commit predates it): its knowledge base is in the old table layout at
+Alembic revision 0005 (today: one stored document, revision kb3.1), it
 already has consults and the clinician PIN (clinic schema c0003), and it has no ``db``
 command. Its bundle is cached in build/update-test/ by commit and spec (~60 s to build on
 2 cores); a fresh clone builds it once. The data of version N is made as a clinic would:
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer.store.heads import KNOWLEDGE_HEAD
 from tests.packaging.conftest import (
     EXE,
     REPO,
@@ -176,11 +178,11 @@ def test_update_keeps_consults_pin_and_settings(
     app = _install(_stage_new(built_bundle, tmp_path / "new"), home)
     _painted, log = start_window(app, home)
     assert "Traceback" not in log and " ERROR " not in log, log
-    assert "migrated knowledge database" in log and "to 0006" in log, log
+    assert "loading shipped knowledge base" in log, log  # the old layout, built anew
 
     info = run_bundle(app, ["db", "info"], home)
     assert info.returncode == 0, info.stderr
-    assert "knowledge schema: revision 0006" in info.stdout
+    assert f"knowledge schema: revision {KNOWLEDGE_HEAD}" in info.stdout, info.stdout
     assert "consults: 2" in info.stdout, info.stdout
     with sqlite3.connect(data / "clinic.sqlite") as db:
         rows = db.execute("SELECT patient_label, notes_html FROM consult ORDER BY id").fetchall()
