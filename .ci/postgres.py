@@ -10,7 +10,7 @@ find it in ``$EXPLORER_TEST_POSTGRES_URL``; when no server can be had, the reaso
 
 The superuser ``postgres`` logs in without a password (``trust``, for the fixtures), but
 one role, ``explorer_clinic`` (``$EXPLORER_TEST_POSTGRES_LOGIN_ROLE``), must give its
-password (``scram-sha-256``): the tests create it as README "Several PCs" tells a clinic's
+password (``scram-sha-256``): the tests create it as docs/several-pcs.md tells a clinic's
 IT person to, and log in with the password from a pgpass file or the keyring.
 """
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate the README screenshots: python3 .ci/screenshots.py [OUT_DIR]
+"""Regenerate the documentation's screenshots: python3 .ci/screenshots.py [OUT_DIR]
 
 Runs the real window offscreen on a fresh data folder and private settings, drives it
-as a physician would, and saves PNGs (default: resources/screenshots/). Run it inside
+as a physician would, and saves PNGs (default: docs/images/). Run it inside
 the project's environment: `.venv/bin/python .ci/screenshots.py`.
 """
 
@@ -191,7 +191,7 @@ class Shooter:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "images"
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     variant = os.environ.get("SCREENSHOT_VARIANT", "")

@@ -23,8 +23,8 @@ class UsageError(Exception):
 
 
 EMPTY_DATABASE_URL = (
-    "--database-url needs a URL: postgresql://USER@HOST:5432/DATABASE (README, 'Several "
-    "PCs'). Leave it out to use this PC's data folder."
+    "--database-url needs a URL: postgresql://USER@HOST:5432/DATABASE (see "
+    "docs/several-pcs.md). Leave it out to use this PC's data folder."
 )
 
 

@@ -3,7 +3,7 @@
 For the clinic's IT person: a forgotten clinician PIN is removed (the next start of the
 window asks for a new one; the reset itself is audited), and the audit log is printed or
 written as CSV. Both act on the data folder of the current user, who can read that folder
-anyway: the PIN guards the window, not the files (see README, "Privacy").
+anyway: the PIN guards the window, not the files (see docs/privacy.md).
 """
 
 from __future__ import annotations

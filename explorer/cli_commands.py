@@ -205,7 +205,8 @@ LIST_FIELDS = ("slug", "name", "plain_name", "category", "approach", "invasivene
 
 
 def _kb_read(args: argparse.Namespace, repo: Any) -> int:
-    # The JSON of the domain objects, fields in their declared order (README, 'Command line').
+    # The JSON of the domain objects, fields in their declared order
+    # (docs/knowledge-base.md, 'JSON output, field by field').
     from dataclasses import asdict
 
     command = args.kb_command
@@ -308,8 +309,8 @@ def run_command(argv: Sequence[str]) -> int:
 
 
 def _make_private(data_dir_arg: str | None) -> None:
-    """Every start makes the data folder's clinic data private to this user (README,
-    "Privacy"); what cannot be changed is said once, and the command goes on."""
+    """Every start makes the data folder's clinic data private to this user
+    (docs/privacy.md); what cannot be changed is said once, and the command goes on."""
     from explorer.paths import resolve_data_dir
     from explorer.services.private_data import make_data_private
 

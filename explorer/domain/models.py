@@ -3,8 +3,9 @@
 Plain frozen dataclasses: no database rows and no Qt types ever leave the data layer. The
 reader builds them from the stored document by field name
 (:mod:`explorer.store.kb_reader`), and ``explorer kb show|stats --json`` prints them with
-:func:`dataclasses.asdict`: field order here is the order of that JSON (documented in the
-README), so fields are keyword-only and a field shown there is a field, not a property.
+:func:`dataclasses.asdict`: field order here is the order of that JSON (documented in
+docs/knowledge-base.md), so fields are keyword-only and a field shown there is a field, not a
+property.
 """
 
 from __future__ import annotations

@@ -187,7 +187,7 @@ def paint_report(
 def render_pages(
     content: ReportContent, images: Mapping[str, QImage], dpi: int = 60
 ) -> list[QImage]:
-    """The same pages as pictures (white A4 at ``dpi``): for previews and the README."""
+    """The same pages as pictures (white A4 at ``dpi``): for previews and the docs."""
     full = QPageSize(QPageSize.PageSizeId.A4).sizePixels(dpi)
     margin = MARGIN_MM / 25.4 * dpi
     probe = QImage(8, 8, QImage.Format.Format_RGB32)

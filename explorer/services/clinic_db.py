@@ -242,7 +242,7 @@ def open_clinic_db(
 
     With ``server``, on the shared PostgreSQL database's ``clinic`` schema instead: created
     or upgraded under an advisory lock; no file backup (backups of a server are the
-    database administrator's ``pg_dump`` job, see README "Several PCs").
+    database administrator's ``pg_dump`` job, see docs/several-pcs.md).
     """
     if server is not None:
         return _open_server_clinic(server)

@@ -180,7 +180,7 @@ def refuse_network_share(folder: Path, **kwargs: object) -> None:
         "ways that are hard to notice (sqlite.org, 'SQLite over a network'), so the "
         "application does not keep its databases there. For several PCs sharing consults, "
         "use a PostgreSQL server: start each PC with --database-url or "
-        "EXPLORER_DATABASE_URL (README, 'Several PCs'). For one PC, choose a folder on "
-        "this PC's own disk with --data-dir.",
+        "EXPLORER_DATABASE_URL (see 'Several PCs', docs/several-pcs.md). For one PC, "
+        "choose a folder on this PC's own disk with --data-dir.",
         path=folder,
     )

@@ -46,7 +46,7 @@ for another PC's knowledge-base import) sets its own for the transaction."""
 
 SERVER_BACKUPS = (
     "This PC uses the shared database server ({where}): its consults are backed up on the "
-    "server by the clinic's IT (pg_dump, see README 'Several PCs'), not copied to this PC, "
+    "server by the clinic's IT (pg_dump, see docs/several-pcs.md), not copied to this PC, "
     "and a restore is done there too."
 )
 
@@ -85,7 +85,7 @@ def _parse(text: str) -> URL:
     except ArgumentError as exc:
         raise BadDatabaseUrl(
             f"{text!r} is not a database URL; expected "
-            "postgresql://USER@HOST:5432/DATABASE (see README, 'Several PCs')."
+            "postgresql://USER@HOST:5432/DATABASE (see docs/several-pcs.md)."
         ) from exc
 
 
@@ -239,8 +239,8 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
     if isinstance(original, errors.InsufficientPrivilege):
         return DatabaseProblem(
             f"The server refused this change: the login has no permission for it ({where}). "
-            "Ask the clinic's IT to make that login the database's owner (README, 'Several "
-            "PCs').",
+            "Ask the clinic's IT to make that login the database's owner (see "
+            "docs/several-pcs.md).",
             kind=ProblemKind.NO_ACCESS,
         )
     if isinstance(original, errors.ReadOnlySqlTransaction):
@@ -277,8 +277,8 @@ def server_problem(target: ServerTarget, original: BaseException) -> DatabasePro
         first = str(original).strip().splitlines()[0] if str(original).strip() else ""
         return DatabaseProblem(
             f"The database server could not be used: {target.describe()} ({first}). Check "
-            "that this PC reaches the server and that the password is stored (README, "
-            "'Several PCs')."
+            "that this PC reaches the server and that the password is stored (see "
+            "docs/several-pcs.md)."
         )
     return None
 

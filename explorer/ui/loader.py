@@ -46,7 +46,7 @@ class KnowledgeLoader(QObject):
         from explorer.services.explorer_data import KnowledgeDatabaseProblem, open_service
         from explorer.services.private_data import make_data_private
 
-        try:  # every start, before the data is read (README, "Privacy")
+        try:  # every start, before the data is read (docs/privacy.md)
             not_private = make_data_private(self._data_dir)
         except Exception:  # never keeps the window from starting
             log.exception("could not make the data folder private")

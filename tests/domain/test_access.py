@@ -96,11 +96,11 @@ def test_glossary_terms_are_found_as_whole_words_in_order_of_appearance() -> Non
     assert terms_in(["discectomy"], glossary) == []  # not inside another word
 
 
-def test_readme_states_how_long_it_takes_to_reach_the_longest_wait() -> None:
-    """The README's figure is the one :func:`wait_after` gives: the wrong PIN that brings
+def test_user_guide_states_how_long_it_takes_to_reach_the_longest_wait() -> None:
+    """The user guide's figure is the one :func:`wait_after` gives: the wrong PIN that brings
     the 15-minute wait, and the waits a guesser sits through before typing it."""
     wrong = next(n for n in itertools.count(1) if wait_after(n) == MAX_WAIT_SECONDS)
     waited = sum(wait_after(n) for n in range(1, wrong))
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    words = " ".join(readme.split())
+    guide = Path(__file__).parents[2] / "docs" / "user-guide.md"
+    words = " ".join(guide.read_text(encoding="utf-8").split())
     assert f"{wrong} wrong PINs and about {round(waited / 60)} minutes of waiting" in words

@@ -3,7 +3,8 @@
 The golden files were written by the application before the knowledge base became one
 stored document (``explorer --data-dir DIR kb list --json > tests/kb/golden/list.json``,
 and so on for ``kb show SLUG`` of every shipped slug and ``kb stats``). Regenerate them
-only for a deliberate change of the documented JSON shapes (README, 'Command line').
+only for a deliberate change of the documented JSON shapes (docs/knowledge-base.md, 'JSON
+output, field by field').
 """
 
 from __future__ import annotations

@@ -127,8 +127,13 @@ def test_bundle_size_within_budget(built_bundle: Path) -> None:
     assert size <= package.SIZE_BUDGET_MB
     # Only the Qt modules the application uses: no QtWebEngine, QML or Quick.
     internal = "\n".join(str(p.relative_to(built_bundle)) for p in built_bundle.rglob("*"))
-    for unwanted in ("WebEngine", "Qt6Quick", "Qt6Qml.", "screenshots"):
+    for unwanted in ("WebEngine", "Qt6Quick", "Qt6Qml."):
         assert unwanted not in internal, unwanted
+    # Nor the documentation's screenshots (docs/images), nor resources/ (nothing loads it).
+    screenshots = (Path(__file__).parents[2] / "docs" / "images").glob("*.png")
+    names = {p.name for p in built_bundle.rglob("*")}
+    assert not names & {p.name for p in screenshots}
+    assert not (built_bundle / "_internal" / "explorer" / "_shipped" / "resources").exists()
     # Nor test tools that happen to be in the build environment.
     packages = {p.name for p in (built_bundle / "_internal").iterdir()}
     assert not packages & {"hypothesis", "pytest", "mypy", "rich", "pygments"}

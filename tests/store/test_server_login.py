@@ -1,4 +1,4 @@
-"""Logging in as the clinic's own role, as README "Several PCs" sets it up: a password-protected
+"""Logging in as the clinic's own role, as docs/several-pcs.md sets it up: a password-protected
 (scram-sha-256) login role that is no superuser and owns the database, its password from a
 pgpass file or the OS keyring (an in-memory one here), ``explorer db password`` storing it
 after a checked login, and one-line messages naming the command when the login is refused.
@@ -75,7 +75,7 @@ def _set_password(role: str, password: str) -> None:
 def clinic_login(
     postgres_server: str, memory_keyring: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Iterator[ClinicLogin]:
-    """README "Several PCs" step 2 on the test server, with a new password for each test; no
+    """docs/several-pcs.md step 2 on the test server, with a new password for each test; no
     password anywhere yet (empty keyring, no pgpass file, no $PGPASSWORD)."""
     role = os.environ.get(LOGIN_ROLE_ENV)
     if not role:
@@ -87,7 +87,7 @@ def clinic_login(
     monkeypatch.delenv("PGPASSWORD", raising=False)
     database = f"explorer_login_{os.getpid()}_{next(_databases)}"
     password = secrets.token_urlsafe(18)
-    # README "Several PCs", step 2 (psql as postgres), word for word but for the names:
+    # docs/several-pcs.md, step 2 (psql as postgres), word for word but for the names:
     _admin(f"CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
     try:
         _set_password(role, password)  # \password explorer
