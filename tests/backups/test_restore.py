@@ -185,17 +185,14 @@ def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
     at = data.index(b"CREATE TRIGGER audit_event_no_update")
     garbled = tmp_path / "garbled.sqlite"
     garbled.write_bytes(data[: at + 40] + b"\x80" * 12 + data[at + 52 :])
-    try:
+    with pytest.raises(DatabaseProblem, match="schema text is garbled") as checked:
         check_sqlite_file(garbled)
-    except DatabaseProblem as exc:
-        assert str(garbled) in str(exc)
+    assert str(garbled) in str(checked.value)
     clinic = clinic_with_consults / "clinic.sqlite"
     before = _digest(clinic)
-    try:
+    with pytest.raises(RestoreFailed, match="Nothing was changed"):
         restore_clinic(clinic_with_consults, garbled, clinician="x")
-    except RestoreFailed as exc:
-        assert "Nothing was changed" in str(exc)
-        assert _digest(clinic) == before
+    assert _digest(clinic) == before
 
 
 def test_an_emptied_clinic_file_is_not_started_afresh_and_not_backed_up(
