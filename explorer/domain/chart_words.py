@@ -283,6 +283,20 @@ def timing_sources(treatment: Treatment) -> list[SourceRef]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def timeline_notes(*, plain: bool) -> str:
+    """What the weeks are, for a printed timeline (its key says what the bars are)."""
+    if plain:
+        return (
+            "The weeks are when studies measured the effect, not a promise for you. Where "
+            "the studies give no time, the row says so; nothing is guessed."
+        )
+    return (
+        "Weeks are the times at which trials measured effects (each treatment's timeframe "
+        "note, in its details), not a forecast for one person. Where the evidence gives no "
+        "time the row says so; nothing is estimated."
+    )
+
+
 def timeline_caption(rows: Iterable[TimelineRow], *, plain: bool = False) -> str:
     """What the weeks are (and are not), and the sources of the timed findings."""
     rows = list(rows)

@@ -1,6 +1,6 @@
 """What every printed chart shares: a white image the width of the report's text column,
 built from stacked blocks (title, drawing, key, notes, sources); type sizes for the two
-report variants; word-wrapped text; a numeric axis with round ticks; and marks that read
+report variants; word-wrapped text; a numeric axis with the spec's ticks; and marks that read
 in greyscale (filled or hollow, hatched or solid, and always a label beside them).
 
 QtGui only: the headless export must load neither widgets, pyqtgraph nor numpy.
@@ -192,19 +192,6 @@ class Figure:
 
 
 # --- axes ------------------------------------------------------------------------------------
-def nice_ticks(low: float, high: float, target: int = 6) -> list[float]:
-    """Round tick values (1, 2, 2.5 or 5 × 10ⁿ apart) covering [low, high]."""
-    span = high - low
-    if span <= 0:
-        return [low]
-    raw = span / target
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step - 1e-9) * step
-    count = math.floor((high - first) / step + 1e-9) + 1
-    return [round(first + i * step, 10) for i in range(count)]
-
-
 @dataclass(frozen=True)
 class Scale:
     """Data values to pixels along x: ``low`` at ``left``, ``high`` at ``right``."""
@@ -222,20 +209,19 @@ def draw_axis(
     painter: QPainter,
     scale: Scale,
     y: float,
-    ticks: Sequence[float],
+    ticks: Sequence[tuple[float, str]],
     face: QFont,
-    label: Callable[[float], str],
 ) -> float:
-    """A baseline with tick marks and numbers under it; returns the height used."""
+    """A baseline with tick marks and their labels under it; returns the height used."""
     painter.save()
     painter.setPen(QPen(INK, 2))
     painter.drawLine(QPointF(scale.left, y), QPointF(scale.right, y))
     height = QFontMetricsF(face).height()
-    for value in ticks:
+    for value, label in ticks:
         x = scale.x(value)
         painter.drawLine(QPointF(x, y), QPointF(x, y + 8))
         rect = QRectF(x - 80, y + 10, 160, height)
-        draw_text(painter, rect, label(value), face, Qt.AlignmentFlag.AlignHCenter)
+        draw_text(painter, rect, label, face, Qt.AlignmentFlag.AlignHCenter)
     painter.restore()
     return 12 + height
 
