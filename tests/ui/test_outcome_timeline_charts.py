@@ -7,10 +7,11 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from explorer.domain.chart_words import MCID_LABEL, NOTHING_TO_PLOT, REGION_LABEL
 from explorer.domain.charts import REASSESSMENT_WEEKS, time_bucket
 from explorer.domain.vocab import Certainty
-from explorer.ui.charts.outcome_chart import MCID_LABEL, NOTHING_TO_PLOT, OutcomeChart
-from explorer.ui.charts.timeline_chart import REGION_LABEL, TimelineChart
+from explorer.ui.charts.outcome_chart import OutcomeChart
+from explorer.ui.charts.timeline_chart import TimelineChart
 
 CLBP = "chronic-low-back-pain"
 
