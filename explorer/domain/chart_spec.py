@@ -33,6 +33,7 @@ from explorer.domain.chart_words import (
     fmt,
     format_number,
     interval_text,
+    kb_note,
     mcid_threshold,
     numbered_sources,
     short_name,
@@ -340,7 +341,7 @@ def timeline_spec(
         sources = numbered_sources(s for row in rows for s in timing_sources(row.treatment))
         words = "Where this comes from" if plain else "Sources"
         cited = f"{words}: {sources}. " if sources else ""
-        small_print = f"{timeline_notes(plain=plain)} {cited}Knowledge base {kb_version}."
+        small_print = f"{timeline_notes(plain=plain)} {cited}{kb_note(kb_version)}".strip()
     else:
         empty = "No treatments to compare: add treatments to see when benefit starts."
         small_print = timeline_caption(rows, plain=plain)
@@ -418,7 +419,7 @@ def icon_spec(
         # The clinician note stays out of the handout: the plain caption says who was
         # counted and what the count means.
         about = f" About this figure: {statistic.note}" if statistic.note and not plain else ""
-        caption = f"{caption}{about} Knowledge base {kb_version}."
+        caption = f"{caption}{about} {kb_note(kb_version)}".strip()
     return IconArraySpec(
         title=title,
         counts=counts,

@@ -47,6 +47,11 @@ NO_NULL_LINE = (
 
 
 # --- general ---------------------------------------------------------------------------
+def kb_note(version: str | None) -> str:
+    """'Knowledge base 2026.11.2.' under a chart ('' before a knowledge base is loaded)."""
+    return f"Knowledge base {version}." if version else ""
+
+
 def clip(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;(") + "…"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTextDocument
@@ -37,11 +37,13 @@ Paint = Callable[[QPainter, QRectF], None]
 class PrintChart:
     """A chart for the report: the picture, the small print that goes under it as text
     (notes, sources with their kinds, knowledge-base version: searchable and sharp in the
-    PDF), and every word written in the picture (what tests and screen readers can check)."""
+    PDF), and every word written in the picture (what tests and screen readers can check).
+    ``figure`` draws it again, at any size or into SVG (:mod:`.export`)."""
 
     image: QImage
     small_print: str
     words: tuple[str, ...]
+    figure: Figure = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -172,21 +174,41 @@ class Figure:
         self._blocks.append((px, lambda _painter, _rect: None))
 
     def chart(self, small_print: str) -> PrintChart:
-        return PrintChart(self.render(), small_print, tuple(self.words))
+        return PrintChart(self.render(), small_print, tuple(self.words), self)
 
-    def render(self) -> QImage:
-        """The blocks on an opaque white RGB image (PDF/A forbids transparency)."""
-        margin = self.sizes.margin
-        height = math.ceil(sum(h for h, _ in self._blocks) + 2 * margin)
-        image = QImage(self.width, height, QImage.Format.Format_RGB32)
-        image.fill(WHITE)
-        painter = QPainter(image)
+    def with_text(self, words: str) -> Figure:
+        """A copy with ``words`` set under the picture in small type (an exported chart
+        carries its notes and sources, which the report sets as text)."""
+        copy = Figure(self.sizes, self.width)
+        copy._blocks, copy.words = list(self._blocks), list(self.words)
+        copy.text(words, self.sizes.small, gap=self.sizes.small * 0.6)
+        return copy
+
+    @property
+    def height(self) -> int:
+        return math.ceil(sum(h for h, _ in self._blocks) + 2 * self.sizes.margin)
+
+    def paint(self, painter: QPainter) -> None:
+        """The blocks, top to bottom, on a white page ``width`` × ``height``."""
+        painter.fillRect(QRectF(0, 0, self.width, self.height), WHITE)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        y = float(margin)
+        y = float(self.sizes.margin)
         for block_height, paint in self._blocks:
-            paint(painter, QRectF(margin, y, self.inner, block_height))
+            paint(painter, QRectF(self.sizes.margin, y, self.inner, block_height))
             y += block_height
+
+    def render(self, width: int | None = None) -> QImage:
+        """The blocks on an opaque white RGB image (PDF/A forbids transparency), scaled to
+        ``width`` px when given (drawn again at that size, not resampled)."""
+        scale = (width or self.width) / self.width
+        image = QImage(
+            round(self.width * scale), math.ceil(self.height * scale), QImage.Format.Format_RGB32
+        )
+        image.fill(WHITE)
+        painter = QPainter(image)
+        painter.scale(scale, scale)
+        self.paint(painter)
         painter.end()
         return image
 

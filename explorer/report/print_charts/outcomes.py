@@ -19,6 +19,7 @@ from explorer.domain.chart_spec import (
     OutcomeChartSpec,
     outcome_spec,
 )
+from explorer.domain.chart_words import kb_note
 from explorer.domain.charts import outcome_groups
 from explorer.domain.models import Treatment
 from explorer.domain.vocab import Certainty
@@ -61,18 +62,18 @@ def outcome_chart(
     return draw_outcomes(spec, kb_version, plain=plain)
 
 
-def draw_outcomes(spec: OutcomeChartSpec, kb_version: str, *, plain: bool) -> PrintChart:
+def draw_outcomes(spec: OutcomeChartSpec, kb_version: str | None, *, plain: bool) -> PrintChart:
     """Draw a forest-plot spec for paper (the report, and PNG/SVG export of the screen)."""
     sizes = sizes_for(plain)
     figure = Figure(sizes)
     figure.title(spec.title)
     if spec.group is None:
         figure.text(spec.nothing, sizes.body)
-        return figure.chart(f"{spec.notes} Knowledge base {kb_version}.".lstrip())
+        return figure.chart(f"{spec.notes} {kb_note(kb_version)}".strip())
     plot = _ForestPlot(spec, sizes, figure.inner)
     figure.drawing(plot.height, plot.paint, plot.words())
     figure.key(_key(spec), sizes.small)
-    small = [spec.notes, f"{spec.sources_text} Knowledge base {kb_version}."]
+    small = [spec.notes, spec.sources_text, kb_note(kb_version)]
     return figure.chart(" ".join(s for s in small if s))
 
 

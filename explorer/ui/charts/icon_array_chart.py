@@ -17,18 +17,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from explorer.domain.burden_spec import sources_of
 from explorer.domain.chart_spec import ICON_SHAPES, IconArraySpec, KeyRow, icon_spec
-from explorer.domain.chart_words import plain_statistic_label
+from explorer.domain.chart_words import format_number, plain_statistic_label, verdict_tag
 from explorer.domain.charts import IconCounts, absolute_statistics, is_flagged
 from explorer.domain.models import Statistic
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.icons import draw_icons
 from explorer.ui.charts.base import PALETTE, TITLE_POINT_SIZE, ChartWidget, foreground
-from explorer.ui.charts.burden_chart import (
-    chart_font,
-    format_number,
-    sources_of,
-    statistic_tooltip,
-    verdict_tag,
-)
+from explorer.ui.charts.burden_chart import chart_font, statistic_tooltip
 from explorer.ui.style import as_is, esc
 
 EVENT_COLOUR, OTHER_COLOUR = PALETTE[0], PALETTE[1]
@@ -196,6 +193,9 @@ class IconArrayChart(ChartWidget):
             self.current_statistic(), self._kb_version, plain=self._plain, per=self._per,
             shape=self._format, printed=printed,
         )  # fmt: skip
+
+    def print_chart(self) -> PrintChart:
+        return draw_icons(self.spec(printed=True), plain=self._plain)
 
     def redraw(self) -> None:
         self.clear_plot()

@@ -25,6 +25,8 @@ from explorer.domain.chart_words import (
 from explorer.domain.charts import ForestRow, OutcomeChoice, OutcomeGroup, outcome_groups
 from explorer.domain.comparison import certainty_text
 from explorer.domain.models import Treatment
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.outcomes import draw_outcomes
 from explorer.ui.charts.base import FLAG_COLOUR, PALETTE, SYMBOLS, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
 from explorer.ui.style import as_is
@@ -131,6 +133,9 @@ class OutcomeChart(ChartWidget):
             self._choice, self.current_group(), self._treatments, self._condition_name,
             plain=self._plain, printed=printed,
         )  # fmt: skip
+
+    def print_chart(self) -> PrintChart:
+        return draw_outcomes(self.spec(printed=True), self._kb_version, plain=self._plain)
 
     def redraw(self) -> None:
         self.clear_plot()

@@ -18,6 +18,8 @@ from explorer.domain.chart_spec import Lane, TimelineMark, TimelineSpec, timelin
 from explorer.domain.chart_words import short_name, timing_sources
 from explorer.domain.charts import TimelineRow, timeline_rows
 from explorer.domain.models import Treatment
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.timeline import draw_timeline
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
 from explorer.ui.style import as_is
@@ -92,6 +94,9 @@ class TimelineChart(ChartWidget):
         """What the chart shows, described without a renderer."""
         treatments = [row.treatment for row in self._rows]
         return timeline_spec(treatments, self._kb_version, plain=self._plain, printed=printed)
+
+    def print_chart(self) -> PrintChart:
+        return draw_timeline(self.spec(printed=True), plain=self._plain)
 
     def redraw(self) -> None:
         self.clear_plot()
