@@ -5,7 +5,8 @@ printed ones (``explorer.report.print_charts``, QPainter: the PDF and every PNG/
 both draw these specs. The choices that make a chart honest or readable are made here,
 once: the axis range and its round ticks, the marker for each GRADE certainty, how many
 characters a row label may take, and every word (from :mod:`chart_words`). The painters
-only lay them out.
+only lay them out. This module has what the charts share (axes, markers) and the forest
+plot; :mod:`timeline_spec`, :mod:`icon_spec` and :mod:`burden_spec` the other charts.
 """
 
 from __future__ import annotations
@@ -20,44 +21,22 @@ from explorer.domain.chart_words import (
     NO_DIFFERENCE,
     NO_NULL_LINE,
     NOTHING_TO_PLOT,
-    PLAIN_REGION_LABEL,
-    PLAIN_UNKNOWN_ROW,
-    REGION_LABEL,
-    TIMELINE_PLAIN_TITLE,
-    TIMELINE_PLAIN_WORDS,
-    TIMELINE_TITLE,
-    TIMELINE_WORDS,
-    Span,
     axis_words,
     clip,
     fmt,
-    format_number,
     interval_text,
-    kb_note,
     mcid_threshold,
     numbered_sources,
     short_name,
-    span_text,
-    stated_bounds,
-    statistic_caption,
-    statistic_notes,
-    timeline_caption,
-    timeline_notes,
-    timing_sources,
 )
 from explorer.domain.charts import (
-    REASSESSMENT_WEEKS,
     ForestRow,
-    IconCounts,
     OutcomeChoice,
     OutcomeGroup,
-    TimelineRow,
-    icon_counts,
-    timeline_rows,
 )
 from explorer.domain.comparison import certainty_text
-from explorer.domain.models import SourceRef, Statistic, Treatment
-from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NOT_ESTABLISHED, Certainty
+from explorer.domain.models import SourceRef, Treatment
+from explorer.domain.vocab import Certainty
 
 
 # --- axes ------------------------------------------------------------------------------------
@@ -257,177 +236,3 @@ def _outcome_axis(group: OutcomeGroup, lines: Sequence[ReferenceLine]) -> Axis:
     if group.key.measure == "percent":
         low, high, pad = min(low, 0.0), max(high, 100.0), 2.0
     return Axis.covering(low - pad, high + pad)
-
-
-# --- timeline ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Lane:
-    """One lane of a timeline row: when benefit starts (``onset``) or how long it lasted
-    (``duration``), its span in weeks (None: not established) and its words."""
-
-    kind: str
-    span: Span | None
-    words: str
-
-
-@dataclass(frozen=True)
-class TimelineMark:
-    row: TimelineRow
-    name: str
-    lanes: tuple[Lane, Lane]
-    unknown: str
-    """The words for a row without any time ('' when the row has one)."""
-
-    @property
-    def start(self) -> float:
-        """Where the benefit bar begins: when benefit starts, or 0 when that is unknown."""
-        return self.row.onset[0] if self.row.onset else 0.0
-
-
-@dataclass(frozen=True)
-class TimelineSpec:
-    title: str
-    marks: tuple[TimelineMark, ...]
-    region: tuple[float, float]
-    region_label: str
-    axis_title: str
-    weeks: float
-    """The weeks shown at least: the reassessment window, and room for words after bars."""
-    empty: str
-    small_print: str
-    legend: tuple[str, str, str, str]
-    """Words of the key: onset, benefit measured, may last until, the window."""
-
-    @property
-    def region_words(self) -> str:
-        low, high = self.region
-        return f"{self.region_label}: {low:g}–{high:g} weeks"
-
-    @staticmethod
-    def axis(weeks: float) -> Axis:
-        """Weeks from 0 with round ticks, as far as a painter needs to show its words."""
-        return Axis(0.0, weeks, tuple((v, f"{v:g}") for v in nice_ticks(0.0, weeks, 8)))
-
-
-TIMELINE_KEY = ("effect starts", "benefit measured", "may last until", REGION_LABEL)
-TIMELINE_PLAIN_KEY = ("may start to help", "help measured", "help may last until")
-
-
-def timeline_spec(
-    treatments: Sequence[Treatment], kb_version: str | None = None, *, plain: bool, printed: bool
-) -> TimelineSpec:
-    """Onset and duration per treatment; ``printed`` (a picture with a key): shorter notes,
-    the sources and the knowledge-base version as the small print."""
-    rows = timeline_rows(treatments)
-    lane_words = TIMELINE_PLAIN_WORDS if plain else TIMELINE_WORDS
-    marks = []
-    for row in rows:
-
-        def lane(kind: str, span: Span | None, row: TimelineRow = row) -> Lane:
-            if span is None:
-                said = PLAIN_NOT_ESTABLISHED.lower() if plain else NOT_ESTABLISHED
-            else:
-                said = span_text(span, kind, stated_bounds(row, kind))
-            return Lane(kind, span, f"{lane_words[kind]}: {said}")
-
-        lanes = (lane("onset", row.onset), lane("duration", row.duration))
-        unknown = "" if row.established else (
-            PLAIN_UNKNOWN_ROW if plain else NOT_ESTABLISHED.capitalize()
-        )  # fmt: skip
-        marks.append(TimelineMark(row, short_name(row.treatment, plain=plain), lanes, unknown))
-    ends = [v for r in rows for s in (r.onset, r.duration) if s for v in s]
-    if printed:
-        empty = "No treatments to compare."
-        sources = numbered_sources(s for row in rows for s in timing_sources(row.treatment))
-        words = "Where this comes from" if plain else "Sources"
-        cited = f"{words}: {sources}. " if sources else ""
-        small_print = f"{timeline_notes(plain=plain)} {cited}{kb_note(kb_version)}".strip()
-    else:
-        empty = "No treatments to compare: add treatments to see when benefit starts."
-        small_print = timeline_caption(rows, plain=plain)
-    return TimelineSpec(
-        title=TIMELINE_PLAIN_TITLE if plain else TIMELINE_TITLE,
-        marks=tuple(marks),
-        region=REASSESSMENT_WEEKS,
-        region_label=PLAIN_REGION_LABEL if plain else REGION_LABEL,
-        axis_title="Weeks since starting",
-        weeks=max(13.0, max(ends, default=0.0) * 1.7 + 1.0),
-        empty=empty,
-        small_print=small_print,
-        legend=(*TIMELINE_PLAIN_KEY, PLAIN_REGION_LABEL) if plain else TIMELINE_KEY,
-    )
-
-
-# --- people out of 100 ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class KeyRow:
-    """One count in words: filled (the figure's people) or not, the count with any words
-    before it ('About half: 55 out of 100'), and what it means."""
-
-    filled: bool
-    count: int
-    head: str
-    words: str
-
-
-@dataclass(frozen=True)
-class IconArraySpec:
-    title: str
-    counts: IconCounts | None
-    shape: str
-    """'icons', 'bar' (one stacked bar) or 'words'."""
-    key: tuple[KeyRow, ...]
-    sentence: str
-    how: str
-    notes: str
-    small_print: str
-    empty: str
-
-
-ICON_SHAPES = {"icons": "Icons", "bar": "One bar", "words": "Words only"}
-
-
-def icon_spec(
-    statistic: Statistic | None,
-    kb_version: str | None = None,
-    *,
-    plain: bool,
-    per: int = 100,
-    shape: str = "icons",
-    printed: bool,
-) -> IconArraySpec:
-    """A percentage of people as people out of ``per``, framed both ways."""
-    title = f"Out of {format_number(per)} people"
-    if statistic is None:
-        empty = "There are no percentages of people to draw as people out of 100."
-        return IconArraySpec(title, None, shape, (), "No figure to show.", "", empty, "", empty)
-    counts = icon_counts(statistic, per)
-    flag = "⚠ " if statistic.needs_caution else ""
-    rows = []
-    for filled, (number, lead, words) in zip(
-        (True, False), counts.key_rows(plain=plain), strict=True
-    ):
-        head = f"{f'{lead}: ' if lead else ''}{format_number(number)} out of {format_number(per)}"
-        rows.append(KeyRow(filled, number, head, f"{flag}{words}" if filled else words))
-    how = (
-        f"Each figure is one person. The {format_number(counts.events)} filled figures are "
-        f"the {format_number(counts.events)} out of {format_number(per)}; the "
-        f"{format_number(counts.others)} outlined figures are the others."
-    )
-    caption = statistic_caption(statistic, plain=plain)
-    if printed:
-        # The clinician note stays out of the handout: the plain caption says who was
-        # counted and what the count means.
-        about = f" About this figure: {statistic.note}" if statistic.note and not plain else ""
-        caption = f"{caption}{about} {kb_note(kb_version)}".strip()
-    return IconArraySpec(
-        title=title,
-        counts=counts,
-        shape=shape,
-        key=(*rows,),
-        sentence=flag + counts.sentence(plain=plain),
-        how=how,
-        notes=statistic_notes(statistic, counts, plain=plain),
-        small_print=caption,
-        empty="",
-    )

@@ -57,7 +57,8 @@ def test_an_exported_forest_plot_with_large_type_keeps_the_plot_s_room(
     qtbot, stores, large_font
 ) -> None:
     """Found in review: the export of a chart never shown used the full labels, which at
-    large type squeezed the plot to a strip; the labels are fitted to the export's size."""
+    large type squeezed the plot to a strip. Exports are now drawn for paper (wrapped
+    labels, print type sizes) and leave the screen's plot as it was."""
     with stores.knowledge_session() as session:
         repo = stores.repository(session)
         treatments = [repo.treatment("epidural-steroid-injection"), repo.treatment("tens")]

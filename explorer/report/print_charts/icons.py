@@ -13,9 +13,9 @@ import html
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTextDocument
 
-from explorer.domain.chart_spec import IconArraySpec, icon_spec
 from explorer.domain.chart_words import format_number
 from explorer.domain.charts import IconCounts
+from explorer.domain.icon_spec import IconArraySpec, icon_spec
 from explorer.domain.models import Statistic
 from explorer.report.print_charts.figure import (
     INK,

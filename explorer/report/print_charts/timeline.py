@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
-from explorer.domain.chart_spec import Lane, TimelineMark, TimelineSpec, timeline_spec
 from explorer.domain.models import Treatment
+from explorer.domain.timeline_spec import Lane, TimelineMark, TimelineSpec, timeline_spec
 from explorer.report.print_charts.figure import (
     DARK,
     FAINT,

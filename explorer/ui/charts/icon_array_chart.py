@@ -18,9 +18,9 @@ from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.domain.burden_spec import sources_of
-from explorer.domain.chart_spec import ICON_SHAPES, IconArraySpec, KeyRow, icon_spec
 from explorer.domain.chart_words import format_number, plain_statistic_label, verdict_tag
 from explorer.domain.charts import IconCounts, absolute_statistics, is_flagged
+from explorer.domain.icon_spec import ICON_SHAPES, IconArraySpec, KeyRow, icon_spec
 from explorer.domain.models import Statistic
 from explorer.report.print_charts import PrintChart
 from explorer.report.print_charts.icons import draw_icons

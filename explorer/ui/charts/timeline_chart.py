@@ -14,10 +14,10 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
-from explorer.domain.chart_spec import Lane, TimelineMark, TimelineSpec, timeline_spec
 from explorer.domain.chart_words import short_name, timing_sources
 from explorer.domain.charts import TimelineRow, timeline_rows
 from explorer.domain.models import Treatment
+from explorer.domain.timeline_spec import Lane, TimelineMark, TimelineSpec, timeline_spec
 from explorer.report.print_charts import PrintChart
 from explorer.report.print_charts.timeline import draw_timeline
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
