@@ -7,13 +7,14 @@ figure counts with its source number under it.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPen
 
 from explorer.domain.burden_spec import BurdenBar, BurdenSpec
 from explorer.report.print_charts.figure import (
     DARK,
     FAINT,
     INK,
+    WHITE,
     Figure,
     PrintChart,
     Scale,
@@ -25,6 +26,7 @@ from explorer.report.print_charts.figure import (
     hatch,
     sizes_for,
     text_height,
+    text_width,
 )
 
 
@@ -52,9 +54,11 @@ class _Bars:
         self.value_font = font(sizes.body, bold=True)
         self.context_font = font(sizes.small)
         self.bar_h = sizes.body * 1.1
-        self.scale = Scale(spec.axis.low, spec.axis.high, 0.0, width - 4)
+        # Room left of the scale's start for half its first tick label ("0%").
+        first = text_width(spec.axis.ticks[0][1], self.label_font) / 2 if spec.axis.ticks else 0
+        self.scale = Scale(spec.axis.low, spec.axis.high, first + 2, width - 4)
         self.row_heights = [
-            text_height(bar.label, self.flag_font, width)
+            text_height(bar.label, self._face(bar), width)
             + self.bar_h * 1.5
             + text_height(self._context(bar), self.context_font, width)
             + sizes.body * 0.6
@@ -62,6 +66,9 @@ class _Bars:
         ]
         axis = 0.0 if spec.rank else 14 + QFontMetricsF(self.label_font).height() * 2.4
         self.height = sum(self.row_heights) + axis
+
+    def _face(self, bar: BurdenBar) -> QFont:
+        return self.flag_font if bar.flagged else self.label_font
 
     @staticmethod
     def _context(bar: BurdenBar) -> str:
@@ -88,7 +95,7 @@ class _Bars:
         painter.restore()
 
     def _row(self, painter: QPainter, bar: BurdenBar, y: float, height: float) -> None:
-        face = self.flag_font if bar.flagged else self.label_font
+        face = self._face(bar)
         label_h = text_height(bar.label, face, self.width)
         draw_text(painter, QRectF(0, y, self.width, label_h), bar.label, face)
         top = y + label_h + self.bar_h * 0.25
@@ -104,10 +111,11 @@ class _Bars:
             painter.drawRect(shape)
         if (interval := bar.interval) is not None:
             middle = top + self.bar_h / 2
-            painter.setPen(QPen(INK, 2.5))
-            painter.drawLine(QPointF(x(interval[0]), middle), QPointF(x(interval[1]), middle))
-            for end in interval:
-                painter.drawLine(QPointF(x(end), middle - 8), QPointF(x(end), middle + 8))
+            for pen in (QPen(WHITE, 7), QPen(INK, 2.5)):  # a white edge: readable on the bar
+                painter.setPen(pen)
+                painter.drawLine(QPointF(x(interval[0]), middle), QPointF(x(interval[1]), middle))
+                for end in interval:
+                    painter.drawLine(QPointF(x(end), middle - 8), QPointF(x(end), middle + 8))
         value_x = x(bar.end) + 12 if bar.drawn else 0.0
         box = QRectF(value_x, top, self.width - value_x, self.bar_h * 1.3)
         draw_text(painter, box, bar.value_text, self.value_font, backed=True)
