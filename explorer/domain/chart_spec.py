@@ -65,6 +65,20 @@ class Axis:
     def covering(cls, low: float, high: float, target: int = 6) -> Axis:
         return cls(low, high, tuple((v, fmt(v)) for v in nice_ticks(low, high, target)))
 
+    def fitted(self, room: float, label_width: float) -> tuple[tuple[float, str], ...]:
+        """The ticks, fewer and rounder when ``room`` (the axis length) holds fewer labels
+        ``label_width`` wide with a label's gap between them (large type, a narrow window)."""
+        fit = int(room / (2 * label_width)) if label_width > 0 else len(self.ticks)
+        if fit >= len(self.ticks):
+            return self.ticks
+        labels = dict(self.ticks)
+        target = max(1, fit)
+        while True:
+            values = nice_ticks(self.low, self.high, target)
+            if len(values) <= max(fit, 2) or target == 1:
+                return tuple((v, labels.get(v, fmt(v))) for v in values)
+            target -= 1
+
 
 # --- markers ---------------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -289,3 +289,16 @@ def test_weak_figures_are_never_drawn_as_people(kb) -> None:
     drawn = {s.id for s in absolute_statistics(statistics)}
     weak = {s.id for s in statistics if s.verdict in {"overstated", "unsourced", "not verified"}}
     assert weak and drawn.isdisjoint(weak)
+
+
+def test_axis_ticks_are_round_and_thinned_to_the_room() -> None:
+    from explorer.domain.chart_spec import Axis
+
+    axis = Axis.covering(-5.4, 0.4)
+    assert [label for _v, label in axis.ticks] == ["−5", "−4", "−3", "−2", "−1", "0"]
+    assert axis.fitted(600, 25) == axis.ticks  # room for all
+    # Room for three labels with a gap each: fewer, rounder ticks inside the range.
+    thinned = axis.fitted(180, 25)
+    assert [label for _v, label in thinned] == ["−4", "−2", "0"]
+    percent = Axis.covering(-2, 102)
+    assert [v for v, _ in percent.fitted(200, 30)] == [0, 50, 100]

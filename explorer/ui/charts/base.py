@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
+from explorer.domain.chart_spec import Axis
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 from explorer.report.print_charts import PrintChart
@@ -105,6 +106,7 @@ class ChartWidget(QWidget):
         self.setMinimumSize(self.MINIMUM)
         self._kb_version: str | None = None
         self._axis_rows: dict[str, tuple[list[tuple[float, str]], float | None]] = {}
+        self._value_axis: Axis | None = None
         self._plain = False
         self.title = QLabel(self)
         title_font = QFont(self.font())
@@ -136,6 +138,7 @@ class ChartWidget(QWidget):
         layout.addWidget(self.caption)
         self._style_axes()
         self.fit_plot_height()
+        self.plot.getViewBox().sigResized.connect(lambda *_: self._fit_value_axis())
 
     def fit_plot_height(self) -> None:
         """The plot's minimum height for the current type size: never squeezed to a strip
@@ -158,7 +161,25 @@ class ChartWidget(QWidget):
         self._axis_rows[side] = (ticks, share)
         self.fit_axis_labels()
 
+    def set_value_axis(self, axis: Axis | None) -> None:
+        """The bottom axis's range and ticks from a spec (None: pyqtgraph's own), thinned
+        to what fits the plot's width on resize and font change."""
+        self._value_axis = axis
+        self.plot.getAxis("bottom").setTicks(None if axis is None else [list(axis.ticks)])
+        self.fit_axis_labels()
+
+    def _fit_value_axis(self) -> None:
+        axis = getattr(self, "_value_axis", None)
+        width = self.plot.getViewBox().width()
+        if axis is None or width < 50:
+            return
+        bottom = self.plot.getAxis("bottom")
+        metrics = QFontMetrics(bottom.style["tickFont"] or bottom.font())
+        widest = max((metrics.horizontalAdvance(label) for _v, label in axis.ticks), default=0)
+        bottom.setTicks([list(axis.fitted(width, widest))])
+
     def fit_axis_labels(self) -> None:
+        self._fit_value_axis()
         if not getattr(self, "_axis_rows", None):
             return
         # on screen the widget's width; for an export of a hidden chart the plot's own size
@@ -221,6 +242,7 @@ class ChartWidget(QWidget):
     def clear_plot(self) -> None:
         self.plot.clear()
         self._axis_rows.clear()
+        self._value_axis = None
 
     def redraw(self) -> None:  # pragma: no cover - every chart overrides it
         raise NotImplementedError

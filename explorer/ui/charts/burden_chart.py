@@ -264,7 +264,7 @@ class BurdenChart(ChartWidget):
 
     def _set_ranges(self, spec: BurdenSpec, paged: bool) -> None:
         """The spec's scale (one for the whole group: pages compare honestly)."""
-        self.plot.getAxis("bottom").setTicks([list(spec.axis.ticks)])
+        self.set_value_axis(spec.axis)
         view = self.plot.getViewBox()
         view.setXRange(spec.axis.low, spec.axis.high, padding=0)
         view.setYRange(0, (self.PAGE_SIZE if paged else max(len(spec.bars), 3)) + 0.1, padding=0)

@@ -154,9 +154,9 @@ class OutcomeChart(ChartWidget):
             self.set_texts(spec.title, "", f"{spec.nothing} {spec.notes}".strip())
             return
         self._rows = [mark.row for mark in spec.marks]
-        self.plot.getAxis("bottom").setTicks([list(spec.axis.ticks)])
         self._draw_rows(spec)
         self._draw_reference_lines(spec)
+        self.set_value_axis(spec.axis)
         self.set_texts(spec.title, spec.sources_text, spec.notes)
         self.set_axis_labels(None, self._axis_label(spec), rich=True)
         label = self.plot.getAxis("bottom").label  # lets the arrow line align to a side

@@ -105,7 +105,6 @@ class TimelineChart(ChartWidget):
         axis = spec.axis(spec.weeks)
         self.plot.setXRange(axis.low, axis.high, padding=0)
         self.plot.setYRange(-1.15, max(len(spec.marks), 1) - 0.45, padding=0)
-        self.plot.getAxis("bottom").setTicks([list(axis.ticks)])
         self._draw_region(spec)
         faint = QColor(fg())
         faint.setAlpha(60)
@@ -119,6 +118,7 @@ class TimelineChart(ChartWidget):
             for lane in mark.lanes:
                 self._draw_span(mark, lane, y, colour)
         self.set_axis_rows("left", [(y, m.name) for y, m in enumerate(spec.marks)], 0.4)
+        self.set_value_axis(axis)
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.set_axis_labels(None, spec.axis_title)
         message = "" if spec.marks else spec.empty
