@@ -47,6 +47,11 @@ NO_NULL_LINE = (
 
 
 # --- general ---------------------------------------------------------------------------
+def kb_note(version: str | None) -> str:
+    """'Knowledge base 2026.11.2.' under a chart ('' before a knowledge base is loaded)."""
+    return f"Knowledge base {version}." if version else ""
+
+
 def clip(text: str, limit: int = LINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;(") + "…"
 
@@ -281,6 +286,20 @@ def timing_sources(treatment: Treatment) -> list[SourceRef]:
         s for f in treatment.findings if f.timepoint_weeks is not None for s in f.sources
     )
     return [by_id[i] for i in ids if i in by_id]
+
+
+def timeline_notes(*, plain: bool) -> str:
+    """What the weeks are, for a printed timeline (its key says what the bars are)."""
+    if plain:
+        return (
+            "The weeks are when studies measured the effect, not a promise for you. Where "
+            "the studies give no time, the row says so; nothing is guessed."
+        )
+    return (
+        "Weeks are the times at which trials measured effects (each treatment's timeframe "
+        "note, in its details), not a forecast for one person. Where the evidence gives no "
+        "time the row says so; nothing is estimated."
+    )
 
 
 def timeline_caption(rows: Iterable[TimelineRow], *, plain: bool = False) -> str:

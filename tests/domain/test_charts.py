@@ -89,19 +89,52 @@ def test_non_comparable_findings_are_refused_with_a_reason(kb) -> None:
     assert pain[1].key.scale in message
 
 
+def _numbered(treatment, condition: str):
+    """The treatment's findings for ``condition`` that have numbers (at least two)."""
+    numbered = [f for f in treatment.findings_for(condition) if f.estimate is not None]
+    assert len(numbered) >= 2, "the shipped content changed: choose another treatment"
+    return numbered
+
+
 def test_words_only_findings_are_counted_in_the_refusal(kb) -> None:
     treatments, _ = kb
-    choice = outcome_groups([treatments["tens"]], "chronic-low-back-pain")
-    if choice.without_numbers:
-        assert "in words only" in choice.refusal(None)
+    exercise = treatments["exercise-therapy"]
+    numbered = _numbered(exercise, "chronic-low-back-pain")
+    # Two findings without numbers, whatever the shipped content has: both are counted.
+    words_only = [dataclasses.replace(f, estimate=None) for f in numbered[:2]]
+    treatment = dataclasses.replace(exercise, findings=(*words_only, *numbered[2:]))
+    choice = outcome_groups([treatment], "chronic-low-back-pain")
+    assert [f for _t, f in choice.without_numbers] == words_only
+    shown = choice.groups[0] if choice.groups else None
+    assert "2 finding(s) are reported in words only" in choice.refusal(shown)
 
 
 def test_mcid_is_drawn_only_when_every_finding_states_the_same_one(kb) -> None:
     treatments, _ = kb
-    for group in outcome_groups(list(treatments.values()), None).groups:
-        stated = {r.finding.estimate.mcid for r in group.rows}
-        if group.mcid is not None:
-            assert stated == {group.mcid}
+    exercise = treatments["exercise-therapy"]
+    first, second = _numbered(exercise, "chronic-low-back-pain")[:2]
+    # Two findings that share an axis (same outcome, scale, measure and window) ...
+    second = dataclasses.replace(
+        second,
+        outcome=first.outcome,
+        timepoint_weeks=first.timepoint_weeks,
+        estimate=dataclasses.replace(first.estimate, value=first.estimate.value + 1),
+    )
+
+    def mcid_of(a: float | None, b: float | None) -> float | None:
+        findings = (
+            dataclasses.replace(first, estimate=dataclasses.replace(first.estimate, mcid=a)),
+            dataclasses.replace(second, estimate=dataclasses.replace(second.estimate, mcid=b)),
+        )
+        treatment = dataclasses.replace(exercise, findings=findings)
+        (group,) = outcome_groups([treatment], "chronic-low-back-pain").groups
+        assert len(group.rows) == 2
+        return group.mcid
+
+    # ... draw the threshold only when both state the same one.
+    assert mcid_of(10.0, 10.0) == 10.0
+    assert mcid_of(10.0, 15.0) is None
+    assert mcid_of(10.0, None) is None
 
 
 @pytest.mark.parametrize("per", [100, 1000])
@@ -256,3 +289,16 @@ def test_weak_figures_are_never_drawn_as_people(kb) -> None:
     drawn = {s.id for s in absolute_statistics(statistics)}
     weak = {s.id for s in statistics if s.verdict in {"overstated", "unsourced", "not verified"}}
     assert weak and drawn.isdisjoint(weak)
+
+
+def test_axis_ticks_are_round_and_thinned_to_the_room() -> None:
+    from explorer.domain.chart_spec import Axis
+
+    axis = Axis.covering(-5.4, 0.4)
+    assert [label for _v, label in axis.ticks] == ["−5", "−4", "−3", "−2", "−1", "0"]
+    assert axis.fitted(600, 25) == axis.ticks  # room for all
+    # Room for three labels with a gap each: fewer, rounder ticks inside the range.
+    thinned = axis.fitted(180, 25)
+    assert [label for _v, label in thinned] == ["−4", "−2", "0"]
+    percent = Axis.covering(-2, 102)
+    assert [v for v, _ in percent.fitted(200, 30)] == [0, 50, 100]

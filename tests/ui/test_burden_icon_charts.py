@@ -10,7 +10,8 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from explorer.ui.charts.burden_chart import FOOTNOTE, PLAIN_FOOTNOTE, BurdenChart
+from explorer.domain.burden_spec import FOOTNOTE, PLAIN_FOOTNOTE
+from explorer.ui.charts.burden_chart import BurdenChart
 from explorer.ui.charts.icon_array_chart import IconArrayChart
 
 FIBRIN_CLAIM = "fibrin-success-claim"  # a percentage of procedures, not of people

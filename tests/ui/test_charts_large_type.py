@@ -57,7 +57,8 @@ def test_an_exported_forest_plot_with_large_type_keeps_the_plot_s_room(
     qtbot, stores, large_font
 ) -> None:
     """Found in review: the export of a chart never shown used the full labels, which at
-    large type squeezed the plot to a strip; the labels are fitted to the export's size."""
+    large type squeezed the plot to a strip. Exports are now drawn for paper (wrapped
+    labels, print type sizes) and leave the screen's plot as it was."""
     with stores.knowledge_session() as session:
         repo = stores.repository(session)
         treatments = [repo.treatment("epidural-steroid-injection"), repo.treatment("tens")]
@@ -77,3 +78,27 @@ def test_burden_rows_keep_room_for_label_bar_and_context(qtbot, large_font) -> N
     label = QFontMetricsF(chart._font(12)).lineSpacing()
     assert chart.plot_widget.height() >= chart.PAGE_SIZE * 3 * label  # 3 lines per row
     assert chart.height() > area.viewport().height()  # taller than the area: it scrolls
+
+
+def test_forest_plot_ticks_thin_out_at_large_type_instead_of_dropping_values(
+    qtbot, stores, large_font
+) -> None:
+    """Found in review of the one-spec charts: with large type the plot is narrow, and
+    pyqtgraph silently dropped tick labels that overlapped (the −5 of the value went); the
+    spec's ticks are thinned to round ones that fit."""
+    with stores.knowledge_session() as session:
+        repo = stores.repository(session)
+        treatments = [repo.treatment("epidural-steroid-injection"), repo.treatment("tens")]
+    chart = OutcomeChart()
+    qtbot.addWidget(chart)
+    chart.setFont(large_font)
+    chart.resize(700, 500)
+    chart.show()
+    chart.set_data(treatments, "sciatica", "Sciatica / lumbar radiculopathy")
+    qtbot.wait(10)
+    axis = chart.plot.getAxis("bottom")
+    ticks = axis._tickLevels[0]
+    metrics = QFontMetricsF(axis.style["tickFont"])
+    widest = max(metrics.horizontalAdvance(label) for _v, label in ticks)
+    assert len(ticks) >= 2
+    assert len(ticks) * 2 * widest <= chart.plot.getViewBox().width()

@@ -7,10 +7,11 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from explorer.domain.chart_words import MCID_LABEL, NOTHING_TO_PLOT, REGION_LABEL
 from explorer.domain.charts import REASSESSMENT_WEEKS, time_bucket
 from explorer.domain.vocab import Certainty
-from explorer.ui.charts.outcome_chart import MCID_LABEL, NOTHING_TO_PLOT, OutcomeChart
-from explorer.ui.charts.timeline_chart import REGION_LABEL, TimelineChart
+from explorer.ui.charts.outcome_chart import OutcomeChart
+from explorer.ui.charts.timeline_chart import TimelineChart
 
 CLBP = "chronic-low-back-pain"
 
@@ -296,3 +297,29 @@ def test_clicking_a_timeline_bar_emits_the_timed_sources(qtbot, timeline, kb) ->
     assert treatment.name in context
     timed = {s for f in treatment.findings if f.timepoint_weeks is not None for s in f.sources}
     assert sources and {s.id for s in sources} == timed
+
+
+def test_exports_are_the_printed_charts_of_what_the_screen_shows(
+    outcome_chart, timeline, kb
+) -> None:
+    """One export path: a chart exported from the window is the report's printed chart
+    (same spec, same painter), pixel for pixel, for the group the screen has chosen."""
+    from explorer.report.print_charts import outcome_chart as printed_outcomes
+    from explorer.report.print_charts import timeline_chart as printed_timeline
+    from explorer.report.print_charts.export import chart_image
+
+    treatments = list(kb.values())
+    for chart in (outcome_chart, timeline):
+        chart.set_kb_version("9.9")
+    outcome_chart.set_data(treatments, CLBP, "Chronic low back pain")
+    timeline.set_data(treatments)
+    printed = printed_outcomes(treatments, CLBP, "Chronic low back pain", "9.9")
+    assert outcome_chart.render_image(1200) == chart_image(printed, 1200)
+    printed = printed_timeline(treatments, "9.9", plain=False)
+    assert timeline.render_image(1200) == chart_image(printed, 1200)
+    # Another group chosen on screen: the export follows the screen, in print's words.
+    outcome_chart.select_group(1)
+    group = outcome_chart.current_group()
+    svg = outcome_chart.svg_bytes().decode("utf-8")
+    assert group.key.outcome in svg and "Knowledge base 9.9" in svg
+    assert "they are in the comparison table" in svg

@@ -1,6 +1,6 @@
 """What every printed chart shares: a white image the width of the report's text column,
 built from stacked blocks (title, drawing, key, notes, sources); type sizes for the two
-report variants; word-wrapped text; a numeric axis with round ticks; and marks that read
+report variants; word-wrapped text; a numeric axis with the spec's ticks; and marks that read
 in greyscale (filled or hollow, hatched or solid, and always a label beside them).
 
 QtGui only: the headless export must load neither widgets, pyqtgraph nor numpy.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QTextDocument
@@ -37,11 +37,13 @@ Paint = Callable[[QPainter, QRectF], None]
 class PrintChart:
     """A chart for the report: the picture, the small print that goes under it as text
     (notes, sources with their kinds, knowledge-base version: searchable and sharp in the
-    PDF), and every word written in the picture (what tests and screen readers can check)."""
+    PDF), and every word written in the picture (what tests and screen readers can check).
+    ``figure`` draws it again, at any size or into SVG (:mod:`.export`)."""
 
     image: QImage
     small_print: str
     words: tuple[str, ...]
+    figure: Figure = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -172,39 +174,46 @@ class Figure:
         self._blocks.append((px, lambda _painter, _rect: None))
 
     def chart(self, small_print: str) -> PrintChart:
-        return PrintChart(self.render(), small_print, tuple(self.words))
+        return PrintChart(self.render(), small_print, tuple(self.words), self)
 
-    def render(self) -> QImage:
-        """The blocks on an opaque white RGB image (PDF/A forbids transparency)."""
-        margin = self.sizes.margin
-        height = math.ceil(sum(h for h, _ in self._blocks) + 2 * margin)
-        image = QImage(self.width, height, QImage.Format.Format_RGB32)
-        image.fill(WHITE)
-        painter = QPainter(image)
+    def with_text(self, words: str) -> Figure:
+        """A copy with ``words`` set under the picture in small type (an exported chart
+        carries its notes and sources, which the report sets as text)."""
+        copy = Figure(self.sizes, self.width)
+        copy._blocks, copy.words = list(self._blocks), list(self.words)
+        copy.text(words, self.sizes.small, gap=self.sizes.small * 0.6)
+        return copy
+
+    @property
+    def height(self) -> int:
+        return math.ceil(sum(h for h, _ in self._blocks) + 2 * self.sizes.margin)
+
+    def paint(self, painter: QPainter) -> None:
+        """The blocks, top to bottom, on a white page ``width`` × ``height``."""
+        painter.fillRect(QRectF(0, 0, self.width, self.height), WHITE)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        y = float(margin)
+        y = float(self.sizes.margin)
         for block_height, paint in self._blocks:
-            paint(painter, QRectF(margin, y, self.inner, block_height))
+            paint(painter, QRectF(self.sizes.margin, y, self.inner, block_height))
             y += block_height
+
+    def render(self, width: int | None = None) -> QImage:
+        """The blocks on an opaque white RGB image (PDF/A forbids transparency), scaled to
+        ``width`` px when given (drawn again at that size, not resampled)."""
+        scale = (width or self.width) / self.width
+        image = QImage(
+            round(self.width * scale), math.ceil(self.height * scale), QImage.Format.Format_RGB32
+        )
+        image.fill(WHITE)
+        painter = QPainter(image)
+        painter.scale(scale, scale)
+        self.paint(painter)
         painter.end()
         return image
 
 
 # --- axes ------------------------------------------------------------------------------------
-def nice_ticks(low: float, high: float, target: int = 6) -> list[float]:
-    """Round tick values (1, 2, 2.5 or 5 × 10ⁿ apart) covering [low, high]."""
-    span = high - low
-    if span <= 0:
-        return [low]
-    raw = span / target
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step - 1e-9) * step
-    count = math.floor((high - first) / step + 1e-9) + 1
-    return [round(first + i * step, 10) for i in range(count)]
-
-
 @dataclass(frozen=True)
 class Scale:
     """Data values to pixels along x: ``low`` at ``left``, ``high`` at ``right``."""
@@ -222,20 +231,19 @@ def draw_axis(
     painter: QPainter,
     scale: Scale,
     y: float,
-    ticks: Sequence[float],
+    ticks: Sequence[tuple[float, str]],
     face: QFont,
-    label: Callable[[float], str],
 ) -> float:
-    """A baseline with tick marks and numbers under it; returns the height used."""
+    """A baseline with tick marks and their labels under it; returns the height used."""
     painter.save()
     painter.setPen(QPen(INK, 2))
     painter.drawLine(QPointF(scale.left, y), QPointF(scale.right, y))
     height = QFontMetricsF(face).height()
-    for value in ticks:
+    for value, label in ticks:
         x = scale.x(value)
         painter.drawLine(QPointF(x, y), QPointF(x, y + 8))
         rect = QRectF(x - 80, y + 10, 160, height)
-        draw_text(painter, rect, label(value), face, Qt.AlignmentFlag.AlignHCenter)
+        draw_text(painter, rect, label, face, Qt.AlignmentFlag.AlignHCenter)
     painter.restore()
     return 12 + height
 

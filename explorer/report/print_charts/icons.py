@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QTextDocument
 
-from explorer.domain.chart_words import format_number, statistic_caption, statistic_notes
-from explorer.domain.charts import IconCounts, icon_counts
+from explorer.domain.chart_words import format_number
+from explorer.domain.charts import IconCounts
+from explorer.domain.icon_spec import IconArraySpec, icon_spec
 from explorer.domain.models import Statistic
 from explorer.report.print_charts.figure import (
     INK,
@@ -22,6 +23,7 @@ from explorer.report.print_charts.figure import (
     Figure,
     PrintChart,
     Sizes,
+    draw_text,
     font,
     sizes_for,
 )
@@ -54,26 +56,38 @@ def icon_chart(
 ) -> PrintChart:
     """One percentage of people as people out of ``per``, framed both ways. Flags and
     rounding sit beside the people; what the figure counts and its source go under it."""
-    counts = icon_counts(statistic, per)
+    spec = icon_spec(statistic, kb_version, plain=plain, per=per, printed=True)
+    return draw_icons(spec, plain=plain)
+
+
+def draw_icons(spec: IconArraySpec, *, plain: bool) -> PrintChart:
+    """Draw a people-out-of-100 spec for paper: the key in words, then the people as a grid
+    (or one stacked bar, or the words alone, as the spec's shape says)."""
     sizes = sizes_for(plain)
     figure = Figure(sizes)
-    figure.title(f"Out of {format_number(per)} people")
-    key = _Key(counts, sizes, figure.inner, plain=plain)
+    figure.title(spec.title)
+    if spec.counts is None:
+        figure.text(spec.sentence, sizes.body)
+        figure.text(spec.notes, sizes.small)
+        return figure.chart(spec.small_print)
+    key = _Key(spec, sizes, figure.inner)
     figure.drawing(key.height, key.paint, [d.toPlainText() for _f, d in key.rows])
-    grid = _Grid(counts, sizes)
-    notes = statistic_notes(statistic, counts, plain=plain)
+    if spec.shape == "words":
+        figure.text(spec.notes, sizes.small, bold=True)
+        return figure.chart(spec.small_print)
+    if spec.shape == "bar":
+        bar = _Bar(spec.counts, sizes, figure.inner)
+        figure.drawing(bar.height, bar.paint, bar.words())
+        figure.text(spec.notes, sizes.small, bold=True, gap=sizes.small)
+        return figure.chart(spec.small_print)
+    grid = _Grid(spec.counts, sizes)
     # Beside the people: how to read them (in words again), then flags and rounding.
-    how = (
-        f"Each figure is one person. The {format_number(counts.events)} filled figures are "
-        f"the {format_number(counts.events)} out of {format_number(per)}; the "
-        f"{format_number(counts.others)} outlined figures are the others."
-    )
     side = QTextDocument()
     side.setDocumentMargin(0)
     side.setDefaultFont(font(sizes.small))
     side.setHtml(
-        f'<p style="margin-bottom:{sizes.small}px">{html.escape(how)}</p>'
-        + (f"<p><b>{html.escape(notes)}</b></p>" if notes else "")
+        f'<p style="margin-bottom:{sizes.small}px">{html.escape(spec.how)}</p>'
+        + (f"<p><b>{html.escape(spec.notes)}</b></p>" if spec.notes else "")
     )
     side.setTextWidth(figure.inner - grid.width - sizes.body)
 
@@ -84,37 +98,23 @@ def icon_chart(
         side.drawContents(painter)
         painter.restore()
 
-    figure.drawing(max(grid.height, side.size().height()), paint, [how, notes])
-    # The clinician note stays out of the handout: the plain caption says who was counted
-    # and what the count means.
-    about = f" About this figure: {statistic.note}" if statistic.note and not plain else ""
-    caption = statistic_caption(statistic, plain=plain)
-    return figure.chart(f"{caption}{about} Knowledge base {kb_version}.")
+    figure.drawing(max(grid.height, side.size().height()), paint, [spec.how, spec.notes])
+    return figure.chart(spec.small_print)
 
 
 class _Key:
     """The two counts in words, largest type, each after the symbol it is drawn with."""
 
-    def __init__(self, counts: IconCounts, sizes: Sizes, width: float, *, plain: bool) -> None:
+    def __init__(self, spec: IconArraySpec, sizes: Sizes, width: float) -> None:
         self.symbol = sizes.body * 1.1
-        flag = "⚠ " if counts.statistic.needs_caution else ""
-        per = format_number(counts.per)
         self.rows: list[tuple[bool, QTextDocument]] = []
-        (events, lead, label), (others, other_lead, other) = counts.key_rows(plain=plain)
-        for filled, number, before, words in (
-            (True, events, lead, f"{flag}{label}"),
-            (False, others, other_lead, other),
-        ):
-            head = f"{before}: " if before else ""
+        for row in spec.key:
             document = QTextDocument()
             document.setDocumentMargin(0)
             document.setDefaultFont(font(sizes.body))
-            document.setHtml(
-                f"<b>{html.escape(head)}{format_number(number)} out of {per}</b> — "
-                f"{html.escape(words)}"
-            )
+            document.setHtml(f"<b>{html.escape(row.head)}</b> — {html.escape(row.words)}")
             document.setTextWidth(width - self.symbol * 1.6)
-            self.rows.append((filled, document))
+            self.rows.append((row.filled, document))
         self.gap = sizes.body * 0.5
         self.heights = [
             max(document.size().height(), self.symbol * 1.3) + self.gap
@@ -164,3 +164,34 @@ class _Grid:
                 self.pitch_y * 0.86,
             )
             draw_person(painter, box, filled=i < self.counts.events)
+
+
+class _Bar:
+    """The people as one bar: the figure's people filled, the others outlined, each part
+    as long as its count, with the count inside where it fits."""
+
+    def __init__(self, counts: IconCounts, sizes: Sizes, width: float) -> None:
+        self.counts, self.sizes, self.width = counts, sizes, width
+        self.bar_h = sizes.body * 2.2
+        self.height = self.bar_h + sizes.body * 0.6
+
+    def words(self) -> list[str]:
+        return [format_number(n) for n in (self.counts.events, self.counts.others)]
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        counts, face = self.counts, font(self.sizes.body, bold=True)
+        x = rect.left()
+        for number, filled in ((counts.events, True), (counts.others, False)):
+            part = QRectF(x, rect.top(), self.width * number / counts.per, self.bar_h)
+            painter.save()
+            painter.setPen(QPen(INK, 2))
+            painter.setBrush(INK if filled else WHITE)
+            painter.drawRect(part)
+            painter.restore()
+            if number >= counts.per * 0.06:
+                centred = Qt.AlignmentFlag.AlignHCenter
+                box = part.adjusted(0, (self.bar_h - self.sizes.body * 1.3) / 2, 0, 0)
+                draw_text(
+                    painter, box, format_number(number), face, centred, WHITE if filled else INK
+                )
+            x = part.right()

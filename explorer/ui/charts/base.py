@@ -1,5 +1,6 @@
 """The common frame of every chart: title, plot, an honest message line, a source caption,
-and export to PNG and SVG through pyqtgraph's exporters (also used for print images).
+and export to PNG and SVG through the printed chart (:mod:`explorer.report.print_charts`),
+drawn from the same spec as the screen.
 
 Import this module only after the window's first paint: it imports pyqtgraph.
 """
@@ -9,27 +10,26 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontMetrics,
     QImage,
-    QPainter,
     QPalette,
     QResizeEvent,
     QShowEvent,
-    QTextDocument,
 )
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
+from explorer.domain.chart_spec import Axis
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.export import chart_image, png_bytes, svg_bytes
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ SYMBOLS = ("o", "s", "t", "d", "star", "p", "h")
 FLAG_COLOUR = "#D55E00"
 AXIS_POINT_SIZE = 12
 TITLE_POINT_SIZE = 15
-PRINT_WIDTH = 1800
+EXPORT_WIDTH = 1800
 
 
 _REFS = re.compile(r"^(.*?)(\s\[[^\]]*\])$")
@@ -106,6 +106,7 @@ class ChartWidget(QWidget):
         self.setMinimumSize(self.MINIMUM)
         self._kb_version: str | None = None
         self._axis_rows: dict[str, tuple[list[tuple[float, str]], float | None]] = {}
+        self._value_axis: Axis | None = None
         self._plain = False
         self.title = QLabel(self)
         title_font = QFont(self.font())
@@ -137,6 +138,7 @@ class ChartWidget(QWidget):
         layout.addWidget(self.caption)
         self._style_axes()
         self.fit_plot_height()
+        self.plot.getViewBox().sigResized.connect(lambda *_: self._fit_value_axis())
 
     def fit_plot_height(self) -> None:
         """The plot's minimum height for the current type size: never squeezed to a strip
@@ -159,7 +161,25 @@ class ChartWidget(QWidget):
         self._axis_rows[side] = (ticks, share)
         self.fit_axis_labels()
 
+    def set_value_axis(self, axis: Axis | None) -> None:
+        """The bottom axis's range and ticks from a spec (None: pyqtgraph's own), thinned
+        to what fits the plot's width on resize and font change."""
+        self._value_axis = axis
+        self.plot.getAxis("bottom").setTicks(None if axis is None else [list(axis.ticks)])
+        self.fit_axis_labels()
+
+    def _fit_value_axis(self) -> None:
+        axis = getattr(self, "_value_axis", None)
+        width = self.plot.getViewBox().width()
+        if axis is None or width < 50:
+            return
+        bottom = self.plot.getAxis("bottom")
+        metrics = QFontMetrics(bottom.style["tickFont"] or bottom.font())
+        widest = max((metrics.horizontalAdvance(label) for _v, label in axis.ticks), default=0)
+        bottom.setTicks([list(axis.fitted(width, widest))])
+
     def fit_axis_labels(self) -> None:
+        self._fit_value_axis()
         if not getattr(self, "_axis_rows", None):
             return
         # on screen the widget's width; for an export of a hidden chart the plot's own size
@@ -222,134 +242,33 @@ class ChartWidget(QWidget):
     def clear_plot(self) -> None:
         self.plot.clear()
         self._axis_rows.clear()
+        self._value_axis = None
 
     def redraw(self) -> None:  # pragma: no cover - every chart overrides it
         raise NotImplementedError
 
     # --- export -------------------------------------------------------------------------------
-    def _prepare_for_export(self, width: int) -> None:
-        # A plot that was never shown exports with tiny axis text unless it has a size.
-        if not self.isVisible():
-            self.resize(max(self.width(), 900), max(self.height(), 600))
-            self.plot.resize(
-                max(self.plot_widget.width(), 880), max(self.plot_widget.height(), 520)
-            )
-        self.fit_axis_labels()
-        self.plot.layout.activate()  # a hidden plot lays out only on demand: now
+    def print_chart(self) -> PrintChart:  # pragma: no cover - every chart overrides it
+        """The chart as it is now, drawn for paper from the same spec as the screen."""
+        raise NotImplementedError
 
-    def export_png(self, path: Path, width: int = PRINT_WIDTH) -> Path:
+    def export_png(self, path: Path, width: int = EXPORT_WIDTH) -> Path:
         """Write a PNG atomically (no half-written file, an existing one kept on failure)."""
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not self.render_image(width).save(buffer, "PNG"):
+        data = png_bytes(self.print_chart(), width)
+        if data is None:
             raise UserFacingError(f"Could not draw the chart for {path}; nothing was written.")
-        atomic_write_bytes(path, bytes(buffer.data().data()))
+        atomic_write_bytes(path, data)
         return path
 
     def export_svg(self, path: Path) -> Path:
         atomic_write_bytes(path, self.svg_bytes())
         return path
 
-    # An exported chart must carry what the screen shows around the plot: the title, the
-    # honest note and the sources with the knowledge-base version.
-    def _texts(self, width: float) -> tuple[QTextDocument, QTextDocument, QTextDocument]:
-        title_px, body_px = max(14, round(width / 45)), max(11, round(width / 70))
-        documents = []
-        for text, px, colour, bold in (
-            (self.title.text(), title_px, foreground(), True),
-            (self.message.text(), body_px, FLAG_COLOUR, False),
-            (self.caption.text(), body_px, foreground(), False),
-        ):
-            document = QTextDocument()
-            font = QFont(self.font())
-            font.setPixelSize(px)
-            font.setBold(bold)
-            document.setDefaultFont(font)
-            document.setDefaultStyleSheet(f"body {{ color: {colour}; }}")
-            document.setHtml(f"<body>{html.escape(text)}</body>" if text else "")
-            document.setTextWidth(width - 2 * self._margin(width))
-            documents.append(document)
-        return documents[0], documents[1], documents[2]
-
-    @staticmethod
-    def _margin(width: float) -> float:
-        return max(8.0, width / 90)
-
-    def _compose(
-        self,
-        painter: QPainter,
-        width: float,
-        plot_height: float,
-        draw_plot: Callable[[QRectF], None],
-    ) -> None:
-        margin = self._margin(width)
-        title, note, caption = self._texts(width)
-        y = margin
-        for document, before_plot in ((title, True), (note, False), (caption, False)):
-            if not before_plot and y < margin + title.size().height() + plot_height:
-                y = margin + title.size().height() + plot_height + margin / 2
-            if document.isEmpty():
-                continue
-            painter.save()
-            painter.translate(margin, y)
-            document.drawContents(painter)
-            painter.restore()
-            y += document.size().height()
-            if before_plot:
-                draw_plot(QRectF(0, y, width, plot_height))
-                y += plot_height
-
-    def _composed_height(self, width: float, plot_height: float) -> int:
-        title, note, caption = self._texts(width)
-        margin = self._margin(width)
-        texts = sum(d.size().height() for d in (title, note, caption) if not d.isEmpty())
-        return int(texts + plot_height + 2.5 * margin)
-
-    def render_image(self, width: int = PRINT_WIDTH) -> QImage:
-        """Title, plot, note and sources as one opaque RGB image (PDF/A forbids
-        transparency), at print resolution: what PNG export, print and PDF use."""
-        self._prepare_for_export(width)
-        exporter = ImageExporter(self.plot)
-        exporter.parameters()["width"] = width
-        plot = exporter.export(toBytes=True).convertToFormat(QImage.Format.Format_RGB32)
-        image = QImage(
-            width, self._composed_height(width, plot.height()), QImage.Format.Format_RGB32
-        )
-        image.fill(QColor(background()))
-        painter = QPainter(image)
-        self._compose(
-            painter, width, plot.height(), lambda rect: painter.drawImage(rect.topLeft(), plot)
-        )
-        painter.end()
-        return image
+    def render_image(self, width: int = EXPORT_WIDTH) -> QImage:
+        """The chart as exported: the printed picture with its notes and sources under it,
+        one opaque RGB image (PDF/A forbids transparency) ``width`` px wide."""
+        return chart_image(self.print_chart(), width)
 
     def svg_bytes(self) -> bytes:
-        """The chart as SVG (vector), with its title, note and sources.
-
-        Drawn with Qt's SVG generator: pyqtgraph 0.14's SVG exporter cannot parse the path
-        syntax Qt 6.11 writes (pyqtgraph issue #3485), and it exports the plot alone.
-        """
-        from PySide6.QtSvg import QSvgGenerator
-
-        self._prepare_for_export(PRINT_WIDTH)
-        source = self.plot.sceneBoundingRect()
-        width = source.width()
-        height = self._composed_height(width, source.height())
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        generator = QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(QSize(int(width), height))
-        generator.setViewBox(QRectF(0, 0, width, height))
-        generator.setTitle(self.title.text() or self.chart_name)
-        generator.setDescription(self.caption.text())
-        painter = QPainter(generator)
-        painter.fillRect(QRectF(0, 0, width, height), QColor(background()))
-        self._compose(
-            painter,
-            width,
-            source.height(),
-            lambda rect: self.plot.scene().render(painter, rect, source),
-        )
-        painter.end()
-        return bytes(buffer.data().data())
+        """The chart as SVG (vector), with its title, notes and sources."""
+        return svg_bytes(self.print_chart(), self.title.text() or self.chart_name)

@@ -3,15 +3,13 @@
 Only statistics with the same unit share an axis (:func:`burden_groups`); a long group is
 shown a page at a time so every label stays readable. Each bar carries its own
 denominator, time frame, population and a numbered source; figures that are not
-peer-reviewed are hatched in the flag colour and footnoted. The text helpers here are
-shared with the icon array.
+peer-reviewed are hatched in the flag colour and footnoted. What to draw and write comes
+from :func:`burden_spec`; the tooltip helpers here are shared with the icon array.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,95 +19,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from explorer.domain.chart_words import (
-    format_number,
-    full_citation,
-    plain_statistic_label,
-    statistic_caption,
-    verdict_tag,
+from explorer.domain.burden_spec import (
+    BurdenBar,
+    BurdenSpec,
+    burden_pages,
+    burden_spec,
+    cite,
+    group_name,
+    sources_of,
+    value_text,
 )
-from explorer.domain.charts import BurdenGroup, burden_groups, is_flagged
-from explorer.domain.models import SourceRef, Statistic
+from explorer.domain.chart_words import plain_statistic_label, statistic_caption
+from explorer.domain.charts import BurdenGroup, burden_groups
+from explorer.domain.models import Statistic
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.burden import draw_burden
 from explorer.ui.charts.base import AXIS_POINT_SIZE, FLAG_COLOUR, PALETTE, ChartWidget, foreground
 from explorer.ui.style import esc
 
-FOOTNOTE = (
-    "⚠ Hatched bars are not from peer-reviewed studies: marketing, registry, industry or "
-    "second-hand figures (shown because patients meet them), or government survey tables."
-)
-PLAIN_FOOTNOTE = (
-    "⚠ Striped bars come from sources other scientists have not checked: adverts, "
-    "registries, companies, second-hand reports, or government survey tables."
-)
-_GROUP_NAMES = {"%": "Percentages", "million people": "Millions of people"}
 _LABEL_PT, _CONTEXT_PT = AXIS_POINT_SIZE, AXIS_POINT_SIZE - 2
 _BAR_CENTRE, _BAR_HEIGHT, _CONTEXT_TOP = 0.52, 0.26, 0.69  # within a row one unit tall
-
-
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` at a word boundary to at most ``limit`` characters, marking the cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
-
-
-def short_citation(source: SourceRef) -> str:
-    """'Walker BF 2000', 'Lucas JW et al. 2021', 'BMJ 2008': enough to find the full entry."""
-    text = re.sub(r"\s*\([^)]*\)", "", re.sub(r"\[[^\]]*\]", "", source.citation))
-    text = re.sub(r"\.(\s*\.)+", ".", text).strip(" .")
-    first = re.split(r"(?<!et al)\.\s", text, maxsplit=1)[0].split(";")[0].strip(" .")
-    if len(first.split(": ")[0]) >= 20:
-        first = first.split(": ")[0]
-    if re.match(r"^[A-Z][\w'-]+ [A-Z]{1,3},", first):
-        first = first.split(",")[0] + " et al."
-    first = shorten(first, 60) or source.id
-    return f"{first} {source.year}" if source.year and str(source.year) not in first else first
-
-
-def cite(source: SourceRef, short: bool = False) -> str:
-    """A citation with its kind, flagged ⚠ when the source needs caution."""
-    if not short:
-        return full_citation(source)
-    flag = "⚠ " if source.needs_caution or not source.peer_reviewed else ""
-    return f"{flag}{short_citation(source)} ({source.kind})"
-
-
-def sources_of(statistic: Statistic) -> list[SourceRef]:
-    """The source, and the summary it was read in when there is one (for provenance)."""
-    return [s for s in (statistic.source, statistic.read_in) if s is not None]
-
-
-def _scale_maximum(unit: str) -> float | None:
-    """100 for percentages and '0-100' scales; None where the data set the axis."""
-    if unit.strip() == "%":
-        return 100.0
-    match = re.search(r"\b0\s*[-–]\s*(\d+)\b", unit)
-    return float(match.group(1)) if match else None
-
-
-def _is_rank(unit: str) -> bool:
-    return unit.strip().lower().startswith("rank")
-
-
-def group_name(group: BurdenGroup) -> str:
-    """The combo-box entry: 'Percentages (26)'."""
-    name = _GROUP_NAMES.get(group.unit, group.unit[:1].upper() + group.unit[1:])
-    return f"{name} ({len(group.statistics)})"
-
-
-def value_text(statistic: Statistic) -> str:
-    """The figure as printed at the bar end: value, short unit and any range."""
-    unit = statistic.unit.strip()
-    if _is_rank(unit):
-        return f"ranked {format_number(statistic.value)}"
-    text = format_number(statistic.value) + ("%" if unit == "%" else " " + unit.split()[0])
-    low, high = statistic.value_low, statistic.value_high
-    if low is not None and high is not None:
-        return text + (f"  ({format_number(low)}–{format_number(high)})" if low != high else "")
-    if high is not None:
-        return text + f"  (up to {format_number(high)})"
-    return text + (f"  (at least {format_number(low)})" if low is not None else "")
 
 
 def statistic_tooltip(statistic: Statistic, reference: str = "", *, plain: bool = False) -> str:
@@ -150,13 +79,14 @@ def chart_font(base: QFont, size: int, bold: bool = False) -> QFont:
 
 @dataclass
 class _Row:
-    statistic: Statistic
+    bar_spec: BurdenBar
     bar: pg.BarGraphItem | None  # None for ranks: written, never drawn as an amount
     label: pg.TextItem
     context: pg.TextItem
-    label_text: str
-    context_parts: list[str]
-    reference: str
+
+    @property
+    def statistic(self) -> Statistic:
+        return self.bar_spec.statistic
 
 
 class BurdenChart(ChartWidget):
@@ -254,68 +184,45 @@ class BurdenChart(ChartWidget):
 
     # --- drawing --------------------------------------------------------------------------
     def _pages(self) -> list[tuple[Statistic, ...]]:
-        group = self.current_group()
-        if group is None:
-            return []
-        items, count = group.statistics, math.ceil(len(group.statistics) / self.PAGE_SIZE)
-        # Balanced pages (26 -> 5, 4, 4, 5, 4, 4), so the last page is not a lone bar.
-        bounds = [math.ceil(i * len(items) / count) for i in range(count + 1)]
-        return [items[a:b] for a, b in itertools.pairwise(bounds)]
+        return burden_pages(self.current_group(), self.PAGE_SIZE)
+
+    def spec(self) -> BurdenSpec:
+        """The current page, described without a renderer (on the whole group's scale)."""
+        pages = self._pages()
+        page = pages[self._page] if pages else ()
+        return burden_spec(self.current_group(), page, self._kb_version, plain=self._plain)
+
+    def print_chart(self) -> PrintChart:
+        return draw_burden(self.spec(), plain=self._plain)
 
     def redraw(self) -> None:
         self.clear_plot()
         self._rows = []
         pages, group = self._pages(), self.current_group()
-        title = (
-            f"How common is back pain, and what the {'numbers' if self._plain else 'figures'} say"
-        )
         self._update_navigation(group, pages)
-        if group is None or not pages:
+        spec = self.spec()
+        if not spec.bars:
             self.set_axis_labels(None, None)
             self.plot.hideAxis("left")
-            self.set_texts(title, "", "No figures to show: there are no statistics to plot.")
+            self.set_texts(spec.title, "", spec.notes)
             return
-        page, rank = pages[self._page], _is_rank(group.unit)
-        left, right = self._set_ranges(group, len(pages) > 1, len(pages[self._page]))
-        references: list[SourceRef] = []
-        for index, statistic in enumerate(page):
-            self._draw_row(index, statistic, references, (right - left) * 0.012)
+        self._set_ranges(spec, len(pages) > 1)
+        pad = (spec.axis.high - spec.axis.low) * 0.012
+        for index, bar in enumerate(spec.bars):
+            self._draw_row(index, bar, pad)
         self._fit_texts()
-        bottom = "Per cent (each bar is a share of the group written under it)"
-        self.set_axis_labels(
-            None, bottom if group.unit == "%" else group.unit[:1].upper() + group.unit[1:]
-        )
+        self.set_axis_labels(None, spec.axis_title)
         self.plot.hideAxis("left")  # setLabel shows it again; the labels sit above the bars
-        self.plot.showAxis("bottom", not rank)
+        self.plot.showAxis("bottom", not spec.rank)
         self.plot.getAxis("bottom").resizeEvent()  # re-centre a label shorter than the last
-        notes = [PLAIN_FOOTNOTE if self._plain else FOOTNOTE] if any(map(is_flagged, page)) else []
-        if rank:
-            notes.append("A rank is not an amount, so it is written here, not drawn as a bar.")
-        elif any(s.value_low is not None and s.value_high is not None for s in page):
-            notes.append("Thin lines show the range or interval the source gives.")
-        cited = " · ".join(f"[{n}] {cite(s, short=True)}" for n, s in enumerate(references, 1))
-        self.set_texts(title, f"Sources: {cited}.", " ".join(notes))
+        self.set_texts(spec.title, spec.sources_text, spec.notes)
 
-    def _draw_row(
-        self, index: int, statistic: Statistic, references: list[SourceRef], pad: float
-    ) -> None:
-        for source in sources_of(statistic):
-            if source not in references:
-                references.append(source)
-        numbers = [references.index(s) + 1 for s in sources_of(statistic)]
-        reference = f"[{numbers[0]}]" + (f", read in [{numbers[1]}]" if len(numbers) > 1 else "")
-        flagged, tag = is_flagged(statistic), verdict_tag(statistic, self._plain)
-        label = plain_statistic_label(statistic) if self._plain else statistic.label
-        label_text = ("⚠ " if flagged else "") + (f"{tag} · " if tag else "") + label
-        # Denominator first, then time frame; the population only where it adds something.
-        parts = [shorten(statistic.denominator, 70), shorten(statistic.timeframe, 45)]
-        population = statistic.population.lower()
-        if population not in statistic.denominator.lower() and population != parts[1].lower():
-            parts.append(shorten(statistic.population, 50))
+    def _draw_row(self, index: int, spec: BurdenBar, pad: float) -> None:
+        statistic, flagged = spec.statistic, spec.flagged
         colour, centre = QColor(FLAG_COLOUR if flagged else PALETTE[0]), index + _BAR_CENTRE
-        tip = statistic_tooltip(statistic, f" {reference}", plain=self._plain)
-        bar, end = None, 0.0
-        if not _is_rank(statistic.unit):
+        tip = statistic_tooltip(statistic, f" {spec.reference}", plain=self._plain)
+        bar = None
+        if spec.drawn:
             style = Qt.BrushStyle.BDiagPattern if flagged else Qt.BrushStyle.SolidPattern
             bar = pg.BarGraphItem(
                 x0=[0.0],
@@ -325,10 +232,9 @@ class BurdenChart(ChartWidget):
                 brush=QBrush(colour, style),
                 pen=pg.mkPen(colour, width=2),
             )
-            end = max(statistic.value, statistic.value_high or statistic.value)
             self._add(bar, tip)
-        low, high = statistic.value_low, statistic.value_high
-        if bar is not None and low is not None and high is not None and high > low:
+        if (interval := spec.interval) is not None:
+            low, high = interval
             self.plot.addItem(
                 pg.ErrorBarItem(
                     x=np.array([statistic.value]),
@@ -346,32 +252,22 @@ class BurdenChart(ChartWidget):
         context.setFont(self._font(_CONTEXT_PT))
         context.setOpacity(0.8)
         context.setPos(0, index + _CONTEXT_TOP)
-        number = self._add(pg.TextItem(value_text(statistic), foreground(), anchor=(0, 0.5)), tip)
+        number = self._add(pg.TextItem(spec.value_text, foreground(), anchor=(0, 0.5)), tip)
         number.setFont(self._font(_LABEL_PT, bold=True))
-        number.setPos(end + pad, centre)
-        self._rows.append(_Row(statistic, bar, label, context, label_text, parts, reference))
+        number.setPos(spec.end + pad, centre)
+        self._rows.append(_Row(spec, bar, label, context))
 
     def _add(self, item: pg.GraphicsObject, tip: str) -> pg.GraphicsObject:
         item.setToolTip(tip)
         self.plot.addItem(item)
         return item
 
-    def _set_ranges(self, group: BurdenGroup, paged: bool, shown: int) -> tuple[float, float]:
-        """One scale for the whole group, so bars on different pages compare honestly."""
-        left = min(0.0, *(min(s.value, s.value_low or s.value) for s in group.statistics))
-        axis, scale = self.plot.getAxis("bottom"), _scale_maximum(group.unit)
-        if scale is not None:  # drawn whole: 23 points look like 23 of 100, not a full bar
-            right, unit = scale * 1.3, "%" if group.unit == "%" else ""
-            axis.setTicks(
-                [[(q * scale / 4, f"{format_number(q * scale / 4)}{unit}") for q in range(5)]]
-            )
-        else:
-            right = max(1.0, 1.4 * max(max(s.value, s.value_high or 0) for s in group.statistics))
-            axis.setTicks(None)
+    def _set_ranges(self, spec: BurdenSpec, paged: bool) -> None:
+        """The spec's scale (one for the whole group: pages compare honestly)."""
+        self.set_value_axis(spec.axis)
         view = self.plot.getViewBox()
-        view.setXRange(left, right, padding=0)
-        view.setYRange(0, (self.PAGE_SIZE if paged else max(shown, 3)) + 0.1, padding=0)
-        return left, right
+        view.setXRange(spec.axis.low, spec.axis.high, padding=0)
+        view.setYRange(0, (self.PAGE_SIZE if paged else max(len(spec.bars), 3)) + 0.1, padding=0)
 
     def _fit_texts(self, *_args: object) -> None:
         """Elide labels to the plot's width (the full text is in the tooltip)."""
@@ -381,11 +277,11 @@ class BurdenChart(ChartWidget):
         label_metrics = QFontMetricsF(self._font(_LABEL_PT, bold=True))
         metrics = QFontMetricsF(self._font(_CONTEXT_PT))
         for row in self._rows:
-            row.label.setText(label_metrics.elidedText(row.label_text, elide, width))
-            suffix = f" · source {row.reference}"
+            row.label.setText(label_metrics.elidedText(row.bar_spec.label, elide, width))
+            suffix = f" · source {row.bar_spec.reference}"
             room = width - metrics.horizontalAdvance(suffix)
-            text = metrics.elidedText(row.context_parts[0], elide, room)
-            for part in row.context_parts[1:]:
+            text = metrics.elidedText(row.bar_spec.context[0], elide, room)
+            for part in row.bar_spec.context[1:]:
                 left = room - metrics.horizontalAdvance(text + " · ")
                 if metrics.horizontalAdvance(part) <= left or left > 140:
                     text += " · " + metrics.elidedText(part, elide, left)

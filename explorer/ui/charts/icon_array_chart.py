@@ -17,25 +17,19 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from explorer.domain.chart_words import (
-    plain_statistic_label,
-    statistic_caption,
-    statistic_notes,
-)
-from explorer.domain.charts import IconCounts, absolute_statistics, icon_counts, is_flagged
+from explorer.domain.burden_spec import sources_of
+from explorer.domain.chart_words import format_number, plain_statistic_label, verdict_tag
+from explorer.domain.charts import IconCounts, absolute_statistics, is_flagged
+from explorer.domain.icon_spec import ICON_SHAPES, IconArraySpec, KeyRow, icon_spec
 from explorer.domain.models import Statistic
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.icons import draw_icons
 from explorer.ui.charts.base import PALETTE, TITLE_POINT_SIZE, ChartWidget, foreground
-from explorer.ui.charts.burden_chart import (
-    chart_font,
-    format_number,
-    sources_of,
-    statistic_tooltip,
-    verdict_tag,
-)
+from explorer.ui.charts.burden_chart import chart_font, statistic_tooltip
 from explorer.ui.style import as_is, esc
 
 EVENT_COLOUR, OTHER_COLOUR = PALETTE[0], PALETTE[1]
-FORMATS = {"icons": "Icons", "bar": "One bar", "words": "Words only"}
+FORMATS = ICON_SHAPES
 GRIDS = {100: (10, 10), 1000: (40, 25)}  # people out of -> (columns, rows)
 PITCH = 0.7  # a person is narrower than tall: columns sit closer than rows (row = 1)
 FRAMING_PT = TITLE_POINT_SIZE + 2
@@ -193,53 +187,53 @@ class IconArrayChart(ChartWidget):
         return (totals[0], totals[1]) if len(totals) == 2 else (0, 0)
 
     # --- drawing --------------------------------------------------------------------------
+    def spec(self, *, printed: bool = False) -> IconArraySpec:
+        """What the chart shows now (figure, people out of, shape), without a renderer."""
+        return icon_spec(
+            self.current_statistic(), self._kb_version, plain=self._plain, per=self._per,
+            shape=self._format, printed=printed,
+        )  # fmt: skip
+
+    def print_chart(self) -> PrintChart:
+        return draw_icons(self.spec(printed=True), plain=self._plain)
+
     def redraw(self) -> None:
         self.clear_plot()
         self._drawn, self._key = [], None
-        statistic = self.current_statistic()
-        self._counts = counts = icon_counts(statistic, self._per) if statistic else None
-        # Not "like you": the figure describes the study population, which may differ.
-        title = f"Out of {format_number(self._per)} people"
+        spec = self.spec()
+        self._counts = counts = spec.counts
         for box in (self.figure_box, self.format_box, self.per_box):
-            box.setEnabled(statistic is not None)
+            box.setEnabled(counts is not None)
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
+        statistic = self.current_statistic()
         if statistic is None or counts is None:
-            self.framing.setText("No figure to show.")
-            empty = pg.TextItem("No figure to show", color=foreground(), anchor=(0.5, 0.5))
+            self.framing.setText(spec.sentence)
+            empty = pg.TextItem(spec.sentence[:-1], color=foreground(), anchor=(0.5, 0.5))
             empty.setFont(chart_font(self.font(), FRAMING_PT))
             empty.setPos(0.5, 0.5)
             self.plot.addItem(empty)
             self.plot.getViewBox().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-            note = "There are no percentages of people to draw as people out of 100."
-            self.set_texts(title, "", note)
+            self.set_texts(spec.title, "", spec.empty)
             return
-        self.framing.setText(self._framing_html(counts))
+        self.framing.setText(self._framing_html(spec))
         tip = statistic_tooltip(statistic, plain=self._plain)
-        getattr(self, f"_draw_{self._format}")(counts, tip)  # _draw_icons, _bar or _words
+        getattr(self, f"_draw_{self._format}")(spec, tip)  # _draw_icons, _bar or _words
         self._fit()
-        self.set_texts(title, self._caption(statistic), self._notes(statistic, counts))
+        self.set_texts(spec.title, spec.small_print, spec.notes)
 
-    def _key_rows(self, counts: IconCounts) -> list[tuple[int, str, str, str]]:
-        """(count, words before it, words after it, colour); plain rows lead with words."""
-        flag = "⚠ " if counts.statistic.needs_caution else ""
-        (events, lead, label), (others, other_lead, other) = counts.key_rows(plain=self._plain)
-        return [
-            (events, lead, f"{flag}{label}", EVENT_COLOUR),
-            (others, other_lead, other, OTHER_COLOUR),
-        ]
-
-    def _row_html(self, number: int, lead: str, text: str, colour: str, swatch: bool) -> str:
-        count = f"{format_number(number)} out of {format_number(self._per)}"
-        head = f"{'■ ' if swatch else ''}{f'{lead}: ' if lead else ''}{count}"
+    def _row_html(self, row: KeyRow, swatch: bool) -> str:
+        colour = EVENT_COLOUR if row.filled else OTHER_COLOUR
+        head = f"{'■ ' if swatch else ''}{row.head}"
         return (
             f'<span style="color:{colour}; font-weight:bold;">{esc(head)}</span>'
-            f'<span style="color:{foreground()}"> — {esc(text)}</span>'
+            f'<span style="color:{foreground()}"> — {esc(row.words)}</span>'
         )
 
-    def _framing_html(self, counts: IconCounts) -> str:
+    def _framing_html(self, spec: IconArraySpec) -> str:
         """The balanced sentence, each count in its colour (the words stay the domain's)."""
-        text = esc(counts.sentence(plain=self._plain))
+        counts, text = spec.counts, esc(spec.sentence)
+        assert counts is not None
         if self._plain:
             for number, colour, after in (
                 (counts.events, EVENT_COLOUR, ". "),
@@ -255,7 +249,7 @@ class IconArrayChart(ChartWidget):
             ):
                 coloured = f'{before}<b style="color:{colour}">{number}</b> —'
                 text = text.replace(f"{before}{number} —", coloured, 1)
-        return ("⚠ " if counts.statistic.needs_caution else "") + text
+        return text
 
     def _add(self, item: pg.GraphicsObject, tip: str, drawn: bool = True) -> pg.GraphicsObject:
         item.setToolTip(tip)
@@ -264,13 +258,15 @@ class IconArrayChart(ChartWidget):
             self._drawn.append(item)
         return item
 
-    def _add_key(self, counts: IconCounts, tip: str) -> None:
-        rows = (self._row_html(*row, swatch=True) for row in self._key_rows(counts))
+    def _add_key(self, spec: IconArraySpec, tip: str) -> None:
+        rows = (self._row_html(row, swatch=True) for row in spec.key)
         html = "".join(f'<p style="margin-bottom:8px">{row}</p>' for row in rows)
         self._key = self._add(pg.TextItem(html=html), tip, drawn=False)
         self._key.setFont(chart_font(self.font(), TITLE_POINT_SIZE))
 
-    def _draw_icons(self, counts: IconCounts, tip: str) -> None:
+    def _draw_icons(self, spec: IconArraySpec, tip: str) -> None:
+        counts = spec.counts
+        assert counts is not None
         columns = GRIDS[counts.per][0]
         spots = [((i % columns) * PITCH, i // columns) for i in range(counts.per)]  # reading order
         for chosen, colour in (
@@ -280,9 +276,11 @@ class IconArrayChart(ChartWidget):
             x, y = [s[0] for s in chosen], [s[1] for s in chosen]
             symbol, brush = person_symbol(), pg.mkBrush(colour)
             self._add(pg.ScatterPlotItem(x=x, y=y, symbol=symbol, pen=None, brush=brush), tip)
-        self._add_key(counts, tip)
+        self._add_key(spec, tip)
 
-    def _draw_bar(self, counts: IconCounts, tip: str) -> None:
+    def _draw_bar(self, spec: IconArraySpec, tip: str) -> None:
+        counts = spec.counts
+        assert counts is not None
         for start, width, colour, ink in (
             (0, counts.events, EVENT_COLOUR, "#ffffff"),
             (counts.events, counts.others, OTHER_COLOUR, "#000000"),
@@ -298,11 +296,11 @@ class IconArrayChart(ChartWidget):
         self.set_axis_labels(None, f"People out of {format_number(counts.per)}")
         self.plot.hideAxis("left")
         self.plot.getAxis("bottom").resizeEvent()  # re-centre the label after a change
-        self._add_key(counts, tip)
+        self._add_key(spec, tip)
 
-    def _draw_words(self, counts: IconCounts, tip: str) -> None:
-        for row in self._key_rows(counts):
-            item = self._add(pg.TextItem(html=self._row_html(*row, swatch=False)), tip)
+    def _draw_words(self, spec: IconArraySpec, tip: str) -> None:
+        for row in spec.key:
+            item = self._add(pg.TextItem(html=self._row_html(row, swatch=False)), tip)
             item.setFont(chart_font(self.font(), TITLE_POINT_SIZE + 6))
 
     def _fit(self, *_args: object) -> None:
@@ -337,14 +335,6 @@ class IconArrayChart(ChartWidget):
         if self._key is not None:
             self._key.setPos(*key_at)
             self._key.setTextWidth(key_width)
-
-    # --- texts ----------------------------------------------------------------------------
-    def _caption(self, statistic: Statistic) -> str:
-        return statistic_caption(statistic, plain=self._plain)
-
-    def _notes(self, statistic: Statistic, counts: IconCounts) -> str:
-        """The honest small print: flags, the evidence check, ranges and rounding."""
-        return statistic_notes(statistic, counts, plain=self._plain)
 
     # --- events ---------------------------------------------------------------------------
     def _on_scene_clicked(self, event: object) -> None:

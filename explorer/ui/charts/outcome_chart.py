@@ -15,35 +15,24 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
 
+from explorer.domain.chart_spec import OutcomeChartSpec, outcome_spec
 from explorer.domain.chart_words import (
-    MCID_LABEL,
     MEASURES,
-    NO_DIFFERENCE,
-    NO_NULL_LINE,
-    NOTHING_TO_PLOT,
-    axis_words,
-    clip,
     fmt,
-    mcid_threshold,
     short_citation,
     source_kind,
 )
 from explorer.domain.charts import ForestRow, OutcomeChoice, OutcomeGroup, outcome_groups
 from explorer.domain.comparison import certainty_text
-from explorer.domain.models import SourceRef, Treatment
-from explorer.domain.vocab import Certainty
+from explorer.domain.models import Treatment
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.outcomes import draw_outcomes
 from explorer.ui.charts.base import FLAG_COLOUR, PALETTE, SYMBOLS, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
 from explorer.ui.style import as_is
 
-# GRADE certainty → (marker size in px, filled); "not rated" is drawn as an 'x'.
-MARKERS = {
-    Certainty.HIGH: (22, True),
-    Certainty.MODERATE: (17, True),
-    Certainty.LOW: (17, False),
-    Certainty.VERY_LOW: (13, False),
-    Certainty.NOT_RATED: (18, True),
-}
+MARKER_PX = 17
+"""Diameter of a marker of the usual size; the spec scales it by certainty."""
 
 
 LEFT_SHARE = 0.5
@@ -138,88 +127,59 @@ class OutcomeChart(ChartWidget):
         return out
 
     # --- drawing ------------------------------------------------------------------------------
+    def spec(self, *, printed: bool = False) -> OutcomeChartSpec:
+        """What the chart shows now (the chosen group), described without a renderer."""
+        return outcome_spec(
+            self._choice, self.current_group(), self._treatments, self._condition_name,
+            plain=self._plain, printed=printed,
+        )  # fmt: skip
+
+    def print_chart(self) -> PrintChart:
+        return draw_outcomes(self.spec(printed=True), self._kb_version, plain=self._plain)
+
     def redraw(self) -> None:
         self.clear_plot()
         self._scatter, self._bars, self._rows = None, [], []
-        group = self.current_group()
-        where = self._condition_name or "all conditions"
-        if group is None:
+        spec = self.spec()
+        if spec.group is None:
             self.set_axis_labels(None, None)
             for side in ("left", "right", "bottom"):
                 self.plot.getAxis(side).setTicks([[]])
             self.plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-            note = pg.TextItem(NOTHING_TO_PLOT, color=fg(), anchor=(0.5, 0.5))
+            note = pg.TextItem(spec.nothing, color=fg(), anchor=(0.5, 0.5))
             note.setFont(self.plot.getAxis("bottom").label.font())
             note.setTextWidth(420)
             note.setPos(0.5, 0.5)
             self.plot.addItem(note)
-            words = self._choice.refusal(None)
-            self.set_texts(
-                f"Effects on outcomes — {where}", "", f"{NOTHING_TO_PLOT} {words}".strip()
-            )
+            self.set_texts(spec.title, "", f"{spec.nothing} {spec.notes}".strip())
             return
-        self._rows = list(group.rows)
-        self.plot.getAxis("bottom").setTicks(None)
-        numbers = self._source_numbers()
-        self._draw_rows(group, numbers)
-        self._draw_reference_lines(group)
-        measure = group.key.measure
-        notes = [self._choice.refusal(group, group.key.outcome)]
-        if measure not in NO_DIFFERENCE:
-            notes.append(NO_NULL_LINE)
-        caption = "Sources: " + "; ".join(
-            f"[{n}] {short_citation(s)} ({source_kind(s)})" for s, n in numbers.items()
-        )
-        self.set_texts(
-            f"Effects on {group.key.outcome} — {where}",
-            caption + ".",
-            " ".join(n for n in notes if n),
-        )
-        self.set_axis_labels(None, self._axis_label(group), rich=True)
+        self._rows = [mark.row for mark in spec.marks]
+        self._draw_rows(spec)
+        self._draw_reference_lines(spec)
+        self.set_value_axis(spec.axis)
+        self.set_texts(spec.title, spec.sources_text, spec.notes)
+        self.set_axis_labels(None, self._axis_label(spec), rich=True)
         label = self.plot.getAxis("bottom").label  # lets the arrow line align to a side
         label.setTextWidth(label.document().idealWidth())
 
-    def _source_numbers(self) -> dict[SourceRef, int]:
-        numbers: dict[SourceRef, int] = {}
-        for row in self._rows:
-            for source in row.sources:
-                numbers.setdefault(source, len(numbers) + 1)
-        return numbers
-
-    def _row_label(self, row: ForestRow, refs: str) -> str:
-        name = row.treatment.name.split(" / ")[0].split(" (")[0]
-        flag = "⚠ " if row.caution else ""
-        certainty = certainty_text(row.certainty, plain=self._plain)
-        # The time point is in every label: rows of one window can still differ in it.
-        return "\n".join(
-            (
-                clip(flag + name),
-                clip("vs " + row.finding.comparison),
-                f"{certainty} · {clip(row.finding.timepoint, 24)} {refs}",
-            )
-        )
-
-    def _draw_rows(self, group: OutcomeGroup, numbers: dict[SourceRef, int]) -> None:
-        order = {t.slug: i for i, t in enumerate(self._treatments)}
+    def _draw_rows(self, spec: OutcomeChartSpec) -> None:
         spots, halos, left_ticks, right_ticks = [], [], [], []
-        for y, row in enumerate(self._rows):
-            i = order.get(row.treatment.slug, 0)
-            colour = PALETTE[i % len(PALETTE)]
-            size, filled = MARKERS[row.certainty]
-            symbol = "x" if row.certainty is Certainty.NOT_RATED else SYMBOLS[i % len(SYMBOLS)]
-            refs = "[" + ",".join(str(numbers[s]) for s in row.sources) + "]"
-            label = self._row_label(row, refs)
-            brush = pg.mkBrush(colour if filled else background())
+        for y, mark in enumerate(spec.marks):
+            row, marker = mark.row, mark.marker
+            colour = PALETTE[mark.series % len(PALETTE)]
+            size = MARKER_PX * marker.size
+            symbol = "x" if marker.cross else SYMBOLS[mark.series % len(SYMBOLS)]
+            brush = pg.mkBrush(colour if marker.filled else background())
             pen = pg.mkPen(colour, width=2.5)
-            data = {"row": y, "label": label}
+            data = {"row": y, "label": mark.short_label}
             spot = dict(pos=(row.value, y), size=size, symbol=symbol, pen=pen, brush=brush)
             spots.append({**spot, "data": data})
             if row.caution:
                 halos.append({"pos": (row.value, y), "size": size + 14, "data": {"row": y}})
             if row.ci_low is not None or row.ci_high is not None:
                 self._add_interval(row, y, colour)
-            left_ticks.append((y, label))
-            right_ticks.append((y, self._value_text(row)))
+            left_ticks.append((y, mark.short_label))
+            right_ticks.append((y, mark.value_text))
         if halos:
             halo = pg.ScatterPlotItem(
                 halos, symbol="o", pen=pg.mkPen(FLAG_COLOUR, width=2.5), brush=None
@@ -244,44 +204,28 @@ class OutcomeChart(ChartWidget):
         self._bars.append(bar)
         self.plot.addItem(bar)
 
-    def _value_text(self, row: ForestRow) -> str:
-        if row.ci_low is not None and row.ci_high is not None:
-            return f"{fmt(row.value)}\n({fmt(row.ci_low)} to {fmt(row.ci_high)})"
-        return f"{fmt(row.value)}\n(no interval given)"
-
-    def _draw_reference_lines(self, group: OutcomeGroup) -> None:
-        measure = group.key.measure
-        xs = [r.value for r in self._rows]
-        xs += [v for r in self._rows for v in (r.ci_low, r.ci_high) if v is not None]
-        null = NO_DIFFERENCE.get(measure)
-        lines: list[tuple[float, str, Qt.PenStyle, float]] = []
-        if null is not None:
-            lines.append((null, "no difference", Qt.PenStyle.SolidLine, len(self._rows) - 0.35))
-        if (threshold := mcid_threshold(group)) is not None:
-            lines.append((threshold, MCID_LABEL, Qt.PenStyle.DashLine, -0.7))
-        xs += [x for x, *_ in lines]
-        low, high = min(xs), max(xs)
-        pad = (high - low) * 0.08 or max(abs(high) * 0.1, 1.0)
-        if measure == "percent":  # a share of patients is read on its whole 0-100 scale
-            low, high, pad = min(low, 0.0), max(high, 100.0), 2.0
-        self.plot.setXRange(low - pad, high + pad, padding=0)
-        self.plot.setYRange(-1.05, len(self._rows) - 0.05, padding=0)
-        middle = (low + high) / 2
-        for x, text, style, y in lines:
-            line = pg.InfiniteLine(x, angle=90, pen=pg.mkPen(fg(), width=2, style=style))
-            self.plot.addItem(line)
-            # Labels sit in empty bands above and below the rows, growing inwards.
-            anchor = (1.0, 0.5) if x > middle else (0.0, 0.5)
-            item = pg.TextItem(text, color=fg(), anchor=anchor, fill=background())
+    def _draw_reference_lines(self, spec: OutcomeChartSpec) -> None:
+        self.plot.setXRange(spec.axis.low, spec.axis.high, padding=0)
+        self.plot.setYRange(-1.05, len(spec.marks) - 0.05, padding=0)
+        middle = (spec.axis.low + spec.axis.high) / 2
+        for line in spec.lines:
+            # Labels sit in empty bands: the threshold's above the rows, no difference's below.
+            y = -0.7 if line.dashed else len(spec.marks) - 0.35
+            style = Qt.PenStyle.DashLine if line.dashed else Qt.PenStyle.SolidLine
+            self.plot.addItem(
+                pg.InfiniteLine(line.value, angle=90, pen=pg.mkPen(fg(), width=2, style=style))
+            )
+            anchor = (1.0, 0.5) if line.value > middle else (0.0, 0.5)  # growing inwards
+            item = pg.TextItem(line.words, color=fg(), anchor=anchor, fill=background())
             item.setFont(self.plot.getAxis("bottom").label.font())
-            item.setPos(x, y)
+            item.setPos(line.value, y)
             self.plot.addItem(item)
 
-    def _axis_label(self, group: OutcomeGroup) -> str:
-        title, side = axis_words(group, plain=self._plain)
+    @staticmethod
+    def _axis_label(spec: OutcomeChartSpec) -> str:
         # Rich text; the window is repeated here because exports contain only the plot.
-        title, side = html.escape(title), html.escape(side)  # the scale's name is KB text
-        if group.better == "lower":
+        title, side = html.escape(spec.axis_title), html.escape(spec.side)  # KB text
+        if spec.lower_is_better:
             return f"{title}<br>← {side}"
         return f'{title}<div align="right">{side} →</div>'
 

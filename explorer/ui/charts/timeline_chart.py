@@ -14,31 +14,17 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
-from explorer.domain.chart_words import (
-    PLAIN_REGION_LABEL,
-    PLAIN_UNKNOWN_ROW,
-    REGION_LABEL,
-    TIMELINE_PLAIN_TITLE,
-    TIMELINE_PLAIN_WORDS,
-    TIMELINE_TITLE,
-    TIMELINE_WORDS,
-    short_name,
-    span_text,
-    stated_bounds,
-    timeline_caption,
-    timing_sources,
-)
-from explorer.domain.charts import REASSESSMENT_WEEKS, TimelineRow, timeline_rows
+from explorer.domain.chart_words import short_name, timing_sources
+from explorer.domain.charts import TimelineRow, timeline_rows
 from explorer.domain.models import Treatment
-from explorer.domain.vocab import NOT_ESTABLISHED, PLAIN_NOT_ESTABLISHED
+from explorer.domain.timeline_spec import Lane, TimelineMark, TimelineSpec, timeline_spec
+from explorer.report.print_charts import PrintChart
+from explorer.report.print_charts.timeline import draw_timeline
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
 from explorer.ui.style import as_is
 
 Span = tuple[float, float]
-TITLE = TIMELINE_TITLE
-WORDS = TIMELINE_WORDS
-NOT_ESTABLISHED_TEXT = NOT_ESTABLISHED.capitalize()
 LANES = {"onset": -0.2, "duration": 0.2}  # offset of each bar from its row's centre
 BAR_HEIGHT = 0.32
 
@@ -104,47 +90,47 @@ class TimelineChart(ChartWidget):
         return found
 
     # --- drawing ------------------------------------------------------------------------------
+    def spec(self, *, printed: bool = False) -> TimelineSpec:
+        """What the chart shows, described without a renderer."""
+        treatments = [row.treatment for row in self._rows]
+        return timeline_spec(treatments, self._kb_version, plain=self._plain, printed=printed)
+
+    def print_chart(self) -> PrintChart:
+        return draw_timeline(self.spec(printed=True), plain=self._plain)
+
     def redraw(self) -> None:
         self.clear_plot()
         self._spans = {}
-        n = len(self._rows)
-        ends = [v for r in self._rows for s in (r.onset, r.duration) if s for v in s]
-        right = max(13.0, max(ends, default=0.0) * 1.7 + 1.0)
-        self.plot.setXRange(0, right, padding=0)
-        self.plot.setYRange(-1.15, max(n, 1) - 0.45, padding=0)
-        self._draw_region()
-        ticks = []
+        spec = self.spec()
+        axis = spec.axis(spec.weeks)
+        self.plot.setXRange(axis.low, axis.high, padding=0)
+        self.plot.setYRange(-1.15, max(len(spec.marks), 1) - 0.45, padding=0)
+        self._draw_region(spec)
         faint = QColor(fg())
         faint.setAlpha(60)
-        for y, row in enumerate(self._rows):
+        for y, mark in enumerate(spec.marks):
             colour = PALETTE[y % len(PALETTE)]
-            ticks.append((y, short_name(row.treatment, plain=self._plain)))
             if y:  # a faint rule between rows, so each bar's row is clear
                 self.plot.addItem(pg.InfiniteLine(y - 0.5, angle=0, pen=pg.mkPen(faint)))
-            self._spans[row.treatment.slug] = {}
-            if not row.established:
-                unknown = PLAIN_UNKNOWN_ROW if self._plain else NOT_ESTABLISHED_TEXT
-                self._add_text(row, unknown, 0.3, y, bold=True)
-            for kind in ("onset", "duration"):
-                span = row.onset if kind == "onset" else row.duration
-                self._draw_span(row, kind, span, y, colour, established=row.established)
-        self.set_axis_rows("left", ticks, 0.4)
+            self._spans[mark.row.treatment.slug] = {}
+            if mark.unknown:
+                self._add_text(mark.row, mark.unknown, 0.3, y, bold=True)
+            for lane in mark.lanes:
+                self._draw_span(mark, lane, y, colour)
+        self.set_axis_rows("left", [(y, m.name) for y, m in enumerate(spec.marks)], 0.4)
+        self.set_value_axis(axis)
         self.plot.showGrid(x=True, y=False, alpha=0.2)
-        self.set_axis_labels(None, "Weeks since starting")
-        message = ""
-        if not self._rows:
-            message = "No treatments to compare: add treatments to see when benefit starts."
+        self.set_axis_labels(None, spec.axis_title)
+        message = "" if spec.marks else spec.empty
+        if message:
             note = pg.TextItem(message, color=fg(), anchor=(0.5, 0.5))
             note.setFont(self.plot.getAxis("bottom").label.font())
-            note.setPos(right / 2, 0.3)
+            note.setPos(axis.high / 2, 0.3)
             self.plot.addItem(note)
-        self.set_texts(TIMELINE_PLAIN_TITLE if self._plain else TITLE, self._caption(), message)
+        self.set_texts(spec.title, spec.small_print, message)
 
-    def _words(self) -> dict[str, str]:
-        return TIMELINE_PLAIN_WORDS if self._plain else WORDS
-
-    def _draw_region(self) -> None:
-        low, high = REASSESSMENT_WEEKS
+    def _draw_region(self, spec: TimelineSpec) -> None:
+        low, high = spec.region
         shade = QColor(fg())
         shade.setAlpha(32)
         edge = QColor(fg())
@@ -154,38 +140,27 @@ class TimelineChart(ChartWidget):
         )
         self.region.setZValue(-10)
         self.plot.addItem(self.region)
-        label = pg.TextItem(
-            PLAIN_REGION_LABEL if self._plain else REGION_LABEL, color=fg(), anchor=(0, 0.5)
-        )
+        label = pg.TextItem(spec.region_label, color=fg(), anchor=(0, 0.5))
         label.setFont(self.plot.getAxis("bottom").label.font())
         label.setPos(low, -0.8)
         self.plot.addItem(label)
 
-    def _draw_span(
-        self,
-        row: TimelineRow,
-        kind: str,
-        span: Span | None,
-        y: int,
-        colour: str,
-        *,
-        established: bool,
-    ) -> None:
-        lane = y + LANES[kind]
+    def _draw_span(self, mark: TimelineMark, lane: Lane, y: int, colour: str) -> None:
+        row, kind, span = mark.row, lane.kind, lane.span
+        lane_y = y + LANES[kind]
         slug = row.treatment.slug
         self._spans[slug][kind] = None
         if span is None:
-            if established:  # the other lane has a bar: say this one is unknown
-                unknown = PLAIN_NOT_ESTABLISHED.lower() if self._plain else NOT_ESTABLISHED
-                self._add_text(row, f"{self._words()[kind]}: {unknown}", 0.3, lane, muted=True)
+            if not mark.unknown:  # the other lane has a bar: say this one is unknown
+                self._add_text(row, lane.words, 0.3, lane_y, muted=True)
             return
-        words = f"{self._words()[kind]}: {span_text(span, kind, stated_bounds(row, kind))}"
-        tip = self._tip(row, words)
+        words = lane.words
+        tip = self._tip(row, words, onset=kind == "onset")
         click = partial(self._emit_provenance, row)
         pen = pg.mkPen(colour, width=2)
         if span[0] == span[1]:
             item: pg.GraphicsObject = pg.ScatterPlotItem(
-                [span[0]], [lane], symbol="|", size=34, pen=pg.mkPen(colour, width=4),
+                [span[0]], [lane_y], symbol="|", size=34, pen=pg.mkPen(colour, width=4),
                 brush=pg.mkBrush(colour), hoverable=True, tip=lambda **_: tip,
             )  # fmt: skip
             item.sigClicked.connect(lambda *_: click())
@@ -195,16 +170,15 @@ class TimelineChart(ChartWidget):
                 # Benefit is present from when it starts until the shortest stated duration
                 # (solid), and may last until the longest (lighter, cross-hatched): never a
                 # bar that begins at the shortest duration as if benefit started there.
-                start = row.onset[0] if row.onset else 0.0
-                if start < span[0]:
+                if mark.start < span[0]:
                     self.plot.addItem(
-                        pg.BarGraphItem(x0=[start], x1=[span[0]], y=[lane], height=BAR_HEIGHT,
-                                        pen=pen, brush=QColor(colour))
+                        pg.BarGraphItem(x0=[mark.start], x1=[span[0]], y=[lane_y],
+                                        height=BAR_HEIGHT, pen=pen, brush=QColor(colour))
                     )  # fmt: skip
                 light = QColor(colour)
                 light.setAlpha(90)
                 self.plot.addItem(
-                    pg.BarGraphItem(x0=[span[0]], x1=[span[1]], y=[lane], height=BAR_HEIGHT,
+                    pg.BarGraphItem(x0=[span[0]], x1=[span[1]], y=[lane_y], height=BAR_HEIGHT,
                                     pen=None, brush=light)
                 )  # fmt: skip
                 brush = QBrush(QColor(colour), Qt.BrushStyle.Dense5Pattern)
@@ -212,18 +186,18 @@ class TimelineChart(ChartWidget):
                 light = QColor(colour)
                 light.setAlpha(60)
                 self.plot.addItem(
-                    pg.BarGraphItem(x0=[span[0]], x1=[span[1]], y=[lane], height=BAR_HEIGHT,
+                    pg.BarGraphItem(x0=[span[0]], x1=[span[1]], y=[lane_y], height=BAR_HEIGHT,
                                     pen=None, brush=light)
                 )  # fmt: skip
                 brush = QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern)
             item = _SpanBar(
-                click, x0=[span[0]], x1=[span[1]], y=[lane], height=BAR_HEIGHT,
+                click, x0=[span[0]], x1=[span[1]], y=[lane_y], height=BAR_HEIGHT,
                 pen=pen, brush=brush,
             )  # fmt: skip
             item.setToolTip(tip)
         self._spans[slug][kind] = item
         self.plot.addItem(item)
-        self._add_text(row, words, span[1], lane, gap=True)
+        self._add_text(row, words, span[1], lane_y, gap=True)
 
     def _add_text(
         self,
@@ -248,9 +222,8 @@ class TimelineChart(ChartWidget):
         item.row_slug = row.treatment.slug
         self.plot.addItem(item)
 
-    def _tip(self, row: TimelineRow, words: str) -> str:
+    def _tip(self, row: TimelineRow, words: str, *, onset: bool) -> str:
         tf = row.treatment.timeframe
-        onset = words.startswith(self._words()["onset"])
         if self._plain:
             what = tf.plain_course if onset else tf.plain_duration_of_effect
         else:
@@ -263,9 +236,6 @@ class TimelineChart(ChartWidget):
                 f"{'' if self._plain else tf.note or ''}\n{sources}\nClick for the full sources."
             ).replace("\n\n", "\n")
         )
-
-    def _caption(self) -> str:
-        return timeline_caption(self._rows, plain=self._plain)
 
     # --- events -------------------------------------------------------------------------------
     def _emit_provenance(self, row: TimelineRow) -> None:
