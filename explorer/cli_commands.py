@@ -89,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
         "validate", parents=[common], help="check a content folder or JSON file without loading it"
     )
     p.add_argument("path", type=Path)
+    p = kb_commands.add_parser(
+        "audit",
+        parents=[common],
+        help="audit content against the review rules (docs/knowledge-base.md)",
+    )
+    p.add_argument(
+        "path", type=Path, nargs="?", help="content folder or JSON file (default: the one in use)"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p = kb_commands.add_parser("export", parents=[common], help="write the knowledge base")
     p.add_argument("--format", choices=["json"], default="json")
     p.add_argument("out", help="output file, or - for standard output")
@@ -152,6 +162,10 @@ def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
             f"{len(doc.conditions)} conditions"
         )
         return EXIT_OK
+    if args.kb_command == "audit" and args.path is not None:
+        from explorer.kb.validate import load_document
+
+        return _print_audit(load_document(args.path), as_json=args.json, strict=args.strict)
 
     data_dir = resolve_data_dir(data_dir_arg)
     if args.kb_command in {"list", "show", "stats"}:
@@ -190,7 +204,12 @@ def _kb_write(args: argparse.Namespace, stores: Any) -> int:
             f"imported {args.file}: knowledge base {doc.meta.kb_version}, "
             f"{len(doc.treatments)} treatments"
         )
+        _print_audit(doc, as_json=False, strict=False)  # shown; warnings never block an import
         return EXIT_OK
+    if command == "audit":
+        return _print_audit(
+            knowledge.export_document_of(stores), as_json=args.json, strict=args.strict
+        )
     if command == "export":
         if args.out == "-":
             sys.stdout.write(knowledge.document_json(knowledge.export_document_of(stores)))
@@ -198,6 +217,21 @@ def _kb_write(args: argparse.Namespace, stores: Any) -> int:
             knowledge.export_json(stores, Path(args.out))
         return EXIT_OK
     raise AssertionError(f"unhandled command {command}")  # argparse prevents this
+
+
+def _print_audit(doc: Any, *, as_json: bool, strict: bool) -> int:
+    """Print the audit of ``doc``; 1 when it fails (errors, or warnings with ``strict``)."""
+    from explorer.kb.audit import audit
+
+    report = audit(doc)
+    passed = report.passed(strict=strict)
+    if as_json:
+        _print_json({**report.as_json(), "strict": strict, "passed": passed})
+    else:
+        for finding in report.findings:
+            print(finding)
+        print(f"{report.summary()}: {'passed' if passed else 'FAILED'}")
+    return EXIT_OK if passed else EXIT_REFUSED
 
 
 LIST_FIELDS = ("slug", "name", "plain_name", "category", "approach", "invasiveness", "conditions")
@@ -268,7 +302,11 @@ def run_command(argv: Sequence[str]) -> int:
     from explorer.kb.errors import ContentError
 
     try:
-        if not (args.command == "db" or (args.command == "kb" and args.kb_command == "validate")):
+        if not (
+            args.command == "db"
+            or (args.command == "kb" and args.kb_command == "validate")
+            or (args.command == "kb" and args.kb_command == "audit" and args.path is not None)
+        ):
             _make_private(data_dir_arg)
         if args.command == "export":
             return _export(args, data_dir_arg)

@@ -55,6 +55,8 @@ class ForestRow:
     ci_high: float | None
     certainty: Certainty
     sources: tuple[SourceRef, ...]
+    replaced: bool = False
+    """The finding rests only on sources a newer one replaces (shown, never the default)."""
 
     @property
     def label(self) -> str:
@@ -141,6 +143,7 @@ def outcome_groups(treatments: Sequence[Treatment], condition: str | None) -> Ou
                     ci_high=estimate.ci_high,
                     certainty=finding.certainty,
                     sources=tuple(sources[s] for s in finding.sources if s in sources),
+                    replaced=treatment.is_replaced(finding),
                 )
             )
             better.setdefault(key, set()).add(estimate.better)
@@ -162,11 +165,13 @@ def outcome_groups(treatments: Sequence[Treatment], condition: str | None) -> Ou
         values = mcids[key]
         mcid = next(iter(values)) if len(values) == 1 else None
         groups.append(OutcomeGroup(key, tuple(rows), next(iter(directions)), mcid))
-    # Largest comparable group first; among equals, a dated window before an undated one
-    # and the outcomes patients ask about first (pain, leg pain, then function).
+    # A group of replaced findings only is never the default (first); then the largest
+    # comparable group first; among equals, a dated window before an undated one and the
+    # outcomes patients ask about first (pain, leg pain, then function).
     priority = {"pain": 0, "leg pain": 0, "function": 1, "back pain": 2}
     groups.sort(
         key=lambda g: (
+            all(r.replaced for r in g.rows),
             -len(g.rows),
             g.rows[0].finding.timepoint_weeks is None,
             priority.get(g.key.outcome, 3),

@@ -255,7 +255,8 @@ def build_cell(
         for f in findings:
             label = labels.get(f.condition, f.condition) if condition is None else None
             pieces.extend(_finding_pieces(f, sources, plain=plain, with_condition=label))
-        return Cell(tuple(pieces), key=_evidence_key(findings))
+        # Findings resting only on replaced sources are listed but never set the best evidence.
+        return Cell(tuple(pieces), key=_evidence_key(treatment.current_findings_for(condition)))
     if row is Row.GUIDELINES:
         if not treatment.guidelines:
             return Cell((_missing(plain),), key=())
