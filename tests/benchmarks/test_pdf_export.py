@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.benchmarks.conftest import median_seconds, report
 
-TREATMENTS = ["exercise-therapy", "epidural-steroid-injection", "medications", "watchful-waiting"]
+TREATMENTS = ["exercise-therapy", "epidural-steroid-injection", "nsaids", "watchful-waiting"]
 
 
 def _median(fn, runs: int = 5) -> float:

@@ -80,7 +80,7 @@ def test_plotted_values_are_the_knowledge_base_values(kb) -> None:
 def test_non_comparable_findings_are_refused_with_a_reason(kb) -> None:
     treatments, _ = kb
     choice = outcome_groups(
-        [treatments["exercise-therapy"], treatments["medications"]], "chronic-low-back-pain"
+        [treatments["exercise-therapy"], treatments["nsaids"]], "chronic-low-back-pain"
     )
     pain = choice.for_outcome("pain")
     assert len(pain) >= 2  # e.g. 0-100 and SMD: never one axis

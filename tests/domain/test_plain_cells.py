@@ -28,7 +28,7 @@ PLAIN_GLUE = ("(when: ", "(how often: ", "Serious: ", "⚠ Take care, this inclu
 def everything(shipped):  # type: ignore[no-untyped-def]
     conditions = shipped.conditions()
     treatments = [shipped.treatment(s.slug) for s in shipped.treatment_summaries()]
-    assert len(treatments) == 14
+    assert len(treatments) == 20
     return treatments, conditions
 
 

@@ -32,7 +32,7 @@ def _output(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
 
 @pytest.mark.usefixtures("database")
 def test_json_of_the_shipped_content_is_unchanged(data_dir: Path, capsys) -> None:
-    assert len(SLUGS) == 14
+    assert len(SLUGS) == 20
     for name, argv in COMMANDS:
         expected = (GOLDEN / name).read_text(encoding="utf-8")
         assert _output(capsys, argv) == expected, name

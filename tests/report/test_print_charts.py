@@ -19,7 +19,7 @@ from explorer.report.print_charts import PRINT_WIDTH, icon_chart, outcome_chart,
 from tests.report.test_export_pdf import pdf_text, squash
 
 CLBP = "chronic-low-back-pain"
-SLUGS = ("exercise-therapy", "epidural-steroid-injection", "medications", "watchful-waiting")
+SLUGS = ("exercise-therapy", "epidural-steroid-injection", "nsaids", "watchful-waiting")
 SCIATICA = ("exercise-therapy", "epidural-steroid-injection", "intra-annular-fibrin")
 
 

@@ -61,9 +61,9 @@ def test_charts_follow_the_comparison_and_condition_live(window) -> None:
     window.add_to_comparison(["exercise-therapy"])
     first = charts.outcomes.plotted()
     assert first
-    window.add_to_comparison(["medications"])
+    window.add_to_comparison(["nsaids"])
     assert charts.outcomes.plotted() != first or len(charts.outcomes.choice.groups) > 1
-    assert set(charts.timeline.plotted()) == {"exercise-therapy", "medications"}
+    assert set(charts.timeline.plotted()) == {"exercise-therapy", "nsaids"}
     window.comparison_model.remove(1)
     assert set(charts.timeline.plotted()) == {"exercise-therapy"}
 

@@ -20,7 +20,7 @@ CLBP = "chronic-low-back-pain"
 def kb(stores):
     slugs = (
         "exercise-therapy",
-        "medications",
+        "nsaids",
         "epidural-steroid-injection",
         "watchful-waiting",
         "intra-annular-fibrin",
@@ -89,7 +89,7 @@ def _assert_same(got, want) -> None:
 
 
 def test_plotted_points_and_intervals_equal_the_knowledge_base(outcome_chart, kb) -> None:
-    treatments = [kb["exercise-therapy"], kb["medications"]]
+    treatments = [kb["exercise-therapy"], kb["nsaids"]]
     outcome_chart.set_data(treatments, CLBP, "Chronic low back pain")
     group = outcome_chart.current_group()
     assert group is not None and group.key.outcome == "pain"
@@ -99,7 +99,7 @@ def test_plotted_points_and_intervals_equal_the_knowledge_base(outcome_chart, kb
     _assert_same(_numbers(plotted), expected)
     assert (-15.0, -18.0, -12.0) in [tuple(round(x, 6) for x in n) for n in _numbers(plotted)]
     labels = [label for label, *_ in plotted]
-    assert any(label.startswith("Medications") for label in labels)
+    assert any(label.startswith("NSAIDs") for label in labels)
     assert all("certainty" in label for label in labels)
     assert outcome_chart.title.text() == "Effects on pain — Chronic low back pain"
     bottom = outcome_chart.plot.getAxis("bottom").labelText
@@ -121,7 +121,7 @@ def test_refusal_names_the_other_scale_and_the_words_only_findings(outcome_chart
 
 
 def test_selecting_another_group_plots_it_and_is_kept_on_refresh(outcome_chart, kb) -> None:
-    treatments = [kb["exercise-therapy"], kb["medications"]]
+    treatments = [kb["exercise-therapy"], kb["nsaids"]]
     outcome_chart.set_data(treatments, CLBP, None)
     groups = outcome_chart.choice.groups
     assert outcome_chart.group_box.count() == len(groups) > 1
@@ -136,9 +136,7 @@ def test_selecting_another_group_plots_it_and_is_kept_on_refresh(outcome_chart, 
 
 
 def test_mcid_line_exists_exactly_when_the_group_states_one(outcome_chart, kb) -> None:
-    outcome_chart.set_data(
-        [kb["exercise-therapy"], kb["medications"]], CLBP, "Chronic low back pain"
-    )
+    outcome_chart.set_data([kb["exercise-therapy"], kb["nsaids"]], CLBP, "Chronic low back pain")
     seen = set()
     for index, group in enumerate(outcome_chart.choice.groups):
         outcome_chart.select_group(index)
