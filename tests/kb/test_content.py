@@ -81,7 +81,7 @@ def test_no_moderate_or_high_certainty_rests_only_on_flagged_sources(shipped_doc
 
 
 def test_every_treatment_lists_its_harms_and_review_date(shipped_document) -> None:
-    today = dt.date(2026, 11, 26)
+    today = dt.date(2026, 12, 5)
     for t in shipped_document.treatments:
         assert t.harms, t.slug
         assert all(h.frequency.strip() for h in t.harms), t.slug
