@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from explorer.domain.vocab import (
     NOT_ESTABLISHED,
     PLAIN_NOT_ESTABLISHED,
+    Analysis,
     Approach,
+    Causation,
     Certainty,
     Direction,
+    Funding,
     Invasiveness,
     SourceKind,
 )
@@ -35,11 +38,21 @@ class SourceRef:
     caution: bool = field(default=False, init=False)
     """Derived: registry, industry, marketing and second-hand figures, and industry-linked
     work (see :attr:`needs_caution`)."""
+    funding: Funding = Funding.NOT_REPORTED
+    funder: str | None = None
+    stopped_early_for_benefit: bool = False
+    replaces: tuple[str, ...] = ()
+    """Ids of the sources this one updates."""
+    replaced_by: tuple[str, ...] = ()
+    """Ids of the sources that update this one (resolved by the reader from their
+    ``replaces``): a finding resting only on replaced sources is shown, marked, but never
+    counts as the best evidence."""
     citation: str
     year: int | None = None
     pmid: str | None = None
     doi: str | None = None
     url: str | None = None
+    no_identifier_reason: str | None = None
     note: str | None = None
 
     def __post_init__(self) -> None:
@@ -87,6 +100,7 @@ class Finding:
     timepoint: str
     plain_timepoint: str
     timepoint_weeks: float | None = None
+    analysis: Analysis | None = None
     sources: tuple[str, ...]
 
 
@@ -97,6 +111,10 @@ class Harm:
     frequency: str
     plain_frequency: str
     serious: bool
+    certainty: Certainty | None = None
+    """None: not established."""
+    causation: Causation = Causation.NOT_ESTABLISHED
+    regulator_warning: str | None = None
     sources: tuple[str, ...]
 
 
@@ -220,6 +238,17 @@ class Treatment:
             return self.findings
         return tuple(f for f in self.findings if f.condition == condition)
 
+    def is_replaced(self, finding: Finding) -> bool:
+        """True when every source of ``finding`` has been replaced by a newer one (an update
+        of the same review): the finding stays in the detail and provenance, marked, but
+        never sets the best certainty, the catalog or a chart's default."""
+        replaced = {s.id for s in self.sources if s.replaced_by}
+        return bool(finding.sources) and all(ref in replaced for ref in finding.sources)
+
+    def current_findings_for(self, condition: str | None) -> tuple[Finding, ...]:
+        """:meth:`findings_for` without the findings resting only on replaced sources."""
+        return tuple(f for f in self.findings_for(condition) if not self.is_replaced(f))
+
 
 @dataclass(frozen=True, kw_only=True)
 class Statistic:
@@ -269,6 +298,9 @@ class KnowledgeBaseInfo:
     authorship: str
     reading_level: str
     disclaimer: str
+    review_interval_months: int = 24
+    scope: str | None = None
+    plain_scope: str | None = None
     content_origin: str
 
 
@@ -299,6 +331,17 @@ class FaqEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RedFlag:
+    """A sign that back pain may have a serious cause: the one list of the knowledge base."""
+
+    text: str
+    plain_text: str
+    why: str
+    plain_why: str
+    sources: tuple[SourceRef, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class PathwayStep:
     step: int
     title: str
@@ -318,19 +361,22 @@ class PathwayStep:
         return dict(zip(self.treatments, self.plain_treatment_names, strict=False))
 
 
-DERIVED_VERSION = 1
+DERIVED_VERSION = 2
 """Version of how :func:`summarize` derives a catalog row from a treatment. Bump it whenever
-that changes: a stored knowledge base derived by another version is derived again from its
+that changes (2: findings resting only on replaced sources no longer count): a stored
+knowledge base derived by another version is derived again from its
 treatments when it is opened (imported content keeps working after an upgrade)."""
 
 
 def summarize(treatment: Treatment) -> TreatmentSummary:
     """The catalog row of ``treatment``: the best certainty of any finding per condition, and
     the directions (benefit, no benefit…) of all findings for that condition, so a summary can
-    say "mixed" whenever the findings disagree."""
+    say "mixed" whenever the findings disagree. Findings resting only on replaced sources
+    (:meth:`Treatment.is_replaced`) do not count: a newer review of the same question speaks
+    for it."""
     best: dict[str, Certainty] = {}
     directions: dict[str, set[Direction]] = {}
-    for finding in treatment.findings:
+    for finding in treatment.current_findings_for(None):
         known = best.get(finding.condition)
         if known is None or finding.certainty.rank > known.rank:
             best[finding.condition] = finding.certainty

@@ -177,6 +177,48 @@ _STANCE_PLAIN = {
 }
 
 
+class Funding(StrEnum):
+    """Who paid for a source (as the source itself declares it)."""
+
+    PUBLIC = "public"
+    NON_PROFIT = "non-profit"
+    INDUSTRY = "industry"
+    MIXED = "mixed"
+    """Public or non-profit money together with a manufacturer's."""
+    NONE_DECLARED = "none declared"
+    """The source says it had no specific funding."""
+    NOT_REPORTED = "not reported"
+    """The source does not say, or the knowledge base has not recorded it (an upgraded
+    format-3 document): never read as "no industry money"."""
+
+    @property
+    def involves_industry(self) -> bool:
+        return self in (Funding.INDUSTRY, Funding.MIXED)
+
+
+class Causation(StrEnum):
+    """Whether a harm is known to be caused by the treatment, or only reported after it."""
+
+    ESTABLISHED = "established"
+    PROBABLE = "probable"
+    UNCERTAIN = "uncertain"
+    NOT_ESTABLISHED = "not established"
+
+
+class Analysis(StrEnum):
+    """How a trial's result was analysed, where the source states it."""
+
+    INTENTION_TO_TREAT = "intention-to-treat"
+    PER_PROTOCOL = "per-protocol"
+    AS_TREATED = "as-treated"
+
+
+GUIDELINE_BODIES = ("ACP 2017", "NICE NG59", "WHO 2023")
+"""The guidelines every treatment takes a position from (stance "not addressed" where the
+guideline does not cover it), spelled exactly so; a position may name a part of the guideline
+after the name in brackets ("NICE NG59 (sciatica)"). Other bodies may be added."""
+
+
 NOT_ESTABLISHED = "not established"
 """What the product says wherever the evidence reference is silent."""
 

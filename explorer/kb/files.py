@@ -36,7 +36,16 @@ MAX_PROBLEMS = 200
 # Control characters other than tab, line feed and carriage return, and the Unicode
 # direction overrides and isolates (which can make text read differently from what it is).
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-LIST_SECTIONS = ("conditions", "sources", "treatments", "statistics", "pathway", "glossary", "faq")
+LIST_SECTIONS = (
+    "conditions",
+    "sources",
+    "treatments",
+    "statistics",
+    "pathway",
+    "glossary",
+    "faq",
+    "red_flags",
+)
 # TOML files in a content directory: file (or folder of files) -> section and array key.
 _DIRECTORY_LAYOUT: tuple[tuple[str, str, str], ...] = (
     ("conditions.toml", "conditions", "conditions"),
@@ -45,6 +54,7 @@ _DIRECTORY_LAYOUT: tuple[tuple[str, str, str], ...] = (
     ("pathway.toml", "pathway", "steps"),
     ("glossary.toml", "glossary", "terms"),
     ("faq.toml", "faq", "questions"),
+    ("red_flags.toml", "red_flags", "red_flags"),
 )
 
 

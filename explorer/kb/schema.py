@@ -24,9 +24,12 @@ from pydantic import (
 )
 
 from explorer.domain.vocab import (
+    Analysis,
     Approach,
+    Causation,
     Certainty,
     Direction,
+    Funding,
     GuidelineStance,
     Invasiveness,
     Outcome,
@@ -93,6 +96,14 @@ class Meta(_Strict):
     authorship: Text
     reading_level: Text
     disclaimer: Text
+    review_interval_months: Annotated[StrictInt, Field(ge=1, le=120)] = 24
+    """A treatment whose ``last_reviewed`` is older than this is past its review date
+    (``explorer kb audit`` warns)."""
+    scope: Text | None = None
+    """What the knowledge base covers and what it does not, and why (clinician wording).
+    Optional in the format (a format-3 document has none); ``explorer kb audit`` demands it."""
+    plain_scope: Text | None = None
+    """The same in plain words; required exactly when ``scope`` is given."""
 
 
 class Condition(_Strict):
@@ -113,6 +124,20 @@ class Source(_Strict):
     pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Annotated[str, StringConstraints(pattern=r'^https?://[^\s<>"]+$')] | None = None
+    no_identifier_reason: ShortText | None = None
+    """Why a peer-reviewed source has neither PMID nor DOI (``explorer kb audit`` asks for
+    one of the three)."""
+    funding: Funding
+    """Who paid for the work, as the source declares it ("not reported" where it does not).
+    Industry or mixed funding requires ``industry_link``."""
+    funder: ShortText | None = None
+    """Who paid, in a few words ("Relievant Medsystems, maker of the device")."""
+    replaces: list[Slug] = Field(default_factory=list, max_length=20)
+    """Ids of sources this one updates (a Cochrane update replacing its earlier version):
+    their findings stay visible in provenance but never count as the best evidence."""
+    stopped_early_for_benefit: StrictBool = False
+    """A trial stopped early because an interim analysis favoured the treatment (such trials
+    tend to overestimate the benefit): say so in the findings too."""
     note: Text | None = None
 
 
@@ -149,6 +174,9 @@ class Finding(_Strict):
     plain_timepoint: ShortText
     timepoint_weeks: Annotated[StrictFloat, Field(ge=0, le=1040)] | None = None
     estimate: Estimate | None = None
+    analysis: Analysis | None = None
+    """How the trial's result was analysed, where the source states it (a per-protocol
+    result beside an intention-to-treat one is not the same finding)."""
     sources: SourceIds
 
 
@@ -156,13 +184,23 @@ class Harm(_Strict):
     description: Text
     plain_description: Text
     frequency: ShortText
+    """How often, from the sources ("about 1 in 10,000"; "not established" where unknown)."""
     plain_frequency: ShortText
     serious: StrictBool = False
+    certainty: Certainty | None = None
+    """The certainty of the evidence about the harm; absent: not established."""
+    causation: Causation
+    """Whether the treatment is known to cause the harm or it was only reported after it."""
+    regulator_warning: ShortText | None = None
+    """The regulator, year and warning ("FDA boxed warning (2005; strengthened 2015)"); a harm
+    a regulator warns of is serious (checked)."""
     sources: SourceIds
 
 
 class GuidelinePosition(_Strict):
     body: ShortText
+    """"ACP 2017", "NICE NG59" and "WHO 2023" exactly as spelled (a part of the guideline may
+    follow in brackets: "NICE NG59 (sciatica)"); other bodies freely (checked)."""
     stance: GuidelineStance
     position: Text
     plain_position: Text
@@ -276,11 +314,24 @@ class FaqEntry(_Strict):
     sources: list[Slug] = Field(default_factory=list, max_length=20)
 
 
+class RedFlag(_Strict):
+    """A sign that back pain may have a serious cause and needs prompt assessment. The
+    document's ``red_flags`` are the one list the care pathway, patient mode and the PDFs
+    show."""
+
+    text: ShortText
+    plain_text: ShortText
+    why: Text
+    """What it may point to, and how strongly the sources say it does."""
+    plain_why: Text
+    sources: SourceIds
+
+
 class KnowledgeDocument(_Strict):
     format: Literal["spine-treatment-explorer/knowledge-base"] = (
         "spine-treatment-explorer/knowledge-base"
     )
-    format_version: Literal[3] = 3
+    format_version: Literal[4] = 4
     meta: Meta
     conditions: Annotated[list[Condition], Field(min_length=1, max_length=1000)]
     sources: Annotated[list[Source], Field(min_length=1, max_length=100_000)]
@@ -289,3 +340,6 @@ class KnowledgeDocument(_Strict):
     pathway: list[PathwayStep] = Field(default_factory=list, max_length=20)
     glossary: list[GlossaryEntry] = Field(default_factory=list, max_length=5_000)
     faq: list[FaqEntry] = Field(default_factory=list, max_length=1_000)
+    red_flags: list[RedFlag] = Field(default_factory=list, max_length=100)
+    """Optional in the format (a format-3 document has none); ``explorer kb audit`` demands
+    them."""

@@ -7,8 +7,13 @@ document of version N and returning one of version N + 1. Where no step is regis
 and 2 → 3 added required plain-language fields that no step can invent) the document is left
 as it is, and validation refuses it naming every missing field.
 
-When the format changes next (version 4), its step goes here, registered with
-``@step(3)``; a stored knowledge base of version 3 is then upgraded when it is opened.
+3 → 4 added two required fields whose honest default is "we do not know": a source's
+``funding`` ("not reported") and a harm's ``causation`` ("not established"); everything else
+version 4 added is optional, and ``explorer kb audit`` asks for what is missing (red flags,
+the scope statement, identifiers, guideline positions). A stored knowledge base of version 3
+is upgraded by :func:`funding_and_causation_unknown` when it is opened.
+
+When the format changes next (version 5), its step goes here, registered with ``@step(4)``.
 """
 
 from __future__ import annotations
@@ -46,3 +51,29 @@ def upgrade_document(data: Document, target: int = FORMAT_VERSION) -> Document:
         version += 1
         data["format_version"] = version
     return data
+
+
+@step(3)
+def funding_and_causation_unknown(data: Document) -> Document:
+    """Version 3 → 4: every source without ``funding`` gets "not reported" and every harm
+    without ``causation`` "not established" (what a version-3 document says about them:
+    nothing). Entries that are not objects are left for validation to refuse."""
+    sources = data.get("sources")
+    if isinstance(sources, list):
+        data["sources"] = [
+            {"funding": "not reported", **s} if isinstance(s, dict) else s for s in sources
+        ]
+    treatments = data.get("treatments")
+    if isinstance(treatments, list):
+        data["treatments"] = [_harms_causation(t) for t in treatments]
+    return data
+
+
+def _harms_causation(treatment: Any) -> Any:
+    if not isinstance(treatment, dict) or not isinstance(treatment.get("harms"), list):
+        return treatment
+    harms = [
+        {**h, "causation": h.get("causation", "not established")} if isinstance(h, dict) else h
+        for h in treatment["harms"]
+    ]
+    return {**treatment, "harms": harms}

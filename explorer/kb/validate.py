@@ -9,18 +9,21 @@ its file, its entry (by index and slug) and its field.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from explorer.domain.vocab import GUIDELINE_BODIES
 from explorer.kb.errors import ContentError, Problem
 from explorer.kb.files import MAX_PROBLEMS, RawContent, read_content
 from explorer.kb.schema import KnowledgeDocument
 from explorer.kb.upgrade import upgrade_document
 
-_ENTRY_NAME_KEYS = ("slug", "id", "term", "step", "question")
+_ENTRY_NAME_KEYS = ("slug", "id", "term", "step", "question", "text")
 
 
 def load_document(path: Path) -> KnowledgeDocument:
@@ -207,6 +210,36 @@ def cross_check(doc: KnowledgeDocument, raw: RawContent | None = None) -> list[P
                     )
                 )
 
+    problems.extend(_check_sources(doc, where))
+    for i, t in enumerate(doc.treatments):
+        for j, harm in enumerate(t.harms):
+            if harm.regulator_warning is not None and not harm.serious:
+                file, entry = where("treatments", i)
+                problems.append(
+                    Problem(
+                        file,
+                        entry,
+                        f"harms[{j}].serious",
+                        "a regulator warns of this harm (regulator_warning); mark it serious",
+                    )
+                )
+        for j, guideline in enumerate(t.guidelines):
+            message = body_name_problem(guideline.body)
+            if message is not None:
+                file, entry = where("treatments", i)
+                problems.append(Problem(file, entry, f"guidelines[{j}].body", message))
+    if (doc.meta.scope is None) != (doc.meta.plain_scope is None):
+        problems.append(
+            Problem(
+                raw.default_origin if raw is not None else "<document>",
+                "meta",
+                "plain_scope" if doc.meta.plain_scope is None else "scope",
+                "scope and plain_scope go together: give both or neither",
+            )
+        )
+    for i, flag in enumerate(doc.red_flags):
+        check_refs("red_flags", i, "sources", flag.sources, sources, "source")
+
     for i, s in enumerate(doc.statistics):
         check_refs("statistics", i, "source", [s.source], sources, "source")
         if s.read_in is not None:
@@ -248,4 +281,95 @@ def cross_check(doc: KnowledgeDocument, raw: RawContent | None = None) -> list[P
         check_refs("glossary", i, "treatments", g.treatments, treatments, "treatment")
     for i, q in enumerate(doc.faq):
         check_refs("faq", i, "sources", q.sources, sources, "source")
+    return problems
+
+
+def _normal(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_BODY_ALIASES = {
+    "ACP 2017": ("acp", "americancollegeofphysicians"),
+    "NICE NG59": ("nice", "nationalinstituteforhealthandcareexcellence"),
+    "WHO 2023": ("who", "worldhealthorganization", "worldhealthorganisation"),
+}
+
+
+def body_name(body: str) -> str | None:
+    """The required guideline ("ACP 2017", "NICE NG59", "WHO 2023") a position's ``body``
+    names, or None for another body. A part may follow in brackets: "NICE NG59 (sciatica)"."""
+    for name in GUIDELINE_BODIES:
+        if body == name or body.startswith(name + " ("):
+            return name
+    return None
+
+
+def body_name_problem(body: str) -> str | None:
+    """Why ``body`` is a misspelling of one of the required guidelines, if it is one."""
+    if body_name(body) is not None:
+        return None
+    normal = _normal(body)
+    for name, aliases in _BODY_ALIASES.items():
+        if (
+            normal.startswith(_normal(name))
+            or normal in aliases
+            or any(len(alias) > 5 and normal.startswith(alias) for alias in aliases)
+        ):
+            return (
+                f"write this guideline as {name!r} exactly (a part of it may follow in "
+                f"brackets, e.g. {name + ' (sciatica)'!r}); got {body!r}"
+            )
+    return None
+
+
+def _check_sources(
+    doc: KnowledgeDocument, where: Callable[[str, int], tuple[str, str]]
+) -> list[Problem]:
+    """Funding, identifiers and replacements of the sources."""
+    problems: list[Problem] = []
+    ids = {s.id for s in doc.sources}
+    for i, s in enumerate(doc.sources):
+        file, entry = where("sources", i)
+        if s.funding.involves_industry and not s.industry_link:
+            problems.append(
+                Problem(
+                    file,
+                    entry,
+                    "industry_link",
+                    f"funding is {s.funding.value!r}: set industry_link = true",
+                )
+            )
+        if s.no_identifier_reason is not None and (s.pmid is not None or s.doi is not None):
+            problems.append(
+                Problem(
+                    file,
+                    entry,
+                    "no_identifier_reason",
+                    "given although the source has a PMID or DOI; remove it",
+                )
+            )
+        seen: set[str] = set()
+        for ref in s.replaces:
+            if ref in seen:
+                problems.append(Problem(file, entry, "replaces", f"source {ref!r} is listed twice"))
+            seen.add(ref)
+            if ref == s.id:
+                problems.append(Problem(file, entry, "replaces", "a source cannot replace itself"))
+            elif ref not in ids:
+                problems.append(Problem(file, entry, "replaces", f"unknown source {ref!r}"))
+    graph = {s.id: [r for r in s.replaces if r in ids and r != s.id] for s in doc.sources}
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        cycle: list[str] = list(exc.args[1])
+        index = next(i for i, s in enumerate(doc.sources) if s.id == cycle[0])
+        file, entry = where("sources", index)
+        problems.append(
+            Problem(
+                file,
+                entry,
+                "replaces",
+                "sources replace each other in a circle: " + " replaces ".join(reversed(cycle)),
+            )
+        )
     return problems

@@ -99,11 +99,11 @@ class _Reader:
         detail = self._detail(slug)
         if detail is None:
             return None
-        return treatment_of(detail, _sources(self._document()))
+        return treatment_of(detail, sources_of(self._document()))
 
     def statistics(self) -> list[d.Statistic]:
         document = self._document()
-        sources = _sources(document)
+        sources = sources_of(document)
         return [
             msgspec.convert(
                 {
@@ -126,9 +126,19 @@ class _Reader:
             for g in self._document().get("glossary", ())
         ]
 
+    def red_flags(self) -> list[d.RedFlag]:
+        """The signs of a possibly serious cause (one list, shown by the pathway, patient mode
+        and the reports)."""
+        document = self._document()
+        sources = sources_of(document)
+        return [
+            msgspec.convert({**f, "sources": _resolve(f["sources"], sources)}, type=d.RedFlag)
+            for f in document.get("red_flags", ())
+        ]
+
     def faq(self) -> list[d.FaqEntry]:
         document = self._document()
-        sources = _sources(document)
+        sources = sources_of(document)
         return [
             msgspec.convert({**q, "sources": _resolve(q["sources"], sources)}, type=d.FaqEntry)
             for q in document.get("faq", ())
@@ -136,7 +146,7 @@ class _Reader:
 
     def pathway(self, plain_names: Mapping[str, str] | None = None) -> list[d.PathwayStep]:
         document = self._document()
-        sources = _sources(document)
+        sources = sources_of(document)
         names = self._plain_names() if plain_names is None else plain_names
         steps = sorted(document.get("pathway", ()), key=lambda p: p["step"])
         return [
@@ -152,8 +162,16 @@ class _Reader:
         ]
 
 
-def _sources(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["id"]: s for s in document["sources"]}
+def sources_of(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Id -> source, each with ``replaced_by``: the ids of the sources that replace it."""
+    replaced_by: dict[str, list[str]] = {}
+    for source in document["sources"]:
+        for old in source.get("replaces", ()):
+            replaced_by.setdefault(old, []).append(source["id"])
+    return {
+        s["id"]: {**s, "replaced_by": replaced_by[s["id"]]} if s["id"] in replaced_by else s
+        for s in document["sources"]
+    }
 
 
 def _resolve(keys: Sequence[str], sources: Mapping[str, Any]) -> list[Any]:
@@ -170,9 +188,10 @@ def treatment_of(detail: Mapping[str, Any], sources: Mapping[str, Any]) -> d.Tre
     return msgspec.convert({**detail, "sources": _resolve(list(cited), sources)}, type=d.Treatment)
 
 
-def summary_of(detail: Mapping[str, Any]) -> d.TreatmentSummary:
-    """The catalog row of a document's treatment (no sources needed)."""
-    return d.summarize(msgspec.convert({**detail, "sources": []}, type=d.Treatment))
+def summary_of(detail: Mapping[str, Any], sources: Mapping[str, Any]) -> d.TreatmentSummary:
+    """The catalog row of a document's treatment; ``sources`` (:func:`sources_of` the
+    document) say which of its sources are replaced."""
+    return d.summarize(treatment_of(detail, sources))
 
 
 class KnowledgeReader(_Reader):
@@ -278,4 +297,5 @@ class DocumentReader(_Reader):
         return self._details.get(slug)
 
     def treatment_summaries(self) -> list[d.TreatmentSummary]:
-        return [summary_of(t) for t in self._details.values()]
+        sources = sources_of(self._document_only)
+        return [summary_of(t, sources) for t in self._details.values()]

@@ -39,7 +39,14 @@ from sqlalchemy import (
 from explorer.domain.models import DERIVED_VERSION
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.heads import KNOWLEDGE_HEAD, LEGACY_KNOWLEDGE_REVISIONS
-from explorer.store.kb_reader import DETAILS_SQL, KnowledgeReader, decode, encode, summary_of
+from explorer.store.kb_reader import (
+    DETAILS_SQL,
+    KnowledgeReader,
+    decode,
+    encode,
+    sources_of,
+    summary_of,
+)
 from explorer.store.naming import NAMING
 
 __all__ = ["SHIPPED_ORIGIN", "install", "metadata", "write_document"]
@@ -99,8 +106,14 @@ def write_document(
             document=encode({k: v for k, v in data.items() if k != "treatments"}),
         )
     )
+    sources = sources_of(data)
     rows = [
-        {"slug": t["slug"], "position": i, "summary": encode(summary_of(t)), "detail": encode(t)}
+        {
+            "slug": t["slug"],
+            "position": i,
+            "summary": encode(summary_of(t, sources)),
+            "detail": encode(t),
+        }
         for i, t in enumerate(data["treatments"])
     ]
     for start in range(0, len(rows), BATCH):
@@ -114,12 +127,14 @@ def derive_again(connection: Connection) -> bool:
     row = found.first()
     if row is None or row[0] == DERIVED_VERSION:
         return False
+    document = decode(connection.execute(text("SELECT document FROM kb_document")).scalar_one())
+    sources = sources_of(document)
     for (raw,) in connection.execute(text(DETAILS_SQL)).all():
         detail = decode(raw)
         connection.execute(
             update(kb_treatment)
             .where(kb_treatment.c.slug == detail["slug"])
-            .values(summary=encode(summary_of(detail)))
+            .values(summary=encode(summary_of(detail, sources)))
         )
     connection.execute(update(kb_document).values(derived_version=DERIVED_VERSION))
     return True

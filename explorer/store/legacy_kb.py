@@ -66,10 +66,14 @@ def convert(
         from pydantic import ValidationError
 
         from explorer.kb.schema import KnowledgeDocument
+        from explorer.kb.upgrade import upgrade_document
         from explorer.kb.validate import cross_check
 
         try:
-            document = KnowledgeDocument.model_validate(read_document(connection))
+            # revision 0006 held a document of format 3: upgraded by the steps since
+            document = KnowledgeDocument.model_validate(
+                upgrade_document({**read_document(connection), "format_version": 3})
+            )
             problems = cross_check(document)
         except ValidationError as exc:
             first = ".".join(str(p) for p in exc.errors()[0]["loc"])

@@ -178,6 +178,7 @@ def build_synthetic_kb(
             "peer_reviewed": kinds[i % len(kinds)]
             not in (SourceKind.INDUSTRY, SourceKind.MARKETING),
             "industry_link": i % 7 == 0,
+            "funding": "industry" if i % 7 == 0 else "public",
             "citation": f"Author {i + 1} et al. {sentence(4, 9)} J Synth. {2000 + i % 26}.",
             "year": 2000 + i % 26,
             "pmid": str(30_000_000 + i) if i % 2 else None,
@@ -230,6 +231,7 @@ def build_synthetic_kb(
                         "frequency": "not quantified",
                         "plain_frequency": "not known",
                         "serious": rng.random() < 0.1,
+                        "causation": "not established",
                         "sources": [rng.choice(source_ids)],
                     }
                 ],

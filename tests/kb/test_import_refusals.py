@@ -436,11 +436,11 @@ def test_failure_while_writing_rolls_back_everything(
     original = kb_tables.summary_of
     written: list[str] = []
 
-    def exploding(detail: Any) -> Any:
+    def exploding(detail: Any, sources: Any) -> Any:
         written.append(detail["slug"])
         if len(written) > 3:
             raise RuntimeError("simulated failure half-way through the import")
-        return original(detail)
+        return original(detail, sources)
 
     monkeypatch.setattr(kb_tables, "summary_of", exploding)
     path = tmp_path / "good.json"

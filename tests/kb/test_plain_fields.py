@@ -174,7 +174,7 @@ def test_an_older_file_is_accepted_once_an_upgrade_step_for_its_version_exists(
 
     monkeypatch.setitem(upgrade.STEPS, 2, plain_names)
     document = validate_raw(RawContent(doc, {}, "kb"))
-    assert document.format_version == 3
+    assert document.format_version == 4  # then the real step 3 → 4
     assert [t.plain_name for t in document.treatments] == [
         t["name"][:80] for t in raw_document["treatments"]
     ]

@@ -3,7 +3,7 @@ the database is upgraded at the first start, through the bundles and the Linux i
 
 Version N is the application as it was at ``OLD_COMMIT``, built into a bundle by today's
 packaging (that commit predates it): its knowledge base is in the old table layout at
-Alembic revision 0005 (today: one stored document, revision kb3.1), it
+Alembic revision 0005 (today: one stored document, revision kb4.1), it
 already has consults and the clinician PIN (clinic schema c0003), and it has no ``db``
 command. Its bundle is cached in build/update-test/ by commit and spec (~60 s to build on
 2 cores); a fresh clone builds it once. The data of version N is made as a clinic would:

@@ -23,9 +23,11 @@ from explorer.store.heads import KNOWLEDGE_HEAD
 
 LEGACY = Path(__file__).resolve().parent / "legacy"
 EXPORT_OF_0006_BY_THE_PREVIOUS_VERSION = (
-    "82b38b1f35f836e9e2dc4ec07993e7396389f469461c1222739879e1ddc40360"
+    "bdce30915d0f32baae078bd4b74d3ee825a787b13526d2654f5bc61b2d43a6b7"
 )
-"""sha256 of ``explorer kb export`` of the 0006 fixture, run by the previous version."""
+"""sha256 of ``explorer kb export`` of the 0006 fixture, run by the previous version (format
+4: the format-3 export of before plus funding "not reported", causation "not established" and
+the new optional fields, empty)."""
 
 
 def _legacy_folder(folder: Path, name: str, *changes: str) -> Path:
@@ -139,12 +141,12 @@ def test_a_knowledge_base_of_a_newer_layout_is_refused_and_left_alone(tmp_path: 
     knowledge.open_stores(folder).close()
     con = sqlite3.connect(folder / "knowledge.sqlite")
     with con:
-        con.execute("UPDATE alembic_version SET version_num = 'kb4.1'")
+        con.execute("UPDATE alembic_version SET version_num = 'kb99.1'")
     con.close()
     with pytest.raises(UserFacingError, match="Update this PC"):
         knowledge.open_stores(folder)
     con = sqlite3.connect(folder / "knowledge.sqlite")
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("kb4.1",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("kb99.1",)]
     con.close()
 
 
@@ -226,7 +228,7 @@ def test_a_stored_document_of_an_older_format_is_upgraded_by_its_step(
         con.execute("UPDATE alembic_version SET version_num = 'kb2.1'")
         con.execute(
             "UPDATE kb_document SET format_version = 2, "
-            "document = replace(document, '\"format_version\":3', '\"format_version\":2')"
+            "document = replace(document, '\"format_version\":4', '\"format_version\":2')"
         )
     con.close()
     steps: list[int] = []
