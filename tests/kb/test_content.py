@@ -37,11 +37,14 @@ def test_every_condition_of_the_seed_is_covered(shipped_document) -> None:
 
 
 def test_surgery_is_the_labelled_surgical_reference_and_nothing_else_is(shipped_document) -> None:
+    """Operations are out of scope except the labelled reference; the one other surgical
+    entry is an implanted device, named as such."""
     surgical = [
         t.slug for t in shipped_document.treatments if t.invasiveness == Invasiveness.SURGICAL
     ]
-    assert surgical == ["surgery-discectomy-decompression"]
+    assert surgical == ["surgery-discectomy-decompression", "spinal-cord-stimulation"]
     assert "surgical" in _treatment(shipped_document, surgical[0]).name.lower()
+    assert "implanted" in _treatment(shipped_document, surgical[1]).name.lower()
 
 
 def test_every_claim_has_a_source_that_exists(shipped_document) -> None:
