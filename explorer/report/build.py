@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from explorer.domain.charts import NATURAL_HISTORY, outcome_groups
-from explorer.domain.models import Statistic, Treatment
+from explorer.domain.models import ExplorerSnapshot, Statistic, Treatment
 from explorer.domain.text import TextKind, clean_text
 from explorer.report.content import ReportContent, Variant, default_review_date
 from explorer.report.pdf import write_pdf
@@ -25,7 +25,6 @@ from explorer.report.print_charts import (
     outcome_chart,
     timeline_chart,
 )
-from explorer.services.explorer_data import ExplorerSnapshot
 
 __all__ = [
     "PRINT_WIDTH",

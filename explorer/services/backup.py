@@ -37,6 +37,7 @@ from explorer.errors import UserFacingError
 from explorer.paths import BACKUP_DIR_ENV as BACKUP_DIR_ENV  # re-exported
 from explorer.paths import CLINIC_DB
 from explorer.paths import backup_dir as backup_dir  # re-exported
+from explorer.store.problems import DatabaseProblem
 from explorer.store.sqlite_copy import (
     CopyFailed,
     InUse,
@@ -48,13 +49,7 @@ from explorer.store.sqlite_copy import (
     sole_user,
     staged_copy,
 )
-from explorer.store.sqlite_files import (
-    PRIVATE_DIR_MODE,
-    DatabaseProblem,
-    check_sqlite_file,
-    lenient,
-    make_private,
-)
+from explorer.store.sqlite_files import PRIVATE_DIR_MODE, check_sqlite_file, lenient, make_private
 
 log = logging.getLogger(__name__)
 

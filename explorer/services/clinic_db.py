@@ -43,20 +43,11 @@ from explorer.services.backup import (
 from explorer.services.private_data import prepare_data_dir
 from explorer.store import migrate
 from explorer.store.clinic_models import ClinicInfo
-from explorer.store.engine import (
-    DatabaseProblem,
-    check_sqlite_file,
-    database_problem,
-    sqlite_engine,
-    writer,
-)
+from explorer.store.engine import check_sqlite_file, database_problem, sqlite_engine, writer
 from explorer.store.network_share import refuse_network_share
+from explorer.store.problems import DatabaseProblem, ProblemKind
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
-from explorer.store.sqlite_files import (
-    ProblemKind,
-    lenient,
-    make_private,
-)
+from explorer.store.sqlite_files import lenient, make_private
 
 log = logging.getLogger(__name__)
 

@@ -24,12 +24,11 @@ from explorer.fileio import atomic_write_bytes
 from explorer.kb.files import content_fingerprint
 from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
 from explorer.services.clinic_db import open_clinic_db
-from explorer.services.explorer_data import KnowledgeDatabaseProblem
+from explorer.services.knowledge_problem import KnowledgeDatabaseProblem
 from explorer.services.private_data import prepare_data_dir
 from explorer.store import migrate
 from explorer.store.engine import (
     BUSY_TIMEOUT_MS,
-    DatabaseProblem,
     check_sqlite_file,
     database_problem,
     sqlite_engine,
@@ -38,6 +37,7 @@ from explorer.store.engine import (
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_reader import KnowledgeReader
 from explorer.store.network_share import refuse_network_share
+from explorer.store.problems import DatabaseProblem
 from explorer.store.server import ServerTarget, advisory_lock, server_engine
 from explorer.store.sqlite_copy import set_aside
 from explorer.store.sqlite_files import dangling_link, make_private, problem_of

@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
+from explorer.store.problems import DatabaseProblem
 from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_sqlite_write
-from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file, problem_of
+from explorer.store.sqlite_files import check_sqlite_file, problem_of
 
 __all__ = [
     "BUSY_TIMEOUT_MS",

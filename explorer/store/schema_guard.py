@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.store.heads import HEADS, Kind
-from explorer.store.sqlite_files import DatabaseProblem, problem_of
+from explorer.store.problems import DatabaseProblem
+from explorer.store.sqlite_files import problem_of
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

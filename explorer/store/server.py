@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME
 from explorer.store.heads import Kind
+from explorer.store.problems import DatabaseProblem, ProblemKind
 from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_server_write
-from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME
+from explorer.store.problems import DatabaseProblem
 from explorer.store.server import (
     CONNECT_TIMEOUT_S,
     KEYRING_SERVICE,
@@ -24,7 +25,6 @@ from explorer.store.server import (
     login_refused,
     server_problem,
 )
-from explorer.store.sqlite_files import DatabaseProblem
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

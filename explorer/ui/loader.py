@@ -43,7 +43,8 @@ class KnowledgeLoader(QObject):
     def _load(self) -> None:
         from explorer.errors import UserFacingError
         from explorer.kb.errors import ContentError
-        from explorer.services.explorer_data import KnowledgeDatabaseProblem, open_service
+        from explorer.services.explorer_data import open_service
+        from explorer.services.knowledge_problem import KnowledgeDatabaseProblem
         from explorer.services.private_data import make_data_private
 
         try:  # every start, before the data is read (README, "Privacy")

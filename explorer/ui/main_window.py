@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
     from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction
 
-    from explorer.services.explorer_data import ExplorerSnapshot, KnowledgeService
+    from explorer.domain.models import ExplorerSnapshot
+    from explorer.services.explorer_data import KnowledgeService
 
 # Qt classes the shell does not need are reached as QtWidgets.X / QtGui.X when used:
 # PySide6 creates a class on first use, and each one costs start-up time.

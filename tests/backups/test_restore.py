@@ -179,7 +179,8 @@ def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
     """Found by the property test: a check that quotes the damaged bytes must not fail on
     them (non-UTF-8 text in sqlite_master used to raise UnicodeDecodeError)."""
     from explorer.services.backup import make_backup
-    from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file
+    from explorer.store.problems import DatabaseProblem
+    from explorer.store.sqlite_files import check_sqlite_file
 
     data = make_backup(clinic_with_consults, "manual").path.read_bytes()
     at = data.index(b"CREATE TRIGGER audit_event_no_update")

@@ -14,7 +14,7 @@ from explorer.services.access import AccessService
 from explorer.services.clinic_db import open_clinic_db
 from explorer.services.knowledge import open_stores
 from explorer.store import migrate
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
 from tests.backups.conftest import add_consults, consult_rows, install_c0004
 
 HARMLESS_UPGRADE = """\

@@ -16,7 +16,7 @@ from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
 from explorer.services import knowledge
 from explorer.store import migrate
-from explorer.store.engine import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
 from tests.engines import execute, rows
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import pytest
 from explorer.paths import knowledge_content_dir
 from explorer.store.fastpath import open_current_knowledge
 from explorer.store.kb_reader import DocumentReader, KnowledgeReader
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
 
 
 def test_the_stored_knowledge_base_reads_as_the_document_it_was_built_from(

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from explorer.store import sqlite_files
-from explorer.store.sqlite_files import DatabaseProblem, ProblemKind, kind_of, problem_of
+from explorer.store.problems import DatabaseProblem, ProblemKind
+from explorer.store.sqlite_files import kind_of, problem_of
 
 SQLITE_READONLY_DIRECTORY = 1544
 
