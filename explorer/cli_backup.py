@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 EXIT_OK = 0
 
@@ -31,21 +34,18 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     restore.add_argument("file", type=Path, metavar="FILE", help="a backup file")
 
 
-def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+def run(args: argparse.Namespace, backend: Backend) -> int:
     from explorer.errors import UserFacingError
-    from explorer.paths import resolve_data_dir
     from explorer.services import backup
-    from explorer.store.server import SERVER_BACKUPS, server_from_environment
 
-    data_dir = resolve_data_dir(data_dir_arg)
-    server = server_from_environment()
-    if server is not None:
-        raise UserFacingError(SERVER_BACKUPS.format(where=server.describe()))
+    data_dir = backend.data_dir
+    if backend.uses_server:
+        raise UserFacingError(backend.server_backups())
     who = f"{getpass.getuser()} (command line)"
     if args.command == "restore":
         from explorer.services.clinic_db import restore_clinic
 
-        restored = restore_clinic(data_dir, args.file, clinician=who)
+        restored = restore_clinic(backend, args.file, clinician=who)
         kept = f"; the previous file is kept as {restored.kept_as}" if restored.kept_as else ""
         rebuilt = (
             "; its damaged indexes were rebuilt from its data (the data was intact)"
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     from explorer.services.audit import AuditAction, AuditLog
     from explorer.services.clinic_db import open_clinic_store
 
-    stores = open_clinic_store(data_dir)  # checks (and upgrades) the database first
+    stores = open_clinic_store(backend)  # checks (and upgrades) the database first
     try:
         made = backup.make_backup(data_dir, backup.MANUAL)
         AuditLog(stores.clinic).record(AuditAction.BACKUP_MADE, who, detail=made.path.name)

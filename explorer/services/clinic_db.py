@@ -41,13 +41,11 @@ from explorer.services.backup import (
     put_back,
 )
 from explorer.services.private_data import prepare_data_dir
-from explorer.store import migrate
+from explorer.store.backend import Backend, advisory_lock, migrate, writer
 from explorer.store.clinic_models import ClinicInfo
-from explorer.store.engine import check_sqlite_file, database_problem, sqlite_engine, writer
 from explorer.store.network_share import refuse_network_share
 from explorer.store.problems import DatabaseProblem, ProblemKind
-from explorer.store.server import ServerTarget, advisory_lock, server_engine
-from explorer.store.sqlite_files import lenient, make_private
+from explorer.store.sqlite_files import check_sqlite_file, lenient, make_private
 
 log = logging.getLogger(__name__)
 
@@ -205,69 +203,52 @@ def _journal_stays_beside_empty(path: Path) -> bool:
 
 @dataclass
 class ClinicStore:
-    """The open clinic database of one data folder (or of the shared server)."""
+    """The open clinic database of one backend."""
 
-    data_dir: Path
+    backend: Backend
     clinic: Engine
-    server: ServerTarget | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.backend.data_dir
 
     def close(self) -> None:
         self.clinic.dispose()
 
 
-def open_clinic_store(
-    data_dir: Path, *, clock: Clock = dt.datetime.now, server: ServerTarget | None = None
-) -> ClinicStore:
-    """The clinic database of ``data_dir``, or of ``server`` (default: from the environment)."""
-    if server is None:
-        from explorer.store.server import server_from_environment
-
-        server = server_from_environment()
-    return ClinicStore(data_dir, open_clinic_db(data_dir, clock=clock, server=server), server)
+def open_clinic_store(backend: Backend, *, clock: Clock = dt.datetime.now) -> ClinicStore:
+    """The clinic database of ``backend``, opened as :func:`open_clinic_db` does."""
+    return ClinicStore(backend, open_clinic_db(backend, clock=clock))
 
 
-def open_clinic_db(
-    data_dir: Path, *, clock: Clock = dt.datetime.now, server: ServerTarget | None = None
-) -> Engine:
-    """An engine on ``clinic.sqlite``: checked, created or upgraded (with a backup first).
+def open_clinic_db(backend: Backend, *, clock: Clock = dt.datetime.now) -> Engine:
+    """An engine on the clinic database: checked, created or upgraded.
 
-    With ``server``, on the shared PostgreSQL database's ``clinic`` schema instead: created
-    or upgraded under an advisory lock; no file backup (backups of a server are the
-    database administrator's ``pg_dump`` job, see README "Several PCs").
+    In the data folder (``clinic.sqlite``) it is checked first and backed up (verified)
+    before an upgrade. On a shared server it is created or upgraded under an advisory lock;
+    no file backup (backups of a server are the database administrator's ``pg_dump`` job,
+    see README "Several PCs").
     """
-    if server is not None:
-        return _open_server_clinic(server)
-    refuse_network_share(data_dir)
-    prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
-    path = data_dir / CLINIC_DB
-    clear_stale_copies(data_dir)  # left by a restore that was killed
-    check_clinic_file(data_dir)
-    try:
-        migrate.check_file_kind(path, "clinic")  # before an engine touches it
-    except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
-    make_private(path)
-    engine = sqlite_engine(path)
-    try:
-        _upgrade(engine, data_dir, clock)
-        _ensure_identity(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
-
-
-def _open_server_clinic(server: ServerTarget) -> Engine:
-    engine = server_engine(server, "clinic")
-    try:
+    data_dir = backend.data_dir
+    path = backend.file("clinic")
+    if path is not None:
+        refuse_network_share(data_dir)
+        prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
+        clear_stale_copies(data_dir)  # left by a restore that was killed
+        check_clinic_file(data_dir)
         try:
-            changed = migrate.upgrade(engine, "clinic")
-        except migrate.SchemaTooNew as exc:
-            raise UserFacingError(str(exc)) from exc
-        if changed:
-            log.info("upgraded the clinic schema on %s", server.describe())
+            migrate.check_file_kind(path, "clinic")  # before an engine touches it
+        except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
+            raise ClinicDatabaseProblem(
+                exc, newest_good_backup(data_dir), backup_dir(data_dir)
+            ) from exc
+        make_private(path)
+    engine = backend.engine("clinic")
+    try:
+        if path is None:
+            backend.upgrade(engine, "clinic")
+        else:
+            _upgrade(engine, backend, clock)
         _ensure_identity(engine)
     except BaseException:
         engine.dispose()
@@ -275,12 +256,13 @@ def _open_server_clinic(server: ServerTarget) -> Engine:
     return engine
 
 
-def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
+def _upgrade(engine: Engine, backend: Backend, clock: Clock) -> None:
+    data_dir = backend.data_dir
     path, head = data_dir / CLINIC_DB, migrate.HEADS["clinic"]
     try:
         current = migrate.current_revision(engine)
     except OperationalError as exc:
-        raise database_problem(path, exc) from exc
+        raise backend.problem("clinic", exc) from exc
     if current == head:
         return
     try:
@@ -309,8 +291,8 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
     except Exception as exc:
         if isinstance(exc, DatabaseProblem) and exc.locked:
             raise  # another window holds the write lock: nothing ran, no restore needed
-        if isinstance(exc, OperationalError) and database_problem(path, exc).locked:
-            raise database_problem(path, exc) from exc  # nothing ran: no restore needed
+        if isinstance(exc, OperationalError) and backend.problem("clinic", exc).locked:
+            raise backend.problem("clinic", exc) from exc  # nothing ran: no restore needed
         log.info("upgrade of %s to %s failed", path, head, exc_info=True)  # window log file
         log.warning("upgrade of %s to %s failed: %s", path, head, exc)
         if safety is None:
@@ -422,7 +404,7 @@ def _check_is_clinic_database(source: Path) -> None:
 
 
 def restore_clinic(
-    data_dir: Path, source: Path, *, clinician: str, clock: Clock = dt.datetime.now
+    backend: Backend, source: Path, *, clinician: str, clock: Clock = dt.datetime.now
 ) -> Restored:
     """Put the backup ``source`` in place of ``clinic.sqlite`` and record it in its audit log.
 
@@ -430,6 +412,7 @@ def restore_clinic(
     kept aside (``damaged-…`` when it is damaged, ``replaced-…`` otherwise; a link is kept as
     a link, even to a file that is not there).
     """
+    data_dir = backend.data_dir
     source = source.expanduser().resolve()
     if not source.is_file():
         raise RestoreFailed(f"{source} does not exist or is not a file. Nothing was changed.")
@@ -444,7 +427,7 @@ def restore_clinic(
     except DatabaseProblem as exc:  # a full disk or a link to nothing is not damage
         label = "damaged" if exc.damaged else "replaced"
     result = put_back(data_dir, source, label, clock=clock)
-    engine = open_clinic_db(data_dir, clock=clock)  # upgrades an older backup (backed up first)
+    engine = open_clinic_db(backend, clock=clock)  # upgrades an older backup (backed up first)
     try:
         detail = f"from {source.name}" + (
             f"; previous file kept as {result.kept_as.name}" if result.kept_as else ""

@@ -6,7 +6,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.domain.models import ExplorerSnapshot, Treatment
@@ -16,6 +15,7 @@ from explorer.store.problems import DatabaseProblem
 
 if TYPE_CHECKING:  # the full stores import SQLAlchemy; the fast path must not
     from explorer.services.knowledge import KnowledgeStores
+    from explorer.store.backend import Backend
 
 
 class KnowledgeService:
@@ -100,7 +100,7 @@ class KnowledgeService:
             self._close()
 
 
-def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeService:
+def open_service(backend: Backend, *, rebuild_damaged: bool = False) -> KnowledgeService:
     """The window's way in: the fast read-only path when possible, else the full one.
 
     Only the knowledge base is opened: a problem with the clinic database never keeps the
@@ -109,10 +109,9 @@ def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeS
     """
     from explorer.paths import knowledge_content_dir
     from explorer.store.fastpath import open_current_knowledge
-    from explorer.store.server import server_from_environment
 
-    server = server_from_environment()  # imports nothing more when no server is named
-    if not rebuild_damaged and (server is None or server.local_knowledge):
+    data_dir = backend.data_dir
+    if not rebuild_damaged and backend.file("knowledge") is not None:
         from explorer.store.network_share import refuse_network_share
 
         refuse_network_share(data_dir)  # reads the mount table: well under a millisecond
@@ -124,4 +123,4 @@ def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeS
             return KnowledgeService.over_sqlite(connection)
     from explorer.services.knowledge import open_knowledge
 
-    return KnowledgeService.over_stores(open_knowledge(data_dir, rebuild_damaged=rebuild_damaged))
+    return KnowledgeService.over_stores(open_knowledge(backend, rebuild_damaged=rebuild_damaged))

@@ -49,20 +49,14 @@ class BackupActions:
 
     # --- backing up -------------------------------------------------------------------------
     def _on_server(self) -> bool:
-        from explorer.store.server import uses_server
-
-        return uses_server()
+        return self.backend.uses_server
 
     def _tell_server_backups(self) -> bool:
         """On a shared server, backups are the server's: say so (True) instead of copying."""
         if not self._on_server():
             return False
-        from explorer.store.server import SERVER_BACKUPS, server_from_environment
-
-        server = server_from_environment()
-        where = server.describe() if server else "server"
         QtWidgets.QMessageBox.information(
-            self, "Backups on the server", SERVER_BACKUPS.format(where=where)
+            self, "Backups on the server", self.backend.server_backups()
         )
         return True
 
@@ -244,7 +238,7 @@ class BackupActions:
         """The PIN of the backup ``path`` (read-only) and its engine, or None when it holds
         none."""
         from explorer.services.access import AccessService
-        from explorer.store.engine import sqlite_engine
+        from explorer.store.backend.sqlite import sqlite_engine
 
         assert self.data_dir is not None
         if not path.is_file():
@@ -272,7 +266,7 @@ class BackupActions:
         self._close_clinic()
         QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
-            restored = restore_clinic(self.data_dir, path, clinician=clinician)
+            restored = restore_clinic(self.backend, path, clinician=clinician)
         except UserFacingError as exc:
             log.warning("restore from %s failed: %s", path, exc)
             QtWidgets.QApplication.restoreOverrideCursor()
@@ -350,7 +344,7 @@ class BackupActions:
         assert self.data_dir is not None
         self._loading.setText("Rebuilding the knowledge base from the shipped content…")
         loader = KnowledgeLoader(
-            self.data_dir, prefetch=self.settings.comparison, rebuild_damaged=True
+            self.backend, prefetch=self.settings.comparison, rebuild_damaged=True
         )
         loader.setParent(self)
         loader.sig_loaded.connect(self.show_knowledge)

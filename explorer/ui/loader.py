@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from explorer.paths import log_dir
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +32,11 @@ class KnowledgeLoader(QObject):
     """What could not be made private to this user (said once, and logged)."""
 
     def __init__(
-        self, data_dir: Path, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
+        self, backend: Backend, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
     ) -> None:
         super().__init__()
-        self._data_dir = data_dir
+        self._backend = backend
+        self._data_dir = backend.data_dir
         self._prefetch = list(prefetch or [])
         self._rebuild_damaged = rebuild_damaged
         self.service = None
@@ -56,7 +60,7 @@ class KnowledgeLoader(QObject):
                 log.warning("%s", not_private)
                 self.sig_not_private.emit(not_private)
         try:
-            self.service = open_service(self._data_dir, rebuild_damaged=self._rebuild_damaged)
+            self.service = open_service(self._backend, rebuild_damaged=self._rebuild_damaged)
             snapshot = self.service.snapshot()
             self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
         except KnowledgeDatabaseProblem as exc:

@@ -23,6 +23,7 @@ from explorer.services.backup import (
     make_backup,
 )
 from explorer.store import sqlite_copy
+from tests.engines import backend_of
 
 
 class Clock:
@@ -239,11 +240,11 @@ def test_a_partial_copy_left_by_a_killed_backup_is_cleared_later(tmp_path) -> No
     import time
 
     from explorer.services.backup import backup_dir, make_backup
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
     from explorer.store.sqlite_copy import STALE_PARTIAL_SECONDS
 
     data = tmp_path / "data"
-    open_stores(data).close()
+    open_stores(backend_of(data)).close()
     folder = backup_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
     stale = folder / ".clinic-2026-01-01T090000-manual.sqlite.partial"
@@ -266,11 +267,11 @@ def test_windows_starting_together_make_one_daily_backup_and_none_fails(tmp_path
     import sys
 
     from explorer.services.backup import backup_dir, list_backups
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
     from tests.conftest import REPO
 
     data = tmp_path / "data"
-    open_stores(data).close()
+    open_stores(backend_of(data)).close()
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
@@ -315,10 +316,10 @@ def test_damage_only_the_full_check_finds_makes_backups_say_the_database_is_dama
 
     from explorer.services.backup import BackupFailed, make_backup
     from explorer.services.consults import ConsultService
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
     data = tmp_path / "data"
-    stores = open_stores(data)
+    stores = open_stores(backend_of(data))
     for number in range(10):
         ConsultService(stores.clinic).start(
             condition=None, treatments=[], patient_label=f"L{number}"

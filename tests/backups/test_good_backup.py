@@ -16,6 +16,7 @@ from explorer.services.backup import RestoreFailed, make_backup, newest_good_bac
 from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db, restore_clinic
 from tests.backups.conftest import add_consults, consult_rows
 from tests.backups.damage import break_unique_index, damage, damage_index
+from tests.engines import backend_of
 
 
 def _digest(path: Path) -> str:
@@ -51,7 +52,7 @@ def test_a_backup_with_a_damaged_index_is_offered_and_restored_with_it_rebuilt(
     damage(clinic, "truncated")
 
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert caught.value.backup == newer  # the advice
     assert main(["backup", "--list"]) == 0
     listed = capsys.readouterr().out
@@ -77,15 +78,15 @@ def test_a_backup_damaged_beyond_its_indexes_is_neither_offered_nor_restored(
 
     assert newest_good_backup(data_dir) == older
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert caught.value.backup == older
     assert main(["backup", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.endswith("damaged, cannot be restored") for line in lines] == [True, False]
     with pytest.raises(RestoreFailed, match="damaged beyond its indexes") as refused:
-        restore_clinic(data_dir, newer.path, clinician="x")
+        restore_clinic(backend_of(data_dir), newer.path, clinician="x")
     assert "Nothing was changed" in str(refused.value) and "non-unique" in str(refused.value)
     assert _digest(clinic) == bad
     assert not list(data_dir.glob("clinic.sqlite.*")) and not list(data_dir.glob(".*partial*"))
-    restored = restore_clinic(data_dir, older.path, clinician="x")
+    restored = restore_clinic(backend_of(data_dir), older.path, clinician="x")
     assert restored.consults == 2 and not restored.indexes_rebuilt

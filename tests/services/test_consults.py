@@ -16,20 +16,21 @@ import pytest
 
 from explorer.domain.consult import Decision
 from explorer.services.consults import ConsultConflict, ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 
 @pytest.fixture
 def consults(data_dir):
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     yield ConsultService(stores.clinic)
     stores.close()
 
 
 def test_start_type_tick_restart_and_find_everything(data_dir) -> None:
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic)
     consult = service.start(
         condition="sciatica",
@@ -52,7 +53,7 @@ def test_start_type_tick_restart_and_find_everything(data_dir) -> None:
     assert saved.version == consult.version + 1
     stores.close()
 
-    stores = open_stores(data_dir)  # "restart"
+    stores = open_stores(backend_of(data_dir))  # "restart"
     try:
         again = ConsultService(stores.clinic).get(consult.id)
         assert again is not None

@@ -17,6 +17,7 @@ from explorer.services.backup import list_backups, make_backup
 from tests.backups.conftest import add_consults, audit_actions, consult_rows
 from tests.backups.damage import DAMAGE, damage, held_exclusively
 from tests.conftest import TEST_PIN
+from tests.engines import backend_of
 from tests.ui.helpers import close_window, open_window, unlock
 
 
@@ -108,7 +109,7 @@ def test_damaged_knowledge_base_is_rebuilt_on_request(qtbot, data_dir, settings_
     damage(knowledge, "zeroed header")
     bad = _digest(knowledge)
     window, loader = create_window(
-        data_dir, UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
+        backend_of(data_dir), UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
     )
     qtbot.addWidget(window)
     window.show()

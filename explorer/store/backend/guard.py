@@ -2,11 +2,11 @@
 
 A PC checks the schema revision when it starts; on a shared server another PC may upgrade
 the schema while this PC's window stays open for hours. Every write transaction (those of
-:func:`explorer.store.engine.writer`) therefore reads the revision again, inside the
+:func:`explorer.store.backend.writer`) therefore reads the revision again, inside the
 transaction, before it writes anything:
 
 - on PostgreSQL it first takes the *shared* form of the advisory lock that an upgrade holds
-  exclusively (:func:`explorer.store.migrate.upgrade`), so a write and an upgrade never
+  exclusively (:func:`explorer.store.backend.migrate.upgrade`), so a write and an upgrade never
   overlap: an upgrade waits for the writes in flight, a write that starts during an upgrade
   waits for it (up to the lock timeout) and then sees the new revision;
 - on SQLite ``BEGIN IMMEDIATE`` already excludes an upgrade by another process.
@@ -28,8 +28,10 @@ from explorer.store.sqlite_files import problem_of
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+BUSY_TIMEOUT_MS = 5000
+"""How long a SQLite connection waits for another one's write lock."""
 WRITE_OPTION = "explorer_write"
-"""Execution option set by :func:`explorer.store.engine.writer` on write transactions."""
+"""Execution option set by :func:`explorer.store.backend.writer` on write transactions."""
 WAIT_OPTION = "explorer_wait_ms"
 """Execution option: how long a write transaction waits for locks (SQLite's write lock;
 on PostgreSQL, row and advisory locks: ``lock_timeout``)."""
