@@ -61,3 +61,9 @@ class DatabaseProblem(UserFacingError):
     def damaged(self) -> bool:
         """Whether a restore from a backup (or a rebuild) is the cure."""
         return self.kind is ProblemKind.DAMAGED
+
+
+class SchemaChanged(DatabaseProblem):
+    """The database's schema is not the one this version writes (a newer one upgraded it)."""
+
+    writes_refused = True

@@ -238,12 +238,12 @@ class BackupActions:
         """The PIN of the backup ``path`` (read-only) and its engine, or None when it holds
         none."""
         from explorer.services.access import AccessService
-        from explorer.store.backend.sqlite import sqlite_engine
+        from explorer.store.backend import file_engine
 
         assert self.data_dir is not None
         if not path.is_file():
             return None  # restore_file says why it cannot be restored
-        engine = sqlite_engine(path, read_only=True)
+        engine = file_engine(path, read_only=True)
         access = AccessService(engine, attempts_file=self.data_dir / "pin-attempts.json")
         try:
             if access.has_pin():

@@ -46,6 +46,7 @@ __all__ = [
     "advisory_lock",
     "backend_for",
     "backend_from_arguments",
+    "file_engine",
     "parse_server_url",
     "snapshot_reader",
     "writer",
@@ -112,9 +113,7 @@ class Backend:
 
             assert self.server is not None
             return server_engine(self.server, kind)
-        from explorer.store.backend.sqlite import sqlite_engine
-
-        return sqlite_engine(path)
+        return file_engine(path)
 
     def upgrade(self, engine: Engine, kind: Kind) -> bool:
         """Bring ``kind`` to this version's schema (True when it changed); a schema that a
@@ -207,6 +206,13 @@ def backend_from_arguments(
         server = parse_server_url(url, local_knowledge=local)
     configured = environ.get(BACKUP_DIR_ENV, "").strip()
     return Backend(folder, server, Path(configured).expanduser() if configured else None)
+
+
+def file_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on the SQLite file ``path`` whatever the backend: a backup, a copy."""
+    from explorer.store.backend.sqlite import sqlite_engine
+
+    return sqlite_engine(path, read_only=read_only)
 
 
 def writer(engine: Engine, *, wait_ms: int = BUSY_TIMEOUT_MS) -> Engine:

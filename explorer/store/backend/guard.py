@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.store.heads import HEADS, Kind
-from explorer.store.problems import DatabaseProblem
+from explorer.store.problems import SchemaChanged as SchemaChanged  # re-exported
 from explorer.store.sqlite_files import problem_of
 
 if TYPE_CHECKING:
@@ -35,12 +35,6 @@ WRITE_OPTION = "explorer_write"
 WAIT_OPTION = "explorer_wait_ms"
 """Execution option: how long a write transaction waits for locks (SQLite's write lock;
 on PostgreSQL, row and advisory locks: ``lock_timeout``)."""
-
-
-class SchemaChanged(DatabaseProblem):
-    """The database's schema is not the one this version writes (a newer one upgraded it)."""
-
-    writes_refused = True
 
 
 def upgrade_lock_name(kind: Kind) -> str:
