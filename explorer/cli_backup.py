@@ -57,14 +57,14 @@ def run(args: argparse.Namespace, backend: Backend) -> int:
             f"({restored.consults} consult{'s' if restored.consults != 1 else ''}){rebuilt}{kept}"
         )
         return EXIT_OK
-    folder = backup.backup_dir(data_dir)
+    folder = backend.backup_dir
     if args.list:
         backups = backup.list_backups(folder)
         if not backups:
             print(f"no backups in {folder}")
         # The same check as the restore and the advice: the backups newer than the newest
         # good one (all of them, when none is good) failed it; older ones are not checked.
-        good = backup.newest_good_backup(data_dir)
+        good = backup.newest_good_backup(backend)
         damaged = True
         for item in backups:
             damaged = damaged and item != good
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, backend: Backend) -> int:
 
     stores = open_clinic_store(backend)  # checks (and upgrades) the database first
     try:
-        made = backup.make_backup(data_dir, backup.MANUAL)
+        made = backup.make_backup(backend, backup.MANUAL)
         AuditLog(stores.clinic).record(AuditAction.BACKUP_MADE, who, detail=made.path.name)
     finally:
         stores.close()

@@ -287,7 +287,7 @@ def _make_private(backend: Backend) -> None:
     "Privacy"); what cannot be changed is said once, and the command goes on."""
     from explorer.services.private_data import make_data_private
 
-    problem = make_data_private(backend.data_dir)
+    problem = make_data_private(backend)
     if problem is not None:
         _error(f"warning: {problem}")
 

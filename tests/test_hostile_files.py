@@ -233,7 +233,7 @@ def test_damaged_backups_are_refused_by_restore_with_the_clinic_data_unchanged(
     stores = open_stores(backend_of(data_dir))
     ConsultService(stores.clinic).start(condition="sciatica", treatments=["tens"])
     stores.close()
-    base = make_backup(data_dir, "manual").path.read_bytes()
+    base = make_backup(backend_of(data_dir), "manual").path.read_bytes()
     target = tmp_path / "from-a-usb-stick.sqlite"
     examples = iter(range(10_000))
 

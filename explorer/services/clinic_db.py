@@ -32,7 +32,6 @@ from explorer.services.backup import (
     BackupFailed,
     Clock,
     RestoreFailed,
-    backup_dir,
     check_backup,
     clear_stale_copies,
     list_backups,
@@ -93,19 +92,17 @@ class MigrationRolledBack(UserFacingError):
     """A schema upgrade failed and the pre-upgrade backup was put back."""
 
 
-def check_clinic_file(data_dir: Path) -> None:
+def check_clinic_file(backend: Backend) -> None:
     """``PRAGMA quick_check`` on ``clinic.sqlite``; raises :class:`ClinicDatabaseProblem`."""
-    path = data_dir / CLINIC_DB
+    path = backend.data_dir / CLINIC_DB
     try:
         check_sqlite_file(path)
-        _refuse_emptied(path, data_dir)
+        _refuse_emptied(path, backend)
     except DatabaseProblem as exc:
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
+        raise ClinicDatabaseProblem(exc, newest_good_backup(backend), backend.backup_dir) from exc
 
 
-def _refuse_emptied(path: Path, data_dir: Path) -> None:
+def _refuse_emptied(path: Path, backend: Backend) -> None:
     """A clinic database without the clinic's tables (no file, a 0-byte file, or a SQLite
     file with no tables at all) is a new clinic only on a first start. Beside traces of a
     clinic (:func:`_traces_of_a_clinic`) it is a file that lost its contents — e.g. copied
@@ -128,7 +125,7 @@ def _refuse_emptied(path: Path, data_dir: Path) -> None:
         what = "is an empty database (none of the clinic's tables)"
     else:
         return
-    traces = _traces_of_a_clinic(data_dir)
+    traces = _traces_of_a_clinic(backend)
     if traces is not None:
         raise DatabaseProblem(
             f"{path} {what}, yet {traces}: the clinic's data has gone missing from it, so no "
@@ -156,7 +153,7 @@ def _has_no_tables(path: Path) -> bool:
         return False  # unreadable: the damage checks say why
 
 
-def _traces_of_a_clinic(data_dir: Path) -> str | None:
+def _traces_of_a_clinic(backend: Backend) -> str | None:
     """What shows that this data folder held a clinic database before, or None.
 
     Backups (safety copies included), files set aside from ``clinic.sqlite`` (replaced,
@@ -164,7 +161,7 @@ def _traces_of_a_clinic(data_dir: Path) -> str | None:
     once a PIN exists) are made only after a clinic database held data. The log folder and
     the knowledge base are not: a first start creates them before the clinic database.
     """
-    folder = backup_dir(data_dir)
+    data_dir, folder = backend.data_dir, backend.backup_dir
     backups = list_backups(folder)
     if backups:
         many = (
@@ -235,12 +232,12 @@ def open_clinic_db(backend: Backend, *, clock: Clock = dt.datetime.now) -> Engin
         refuse_network_share(data_dir)
         prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
         clear_stale_copies(data_dir)  # left by a restore that was killed
-        check_clinic_file(data_dir)
+        check_clinic_file(backend)
         try:
             migrate.check_file_kind(path, "clinic")  # before an engine touches it
         except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
             raise ClinicDatabaseProblem(
-                exc, newest_good_backup(data_dir), backup_dir(data_dir)
+                exc, newest_good_backup(backend), backend.backup_dir
             ) from exc
         make_private(path)
     engine = backend.engine("clinic")
@@ -268,13 +265,11 @@ def _upgrade(engine: Engine, backend: Backend, clock: Clock) -> None:
     try:
         migrate.check_kind(engine, "clinic", current)  # before any copy is made of it
     except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
+        raise ClinicDatabaseProblem(exc, newest_good_backup(backend), backend.backup_dir) from exc
     safety: Backup | None = None
     if current is not None:  # a database with data in it: a verified copy first
         try:
-            safety = make_backup(data_dir, f"{SAFETY_PREFIX}upgrade-{head}", clock=clock)
+            safety = make_backup(backend, f"{SAFETY_PREFIX}upgrade-{head}", clock=clock)
         except BackupFailed as exc:
             raise BackupFailed(
                 f"The clinic database needs an upgrade (schema {current} → {head}), and the "
@@ -285,9 +280,7 @@ def _upgrade(engine: Engine, backend: Backend, clock: Clock) -> None:
     except migrate.SchemaTooNew as exc:
         raise UserFacingError(str(exc)) from exc
     except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
+        raise ClinicDatabaseProblem(exc, newest_good_backup(backend), backend.backup_dir) from exc
     except Exception as exc:
         if isinstance(exc, DatabaseProblem) and exc.locked:
             raise  # another window holds the write lock: nothing ran, no restore needed
@@ -297,14 +290,14 @@ def _upgrade(engine: Engine, backend: Backend, clock: Clock) -> None:
         log.warning("upgrade of %s to %s failed: %s", path, head, exc)
         if safety is None:
             raise
-        raise _rolled_back(engine, data_dir, safety, current, head, exc, clock) from exc
+        raise _rolled_back(engine, backend, safety, current, head, exc, clock) from exc
     if changed:
         log.info("upgraded clinic database %s from %s to %s", path, current, head)
 
 
 def _rolled_back(
     engine: Engine,
-    data_dir: Path,
+    backend: Backend,
     safety: Backup,
     current: str | None,
     head: str,
@@ -312,9 +305,10 @@ def _rolled_back(
     clock: Clock,
 ) -> MigrationRolledBack:
     engine.dispose()
+    data_dir = backend.data_dir
     path = data_dir / CLINIC_DB
     try:
-        result = put_back(data_dir, safety.path, "failed-upgrade", clock=clock)
+        result = put_back(backend, safety.path, "failed-upgrade", clock=clock)
     except RestoreFailed as failed:
         return MigrationRolledBack(
             f"Upgrading the clinic database {path} ({current} → {head}) failed ({exc}), and "
@@ -422,11 +416,11 @@ def restore_clinic(
     _check_is_clinic_database(source)
     try:
         check_sqlite_file(data_dir / CLINIC_DB)
-        _refuse_emptied(data_dir / CLINIC_DB, data_dir)
+        _refuse_emptied(data_dir / CLINIC_DB, backend)
         label = "replaced"
     except DatabaseProblem as exc:  # a full disk or a link to nothing is not damage
         label = "damaged" if exc.damaged else "replaced"
-    result = put_back(data_dir, source, label, clock=clock)
+    result = put_back(backend, source, label, clock=clock)
     engine = open_clinic_db(backend, clock=clock)  # upgrades an older backup (backed up first)
     try:
         detail = f"from {source.name}" + (

@@ -77,9 +77,10 @@ class BackupActions:
         from explorer.services.backup import daily_backup, daily_backup_due
 
         data_dir = self.data_dir
-        if data_dir is None or self.access is None or not daily_backup_due(data_dir):
+        if data_dir is None or self.access is None or not daily_backup_due(self.backend):
             return  # no clinic database open (damaged, restoring), or done today
-        self._run_backup(lambda: daily_backup(data_dir), manual=False)
+        backend = self.backend
+        self._run_backup(lambda: daily_backup(backend), manual=False)
 
     def back_up_now(self) -> None:
         """File → Back up now."""
@@ -87,9 +88,9 @@ class BackupActions:
             return
         from explorer.services.backup import MANUAL, make_backup
 
-        data_dir = self.data_dir
         self.statusBar().showMessage("Backing up the clinic data…")
-        self._run_backup(lambda: make_backup(data_dir, MANUAL), manual=True)
+        backend = self.backend
+        self._run_backup(lambda: make_backup(backend, MANUAL), manual=True)
 
     def _run_backup(self, job: Callable[[], object], *, manual: bool) -> None:
         from explorer.errors import UserFacingError
@@ -178,12 +179,12 @@ class BackupActions:
         self._show_restore_dialog(problem)
 
     def _show_restore_dialog(self, problem) -> None:
-        from explorer.services.backup import backup_dir, list_backups, newest_good_backup
+        from explorer.services.backup import list_backups, newest_good_backup
         from explorer.ui.backup_dialogs import RestoreDialog
 
         assert self.data_dir is not None
-        folder = backup_dir(self.data_dir)
-        newest = problem.backup if problem is not None else newest_good_backup(self.data_dir)
+        folder = self.backend.backup_dir
+        newest = problem.backup if problem is not None else newest_good_backup(self.backend)
         dialog = RestoreDialog(
             list_backups(folder),
             newest,

@@ -52,7 +52,7 @@ class KnowledgeLoader(QObject):
         from explorer.services.private_data import make_data_private
 
         try:  # every start, before the data is read (README, "Privacy")
-            not_private = make_data_private(self._data_dir)
+            not_private = make_data_private(self._backend)
         except Exception:  # never keeps the window from starting
             log.exception("could not make the data folder private")
         else:

@@ -32,9 +32,9 @@ def _integrity(path: Path) -> list[tuple[str]]:
 
 
 def _two_backups(data_dir: Path):
-    older = make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 24, 9))
+    older = make_backup(backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 24, 9))
     add_consults(data_dir)  # two consults share each label: a UNIQUE index cannot hold them
-    newer = make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 25, 9))
+    newer = make_backup(backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 25, 9))
     return older, newer
 
 
@@ -76,7 +76,7 @@ def test_a_backup_damaged_beyond_its_indexes_is_neither_offered_nor_restored(
     damage(clinic, "random bytes")
     bad = _digest(clinic)
 
-    assert newest_good_backup(data_dir) == older
+    assert newest_good_backup(backend_of(data_dir)) == older
     with pytest.raises(ClinicDatabaseProblem) as caught:
         open_clinic_db(backend_of(data_dir))
     assert caught.value.backup == older

@@ -48,7 +48,7 @@ def test_a_killed_restore_leaves_no_hidden_copy_behind(clinic_with_consults: Pat
     data_dir = clinic_with_consults
     clinic = data_dir / "clinic.sqlite"
     before = consult_rows(clinic)
-    backup = make_backup(data_dir, "manual")
+    backup = make_backup(backend_of(data_dir), "manual")
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_MID_COPY, str(data_dir), str(backup.path)],
         cwd=REPO,

@@ -28,7 +28,9 @@ def _kept(data_dir: Path, pattern: str) -> list[Path]:
 
 
 def _backup(data_dir: Path, day: int = 25):
-    return make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, day, 9, 0))
+    return make_backup(
+        backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, day, 9, 0)
+    )
 
 
 def test_restore_round_trip_gives_back_identical_consults(clinic_with_consults: Path) -> None:
@@ -186,7 +188,7 @@ def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
     from explorer.store.problems import DatabaseProblem
     from explorer.store.sqlite_files import check_sqlite_file
 
-    data = make_backup(clinic_with_consults, "manual").path.read_bytes()
+    data = make_backup(backend_of(clinic_with_consults), "manual").path.read_bytes()
     at = data.index(b"CREATE TRIGGER audit_event_no_update")
     garbled = tmp_path / "garbled.sqlite"
     garbled.write_bytes(data[: at + 40] + b"\x80" * 12 + data[at + 52 :])
@@ -212,7 +214,7 @@ def test_an_emptied_clinic_file_is_not_started_afresh_and_not_backed_up(
     from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
 
     data_dir = clinic_with_consults
-    good = make_backup(data_dir, "manual")
+    good = make_backup(backend_of(data_dir), "manual")
     clinic = data_dir / "clinic.sqlite"
     for side in data_dir.glob("clinic.sqlite-*"):
         side.unlink()
@@ -222,7 +224,7 @@ def test_an_emptied_clinic_file_is_not_started_afresh_and_not_backed_up(
     assert "empty (0 bytes)" in str(caught.value) and good.describe() in str(caught.value)
     assert clinic.stat().st_size == 0  # untouched
     with pytest.raises(BackupFailed, match="empty"):
-        make_backup(data_dir, "manual")
+        make_backup(backend_of(data_dir), "manual")
     assert [b.path for b in list_backups(good.path.parent)] == [good.path]
 
 
@@ -237,7 +239,7 @@ def test_restore_is_refused_while_another_window_has_the_clinic_open(
     from explorer.services.consults import ConsultService
 
     data_dir = clinic_with_consults
-    backup = make_backup(data_dir, "manual")
+    backup = make_backup(backend_of(data_dir), "manual")
     other_window = open_clinic_db(backend_of(data_dir))
     service = ConsultService(other_window)
     service.start(condition="sciatica", treatments=["tens"])  # its pool keeps a connection
@@ -270,7 +272,7 @@ def test_a_foreign_file_in_place_of_the_clinic_database_is_never_written_into(
     from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
 
     data_dir = clinic_with_consults
-    good = make_backup(data_dir, "manual")
+    good = make_backup(backend_of(data_dir), "manual")
     clinic = data_dir / "clinic.sqlite"
     for side in data_dir.glob("clinic.sqlite-*"):
         side.unlink()

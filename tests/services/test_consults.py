@@ -123,7 +123,7 @@ def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, con
     at the same time, killed too: after each, the database is sound, every save the process
     acknowledged (save() returned) is there, and every backup in the folder is a complete,
     sound copy. The workers come from a zygote (tests/services/workers.py)."""
-    from explorer.services.backup import backup_dir, list_backups
+    from explorer.services.backup import list_backups
     from tests.services.workers import Zygote
 
     consult = consults.start(condition="sciatica", treatments=["tens"])
@@ -154,7 +154,7 @@ def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, con
             _check_database(Path(data_dir) / "clinic.sqlite")
             if backing_up is not None:
                 backups_acked += len(zygote.acks.get(backing_up, []))
-            listed = list_backups(backup_dir(Path(data_dir)))
+            listed = list_backups(backend_of(Path(data_dir)).backup_dir)
             assert backups_acked == 0 or listed  # an acknowledged backup is never lost
             for backup in listed:  # a killed backup never leaves a half copy that counts
                 _check_database(backup.path)

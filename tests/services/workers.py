@@ -94,7 +94,7 @@ def make_backups(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     count = args.get("count")
     done = 0
     while count is None or done < int(count):
-        backup = make_backup(data_dir, "manual")
+        backup = make_backup(backend_of(data_dir), "manual")
         done += 1
         ack(backup.path.name)
 

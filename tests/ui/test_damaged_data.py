@@ -30,8 +30,10 @@ def _kept(data_dir: Path, pattern: str) -> list[Path]:
 
 
 def _two_backups(data_dir: Path):
-    make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 24, 8, 30))
-    return make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 25, 8, 30))
+    make_backup(backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 24, 8, 30))
+    return make_backup(
+        backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 25, 8, 30)
+    )
 
 
 @pytest.mark.parametrize("how", DAMAGE)
@@ -216,22 +218,21 @@ def test_a_refused_restore_leaves_the_consults_as_they_were(
 def test_a_window_left_open_overnight_still_makes_the_daily_backup(
     qtbot, data_dir, settings_file
 ) -> None:
-    from explorer.services.backup import backup_dir
 
     window = open_window(qtbot, data_dir, settings_file)
     try:
         assert window.open_clinic()
         window.wait_for_backup()
-        first = list_backups(backup_dir(data_dir))
+        first = list_backups(backend_of(data_dir).backup_dir)
         assert len(first) == 1 and first[0].reason == "daily"
         assert window._daily_timer.isActive()  # checks again every hour
         window._daily_if_due()
         window.wait_for_backup()
-        assert list_backups(backup_dir(data_dir)) == first  # done for today: nothing new
+        assert list_backups(backend_of(data_dir).backup_dir) == first  # done for today: nothing new
         first[0].path.unlink()  # as if the day had changed since
         window._daily_timer.timeout.emit()
         window.wait_for_backup()
-        assert [b.reason for b in list_backups(backup_dir(data_dir))] == ["daily"]
+        assert [b.reason for b in list_backups(backend_of(data_dir).backup_dir)] == ["daily"]
     finally:
         close_window(window)
 

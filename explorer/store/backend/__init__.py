@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.errors import UserFacingError
-from explorer.paths import APP_NAME, CLINIC_DB, KNOWLEDGE_DB
+from explorer.paths import APP_NAME, CLINIC_DB, DATA_DIR_ENV, KNOWLEDGE_DB
 from explorer.store.backend.guard import BUSY_TIMEOUT_MS, WAIT_OPTION, WRITE_OPTION
 from explorer.store.heads import Kind
 from explorer.store.problems import DatabaseProblem
@@ -54,7 +54,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DATA_DIR_ENV = "EXPLORER_DATA_DIR"
 DATABASE_URL_ENV = "EXPLORER_DATABASE_URL"
 LOCAL_KNOWLEDGE_ENV = "EXPLORER_LOCAL_KNOWLEDGE"
 """Set to 1 to keep the knowledge base in this PC's data folder while consults are shared."""
