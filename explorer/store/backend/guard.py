@@ -54,43 +54,46 @@ def refuse_unless_current(revision: str | None, expected: Collection[str], where
     )
 
 
-def check_sqlite_write(connection: Connection, where: str) -> None:
-    """Inside a ``BEGIN IMMEDIATE`` transaction: refuse when the schema is not ours."""
+def check_write(connection: Connection, kind: Kind | None, where: str) -> None:
+    """First statements of a write transaction (:func:`explorer.store.backend.writer`):
+    refuse when the schema is not one this version writes.
+
+    On SQLite, inside ``BEGIN IMMEDIATE``, any kind's head is ours (the engine is on a
+    file, whichever database it holds: ``kind`` may be None). On PostgreSQL it first waits for any
+    upgrade of ``kind`` to finish (shared advisory lock, held to the end of this
+    transaction); errors go through the engine's error handler (a wait past the lock timeout
+    reads "in use by another PC")."""
     dbapi = connection.connection.dbapi_connection
     assert dbapi is not None
+    on_file = connection.dialect.name == "sqlite"
+    if on_file:
+        try:
+            row = dbapi.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return  # not migrated yet: nothing to judge
+            raise problem_of(Path(where), exc) from exc
+        revision = None if row is None else str(row[0])
+        expected = set(HEADS.values())
+    else:
+        from explorer.paths import APP_NAME
+
+        assert kind is not None  # a server engine is on one kind's schema
+        found = connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock_shared(hashtext(%(name)s)), "
+            "to_regclass('alembic_version') IS NOT NULL",
+            {"name": f"{APP_NAME}:{upgrade_lock_name(kind)}"},
+        ).one()
+        revision = None
+        if found[1]:
+            query = "SELECT version_num FROM alembic_version"
+            revision = connection.exec_driver_sql(query).scalar()
+        expected = {HEADS[kind]}
     try:
-        row = dbapi.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return  # not migrated yet: nothing to judge
-        raise problem_of(Path(where), exc) from exc
-    revision = None if row is None else str(row[0])
-    try:
-        refuse_unless_current(revision, set(HEADS.values()), where)
+        refuse_unless_current(revision, expected, where)
     except SchemaChanged:
-        dbapi.execute("ROLLBACK")
-        raise
-
-
-def check_server_write(connection: Connection, kind: Kind, where: str) -> None:
-    """First statements of a write transaction on PostgreSQL: wait for any upgrade of
-    ``kind`` to finish (shared advisory lock, held to the end of this transaction), then
-    refuse when the schema is not ours. Errors go through the engine's error handler (a
-    wait past the lock timeout reads "in use by another PC")."""
-    from explorer.paths import APP_NAME
-
-    found = connection.exec_driver_sql(
-        "SELECT pg_advisory_xact_lock_shared(hashtext(%(name)s)), "
-        "to_regclass('alembic_version') IS NOT NULL",
-        {"name": f"{APP_NAME}:{upgrade_lock_name(kind)}"},
-    ).one()
-    revision = None
-    if found[1]:
-        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    try:
-        refuse_unless_current(revision, {HEADS[kind]}, where)
-    except SchemaChanged:
-        dbapi = connection.connection.dbapi_connection
-        assert dbapi is not None
-        dbapi.rollback()
+        if on_file:
+            dbapi.execute("ROLLBACK")  # the transaction is ours (isolation_level None)
+        else:
+            dbapi.rollback()
         raise

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from explorer.paths import APP_NAME
 from explorer.store.backend import BadDatabaseUrl
-from explorer.store.backend.guard import WAIT_OPTION, WRITE_OPTION, check_server_write
+from explorer.store.backend.guard import WAIT_OPTION, WRITE_OPTION, check_write
 from explorer.store.heads import Kind
 from explorer.store.problems import DatabaseProblem, ProblemKind
 
@@ -172,7 +172,7 @@ def server_engine(target: ServerTarget, kind: Kind) -> Engine:
         wait = int(options.get(WAIT_OPTION, LOCK_TIMEOUT_MS))
         if wait != LOCK_TIMEOUT_MS:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait}ms'")
-        check_server_write(connection, kind, target.describe())
+        check_write(connection, kind, target.describe())
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:

@@ -29,7 +29,7 @@ from explorer.store.backend.guard import (
     BUSY_TIMEOUT_MS,
     WAIT_OPTION,
     WRITE_OPTION,
-    check_sqlite_write,
+    check_write,
 )
 from explorer.store.problems import DatabaseProblem
 from explorer.store.sqlite_files import check_sqlite_file, problem_of
@@ -73,7 +73,7 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
         immediate = options.get("sqlite_begin") == "IMMEDIATE"
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         if options.get(WRITE_OPTION):
-            check_sqlite_write(connection, str(path))
+            check_write(connection, None, str(path))
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:
