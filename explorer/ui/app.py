@@ -6,15 +6,18 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from explorer.paths import log_dir
-from explorer.store.backend import Backend
 from explorer.ui.loader import KnowledgeLoader
 from explorer.ui.main_window import MainWindow
 from explorer.ui.settings import UiSettings
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 log = logging.getLogger(__name__)
 

@@ -23,15 +23,14 @@ from typing import TYPE_CHECKING
 
 from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME, CLINIC_DB, DATA_DIR_ENV, KNOWLEDGE_DB
-from explorer.store.backend.guard import BUSY_TIMEOUT_MS, WAIT_OPTION, WRITE_OPTION
-from explorer.store.heads import Kind
-from explorer.store.problems import DatabaseProblem
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.exc import SQLAlchemyError
 
     from explorer.store.backend.postgres import ServerTarget
+    from explorer.store.heads import Kind
+    from explorer.store.problems import DatabaseProblem
 
 __all__ = [
     "BACKUP_DIR_ENV",
@@ -69,6 +68,14 @@ SERVER_BACKUPS = (
 class BadDatabaseUrl(UserFacingError):
     """A ``--database-url`` that cannot be used; the message says why and what to do."""
 
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a SQLite connection waits for another one's write lock."""
+WRITE_OPTION = "explorer_write"
+"""Execution option set by :func:`explorer.store.backend.writer` on write transactions."""
+WAIT_OPTION = "explorer_wait_ms"
+"""Execution option: how long a write transaction waits for locks (SQLite's write lock;
+on PostgreSQL, row and advisory locks: ``lock_timeout``)."""
 
 _FILES: dict[Kind, str] = {"knowledge": KNOWLEDGE_DB, "clinic": CLINIC_DB}
 

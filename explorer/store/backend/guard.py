@@ -28,13 +28,9 @@ from explorer.store.sqlite_files import problem_of
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-BUSY_TIMEOUT_MS = 5000
-"""How long a SQLite connection waits for another one's write lock."""
-WRITE_OPTION = "explorer_write"
-"""Execution option set by :func:`explorer.store.backend.writer` on write transactions."""
-WAIT_OPTION = "explorer_wait_ms"
-"""Execution option: how long a write transaction waits for locks (SQLite's write lock;
-on PostgreSQL, row and advisory locks: ``lock_timeout``)."""
+from explorer.store.backend import BUSY_TIMEOUT_MS, WAIT_OPTION, WRITE_OPTION
+
+__all__ = ["BUSY_TIMEOUT_MS", "WAIT_OPTION", "WRITE_OPTION", "SchemaChanged", "check_write"]
 
 
 def upgrade_lock_name(kind: Kind) -> str:
