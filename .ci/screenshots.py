@@ -65,12 +65,14 @@ class Shooter:
         settings.setValue("explorer/comparison", ",".join(COMPARISON))
         settings.setValue("consult/clinician", "Dr A. Rivera")
         from explorer.services.access import AccessService
-        from explorer.services.knowledge import open_stores
+        from explorer.services.stores import open_stores
+        from explorer.store.backend import backend_for
 
-        stores = open_stores(data_dir)
+        backend = backend_for(data_dir)
+        stores = open_stores(backend)
         AccessService(stores.clinic).set_pin(PIN, PIN, clinician="Dr A. Rivera")
         stores.close()
-        self.window, self.loader = create_window(data_dir, UiSettings(settings))
+        self.window, self.loader = create_window(backend, UiSettings(settings))
         self.window.resize(1280, 720)
         self.window.sig_ready.connect(lambda: QTimer.singleShot(300, self.shoot))
         self.loader.sig_failed.connect(lambda message: sys.exit(f"failed: {message}"))

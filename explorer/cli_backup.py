@@ -11,7 +11,10 @@ from __future__ import annotations
 import argparse
 import getpass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 EXIT_OK = 0
 
@@ -31,21 +34,18 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     restore.add_argument("file", type=Path, metavar="FILE", help="a backup file")
 
 
-def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+def run(args: argparse.Namespace, backend: Backend) -> int:
     from explorer.errors import UserFacingError
-    from explorer.paths import resolve_data_dir
     from explorer.services import backup
-    from explorer.store.server import SERVER_BACKUPS, server_from_environment
 
-    data_dir = resolve_data_dir(data_dir_arg)
-    server = server_from_environment()
-    if server is not None:
-        raise UserFacingError(SERVER_BACKUPS.format(where=server.describe()))
+    data_dir = backend.data_dir
+    if backend.uses_server:
+        raise UserFacingError(backend.server_backups())
     who = f"{getpass.getuser()} (command line)"
     if args.command == "restore":
         from explorer.services.clinic_db import restore_clinic
 
-        restored = restore_clinic(data_dir, args.file, clinician=who)
+        restored = restore_clinic(backend, args.file, clinician=who)
         kept = f"; the previous file is kept as {restored.kept_as}" if restored.kept_as else ""
         rebuilt = (
             "; its damaged indexes were rebuilt from its data (the data was intact)"
@@ -57,14 +57,14 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
             f"({restored.consults} consult{'s' if restored.consults != 1 else ''}){rebuilt}{kept}"
         )
         return EXIT_OK
-    folder = backup.backup_dir(data_dir)
+    folder = backend.backup_dir
     if args.list:
         backups = backup.list_backups(folder)
         if not backups:
             print(f"no backups in {folder}")
         # The same check as the restore and the advice: the backups newer than the newest
         # good one (all of them, when none is good) failed it; older ones are not checked.
-        good = backup.newest_good_backup(data_dir)
+        good = backup.newest_good_backup(backend)
         damaged = True
         for item in backups:
             damaged = damaged and item != good
@@ -74,9 +74,9 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     from explorer.services.audit import AuditAction, AuditLog
     from explorer.services.clinic_db import open_clinic_store
 
-    stores = open_clinic_store(data_dir)  # checks (and upgrades) the database first
+    stores = open_clinic_store(backend)  # checks (and upgrades) the database first
     try:
-        made = backup.make_backup(data_dir, backup.MANUAL)
+        made = backup.make_backup(backend, backup.MANUAL)
         AuditLog(stores.clinic).record(AuditAction.BACKUP_MADE, who, detail=made.path.name)
     finally:
         stores.close()

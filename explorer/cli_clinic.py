@@ -12,7 +12,10 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 EXIT_OK = 0
 
@@ -29,14 +32,13 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     audit.add_argument("--out", type=Path, metavar="FILE.csv", help="write CSV instead")
 
 
-def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+def run(args: argparse.Namespace, backend: Backend) -> int:
     from explorer.fileio import atomic_write_bytes
-    from explorer.paths import resolve_data_dir
     from explorer.services.access import AccessService
     from explorer.services.audit import AuditAction, AuditLog, events_csv
     from explorer.services.clinic_db import open_clinic_store
 
-    stores = open_clinic_store(resolve_data_dir(data_dir_arg))
+    stores = open_clinic_store(backend)
     try:
         who = f"{getpass.getuser()} (command line)"
         if args.command == "pin":

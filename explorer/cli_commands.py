@@ -6,38 +6,22 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from explorer.cli import Parser, add_global_options
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 
-class _Parser(argparse.ArgumentParser):
-    """No abbreviated options: ``--database URL`` must not be taken for ``--database-url``
-    by the parser (which only documents it) while the server is silently not used."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("allow_abbrev", False)
-        super().__init__(*args, **kwargs)
-
-
-def _parser() -> argparse.ArgumentParser:
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="data folder (default: $EXPLORER_DATA_DIR, else the per-user folder)",
-    )
-    common.add_argument(
-        "--database-url",
-        metavar="URL",
-        default=argparse.SUPPRESS,
-        help="a shared PostgreSQL server, postgresql://USER@HOST:5432/DATABASE (default: "
-        "$EXPLORER_DATABASE_URL, else the data folder's SQLite files); no password in it",
-    )
-    parser = _Parser(
+def parser() -> argparse.ArgumentParser:
+    """Every command's arguments (the global options accepted before or after each)."""
+    common = Parser(add_help=False)
+    add_global_options(common)
+    parser = Parser(
         prog="explorer",
         parents=[common],
         description="Spine Treatment Explorer: compare non-surgical spine treatments with "
@@ -148,9 +132,7 @@ def _print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
-    from explorer.paths import resolve_data_dir
-
+def _run_kb(args: argparse.Namespace, backend: Backend) -> int:
     if args.kb_command == "validate":
         from explorer.kb.validate import load_document
 
@@ -167,11 +149,10 @@ def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
 
         return _print_audit(load_document(args.path), as_json=args.json, strict=args.strict)
 
-    data_dir = resolve_data_dir(data_dir_arg)
     if args.kb_command in {"list", "show", "stats"}:
         from explorer.services.explorer_data import open_service
 
-        service = open_service(data_dir)  # the quick read-only path when the data is current
+        service = open_service(backend)  # the quick read-only path when the data is current
         try:
             with service.repository() as repo:
                 return _kb_read(args, repo)
@@ -180,7 +161,7 @@ def _run_kb(args: argparse.Namespace, data_dir_arg: str | None) -> int:
     from explorer.services import knowledge
 
     stores = knowledge.open_knowledge(
-        data_dir,
+        backend,
         refresh_shipped=args.kb_command != "build",
         rebuild_damaged=args.kb_command == "build",
     )
@@ -289,14 +270,8 @@ def _print_treatment(t: Any) -> None:
     print(f"  Last reviewed: {t.last_reviewed}")
 
 
-def run_command(argv: Sequence[str]) -> int:
-    """Parse ``argv`` and run the command (the window too, for unusual argument orders)."""
-    args = _parser().parse_args(argv)
-    data_dir_arg = getattr(args, "data_dir", None)
-    if args.command in (None, "gui"):
-        from explorer.ui.app import run
-
-        return run(data_dir_arg)
+def run_command(args: argparse.Namespace, backend: Backend) -> int:
+    """Run the command parsed into ``args`` on ``backend``."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from explorer.errors import UserFacingError
     from explorer.kb.errors import ContentError
@@ -307,22 +282,22 @@ def run_command(argv: Sequence[str]) -> int:
             or (args.command == "kb" and args.kb_command == "validate")
             or (args.command == "kb" and args.kb_command == "audit" and args.path is not None)
         ):
-            _make_private(data_dir_arg)
+            _make_private(backend)
         if args.command == "export":
-            return _export(args, data_dir_arg)
+            return _export(args, backend)
         if args.command in ("pin", "audit"):
             from explorer import cli_clinic
 
-            return cli_clinic.run(args, data_dir_arg)
+            return cli_clinic.run(args, backend)
         if args.command == "db":
             from explorer import cli_db
 
-            return cli_db.run(args, data_dir_arg)
+            return cli_db.run(args, backend)
         if args.command in ("backup", "restore"):
             from explorer import cli_backup
 
-            return cli_backup.run(args, data_dir_arg)
-        return _run_kb(args, data_dir_arg)
+            return cli_backup.run(args, backend)
+        return _run_kb(args, backend)
     except ContentError as exc:
         for problem in exc.problems:
             _error(str(problem))
@@ -346,24 +321,22 @@ def run_command(argv: Sequence[str]) -> int:
         return EXIT_DATA
 
 
-def _make_private(data_dir_arg: str | None) -> None:
+def _make_private(backend: Backend) -> None:
     """Every start makes the data folder's clinic data private to this user
     (docs/privacy.md); what cannot be changed is said once, and the command goes on."""
-    from explorer.paths import resolve_data_dir
     from explorer.services.private_data import make_data_private
 
-    problem = make_data_private(resolve_data_dir(data_dir_arg))
+    problem = make_data_private(backend)
     if problem is not None:
         _error(f"warning: {problem}")
 
 
-def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+def _export(args: argparse.Namespace, backend: Backend) -> int:
     """``explorer export``: the comparison PDF, headless (one-line errors, exit codes)."""
     import os
 
     from explorer.domain.text import TextKind, clean_text, repeated
     from explorer.fileio import read_text_file, writable_target
-    from explorer.paths import resolve_data_dir
     from explorer.services.explorer_data import open_service
 
     notes = ""
@@ -393,7 +366,7 @@ def _export(args: argparse.Namespace, data_dir_arg: str | None) -> int:
         )
         return EXIT_USAGE
     patient_label = clean_text(args.patient_label, TextKind.LABEL)
-    service = open_service(resolve_data_dir(data_dir_arg))
+    service = open_service(backend)
     try:
         snapshot = service.snapshot()
         conditions = {c.slug for c in snapshot.conditions}

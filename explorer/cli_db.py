@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -41,9 +44,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     how.add_argument("--forget", action="store_true", help="remove the stored password")
 
 
-def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
+def run(args: argparse.Namespace, backend: Backend) -> int:
     if args.db_command == "password":
-        return _password(args)
+        return _password(args, backend)
     if args.db_command == "copy":
         from explorer.services.db_copy import copy_database
 
@@ -52,12 +55,11 @@ def run(args: argparse.Namespace, data_dir_arg: str | None) -> int:
         return EXIT_OK
     from sqlalchemy import func, select
 
-    from explorer.paths import resolve_data_dir
-    from explorer.services.knowledge import open_stores
-    from explorer.store import migrate
+    from explorer.services.stores import open_stores
+    from explorer.store.backend import migrate
     from explorer.store.clinic_models import ConsultRow
 
-    stores = open_stores(resolve_data_dir(data_dir_arg))
+    stores = open_stores(backend)
     try:
         print(f"database: {stores.describe()}")
         for kind, engine in (("knowledge", stores.knowledge), ("clinic", stores.clinic)):
@@ -74,13 +76,12 @@ def _error(message: str) -> None:
     print(f"explorer: {message}", file=sys.stderr)
 
 
-def _password(args: argparse.Namespace) -> int:
+def _password(args: argparse.Namespace, backend: Backend) -> int:
     """``explorer db password``: keep this PC's password in the OS keyring (or say how to use
     the pgpass file); the password is only ever read from the terminal or standard input."""
-    from explorer.store import server_login
-    from explorer.store.server import server_from_environment
+    from explorer.store.backend import login as server_login
 
-    target = server_from_environment()
+    target = backend.server
     if target is None:
         _error(
             "name the server: explorer db password --database-url "

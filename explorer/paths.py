@@ -23,15 +23,6 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 
-BACKUP_DIR_ENV = "EXPLORER_BACKUP_DIR"
-
-
-def backup_dir(data_dir: Path) -> Path:
-    """``$EXPLORER_BACKUP_DIR`` if set, else ``<data folder>/backups``."""
-    configured = os.environ.get(BACKUP_DIR_ENV, "").strip()
-    return Path(configured).expanduser() if configured else data_dir / "backups"
-
-
 def log_dir(data_dir: Path) -> Path:
     return data_dir / "logs"
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.engines import backend_for, backend_of
+
 # Before anything imports Qt: the offscreen platform, with one 1920x1200 screen at 96 dpi
 # (the default 800x600 screen would clamp restored window geometry in the tests).
 _SCREEN = Path(__file__).resolve().parent / "offscreen-screen.json"
@@ -44,7 +46,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 # --- The OS keyring: never the real one -------------------------------------------------
 #
-# The server mode reads this PC's password from the OS keyring (explorer.store.server). No
+# The server mode reads this PC's password from the OS keyring (explorer.store.backend.postgres). No
 # test may read or write the real user's keyring: the whole session uses an in-memory one
 # (installed before anything looks for a backend), and ``memory_keyring`` gives a test its
 # own empty one, the previous one put back afterwards.
@@ -99,10 +101,10 @@ def memory_keyring(_no_real_keyring: None) -> Iterator[object]:
 def _built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the shipped knowledge base built once per test session."""
     from explorer.services.access import AccessService
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
     folder = tmp_path_factory.mktemp("built")
-    stores = open_stores(folder)
+    stores = open_stores(backend_of(folder))
     AccessService(stores.clinic).set_pin(TEST_PIN, TEST_PIN, clinician="test set-up")
     stores.close()
     return folder
@@ -117,9 +119,9 @@ def data_dir(_built_data_dir: Path, isolated_environment: Path) -> Path:
 
 @pytest.fixture
 def stores(data_dir: Path) -> Iterator[object]:
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
-    opened = open_stores(data_dir)
+    opened = open_stores(backend_of(data_dir))
     yield opened
     opened.close()
 
@@ -186,13 +188,13 @@ def postgres_server() -> str:
 @pytest.fixture(scope="session")
 def _postgres_template(postgres_server: str, _built_data_dir: Path) -> str:
     from explorer.services.access import AccessService
-    from explorer.services.knowledge import open_stores
-    from explorer.store.server import parse_server_url
+    from explorer.services.stores import open_stores
+    from explorer.store.backend.postgres import parse_server_url
 
     name = f"explorer_template_{os.getpid()}"
     _admin(f"DROP DATABASE IF EXISTS {name}")
     _admin(f"CREATE DATABASE {name}")
-    stores = open_stores(_built_data_dir, server=parse_server_url(_server_url(name)))
+    stores = open_stores(backend_for(_built_data_dir, parse_server_url(_server_url(name))))
     AccessService(stores.clinic).set_pin(TEST_PIN, TEST_PIN, clinician="test set-up")
     stores.close()
     yield name
@@ -214,7 +216,7 @@ def new_postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """``sqlite`` or ``postgres``: which engine ``open_stores(data_dir)`` opens in this test."""
+    """``sqlite`` or ``postgres``: which engine ``open_stores(backend_of(data_dir))`` opens."""
     if request.param == "sqlite":
         yield "sqlite"
         return

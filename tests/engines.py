@@ -1,4 +1,4 @@
-"""Raw SQL on whichever database a test's ``open_stores(data_dir)`` opens: the data folder's
+"""Raw SQL on whichever database ``open_stores(backend_of(data_dir))`` opens: the data folder's
 SQLite files, or the PostgreSQL database in ``$EXPLORER_DATABASE_URL`` (the ``database``
 fixture of tests/conftest.py sets it). For setting up a state the application cannot make
 (a damaged row, an older version's content) and for reading what it stored."""
@@ -14,13 +14,16 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
+from explorer.store.backend import Backend, backend_for, backend_from_arguments
 from explorer.store.heads import Kind
+
+__all__ = ["backend_for", "backend_of", "connected", "engine_of", "execute", "rows"]
 
 
 def engine_of(data_dir: Path, kind: Kind) -> Engine:
-    """An engine on the ``kind`` database that ``open_stores(data_dir)`` would open."""
-    from explorer.store.engine import sqlite_engine
-    from explorer.store.server import parse_server_url, server_engine
+    """An engine on the ``kind`` database that ``open_stores(backend_of(data_dir))`` would open."""
+    from explorer.store.backend.postgres import parse_server_url, server_engine
+    from explorer.store.backend.sqlite import sqlite_engine
 
     url = os.environ.get("EXPLORER_DATABASE_URL", "").strip()
     if url:
@@ -47,3 +50,9 @@ def execute(data_dir: Path, kind: Kind, sql: str, params: Mapping[str, Any] | No
 def rows(data_dir: Path, kind: Kind, sql: str, params: Mapping[str, Any] | None = None) -> list:
     with connected(data_dir, kind) as connection:
         return [tuple(r) for r in connection.execute(text(sql), dict(params or {}))]
+
+
+def backend_of(data_dir: Path | str) -> Backend:
+    """The backend that ``explorer --data-dir data_dir`` builds at start-up: the engine as
+    the test's environment says (the ``database`` fixture sets ``$EXPLORER_DATABASE_URL``)."""
+    return backend_from_arguments(str(data_dir))

@@ -261,7 +261,7 @@ def test_locked_knowledge_base_is_reported_and_left_unchanged(
 ) -> None:
     import sqlite3
 
-    import explorer.store.engine as engine
+    import explorer.store.backend.sqlite as engine
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
     export = tmp_path / "kb.json"

@@ -29,6 +29,7 @@ from explorer.kb.errors import ContentError
 from explorer.kb.validate import load_document
 from explorer.services import knowledge
 from tests.conftest import CONTENT
+from tests.engines import backend_of
 
 CONTROL = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x85]]
 BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -227,12 +228,12 @@ def test_damaged_backups_are_refused_by_restore_with_the_clinic_data_unchanged(
     from explorer.services.backup import make_backup
     from explorer.services.clinic_db import RestoreFailed, restore_clinic
     from explorer.services.consults import ConsultService
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     ConsultService(stores.clinic).start(condition="sciatica", treatments=["tens"])
     stores.close()
-    base = make_backup(data_dir, "manual").path.read_bytes()
+    base = make_backup(backend_of(data_dir), "manual").path.read_bytes()
     target = tmp_path / "from-a-usb-stick.sqlite"
     examples = iter(range(10_000))
 
@@ -245,7 +246,7 @@ def test_damaged_backups_are_refused_by_restore_with_the_clinic_data_unchanged(
         before = hashlib.sha256(clinic.read_bytes()).hexdigest()
         target.write_bytes(data)
         try:
-            restore_clinic(folder, target, clinician="test")
+            restore_clinic(backend_of(folder), target, clinician="test")
         except RestoreFailed as exc:
             assert "\n" not in str(exc).strip() and "Nothing was changed" in str(exc)
             assert hashlib.sha256(clinic.read_bytes()).hexdigest() == before

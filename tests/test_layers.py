@@ -59,3 +59,23 @@ def test_report_layer_loads_no_widgets_pyqtgraph_or_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_only_the_backend_branches_on_the_engine() -> None:
+    """Nothing outside explorer/store/backend/ asks which engine it runs on (the import
+    contract "Only the backend knows the engines" keeps the engine parts and the driver
+    inside it; this keeps the questions there too)."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "explorer"
+    backend = package / "store" / "backend"
+    asks = re.compile(r"\.dialect\b|\bdialect\.name\b|drivername|[\"']postgresql[\"']")
+    found = [
+        f"{path.relative_to(package)}:{number}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if backend not in path.parents
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if asks.search(line.split("#", 1)[0])
+    ]
+    assert found == []

@@ -395,3 +395,16 @@ def summarize(treatment: Treatment) -> TreatmentSummary:
         best_certainty=best,
         best_directions={c: frozenset(d) for c, d in directions.items()},
     )
+
+
+@dataclass(frozen=True)
+class ExplorerSnapshot:
+    """Everything the catalog and the reference views need, read in one go."""
+
+    info: KnowledgeBaseInfo
+    conditions: tuple[Condition, ...]
+    treatments: tuple[TreatmentSummary, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    faq: tuple[FaqEntry, ...]
+    pathway: tuple[PathwayStep, ...]
+    statistics: tuple[Statistic, ...] = ()

@@ -8,13 +8,14 @@ QtGui only (a ``QGuiApplication`` is enough; offscreen is fine).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QImage
 
 from explorer.domain.charts import NATURAL_HISTORY, outcome_groups
-from explorer.domain.models import Statistic, Treatment
+from explorer.domain.models import ExplorerSnapshot, Statistic, Treatment
 from explorer.domain.text import TextKind, clean_text
 from explorer.report.content import ReportContent, Variant, default_review_date
 from explorer.report.pdf import write_pdf
@@ -25,7 +26,6 @@ from explorer.report.print_charts import (
     outcome_chart,
     timeline_chart,
 )
-from explorer.services.explorer_data import ExplorerSnapshot
 
 __all__ = [
     "PRINT_WIDTH",
@@ -36,7 +36,25 @@ __all__ = [
 ]
 
 Charts = tuple[dict[str, QImage], list[tuple[str, str, str]]]
-_cache: dict[tuple[object, ...], Charts] = {}
+
+
+class _Drawing:
+    """How to draw a comparison's charts; not part of the cache key (the key names the
+    comparison, and the data to draw it is the same for the same key)."""
+
+    def __init__(self, draw: Callable[[], Charts]) -> None:
+        self.draw = draw
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Drawing)
+
+
+@functools.lru_cache(maxsize=8)
+def _drawn(key: tuple[object, ...], drawing: _Drawing) -> Charts:
+    return drawing.draw()
 
 
 def chart_images(
@@ -53,13 +71,14 @@ def chart_images(
     process: exporting, printing and previewing the same comparison reuse the images.
     """
     key = (variant, tuple(t.slug for t in treatments), condition, kb_version)
-    if key not in _cache:
-        if len(_cache) > 8:
-            _cache.clear()
-        _cache[key] = _draw_charts(
-            variant, treatments, condition, condition_name, statistics, kb_version
-        )
-    images, captions = _cache[key]
+    images, captions = _drawn(
+        key,
+        _Drawing(
+            functools.partial(
+                _draw_charts, variant, treatments, condition, condition_name, statistics, kb_version
+            )
+        ),
+    )
     return dict(images), list(captions)
 
 

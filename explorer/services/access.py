@@ -27,8 +27,9 @@ from explorer.domain.access import (
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 from explorer.services.audit import AuditAction, audit_row, now_utc
+from explorer.store.backend import writer
 from explorer.store.clinic_models import ClinicianAccessRow
-from explorer.store.engine import DatabaseProblem, writer
+from explorer.store.problems import DatabaseProblem
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from enum import StrEnum
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from explorer.store.backend import writer
 from explorer.store.clinic_models import AuditEventRow
-from explorer.store.engine import writer
 
 
 class AuditAction(StrEnum):

@@ -34,9 +34,10 @@ from explorer.domain.retention import (
     backups_to_keep,
 )
 from explorer.errors import UserFacingError
-from explorer.paths import BACKUP_DIR_ENV as BACKUP_DIR_ENV  # re-exported
 from explorer.paths import CLINIC_DB
-from explorer.paths import backup_dir as backup_dir  # re-exported
+from explorer.store.backend import BACKUP_DIR_ENV as BACKUP_DIR_ENV  # re-exported
+from explorer.store.backend import Backend
+from explorer.store.problems import DatabaseProblem
 from explorer.store.sqlite_copy import (
     CopyFailed,
     InUse,
@@ -48,13 +49,7 @@ from explorer.store.sqlite_copy import (
     sole_user,
     staged_copy,
 )
-from explorer.store.sqlite_files import (
-    PRIVATE_DIR_MODE,
-    DatabaseProblem,
-    check_sqlite_file,
-    lenient,
-    make_private,
-)
+from explorer.store.sqlite_files import PRIVATE_DIR_MODE, check_sqlite_file, lenient, make_private
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +162,7 @@ def _target(folder: Path, taken: dt.datetime, reason: str) -> Path:
 
 
 def make_backup(
-    data_dir: Path,
+    backend: Backend,
     reason: str = MANUAL,
     *,
     clock: Clock = dt.datetime.now,
@@ -179,6 +174,7 @@ def make_backup(
     When the copy holds fewer consults than an earlier backup, that backup is kept (see
     :func:`explorer.domain.retention.kept_for_consults`) and ``note`` says so.
     """
+    data_dir = backend.data_dir
     source = data_dir / CLINIC_DB
     if not source.exists():
         raise BackupFailed(f"There is no clinic database to back up in {data_dir}.")
@@ -191,7 +187,7 @@ def make_backup(
             f"No backup was made: {source} is an empty database (no tables at all). The "
             "earlier backups are kept."
         )
-    folder = backup_dir(data_dir)
+    folder = backend.backup_dir
     with _exclusive(folder):
         earlier = list_backups(folder)
         taken = clock().replace(microsecond=0)
@@ -354,23 +350,23 @@ def clear_stale_copies(data_dir: Path) -> None:
         log.info("removed %s, left by a restore or write that did not finish", path)
 
 
-def daily_backup_due(data_dir: Path, *, clock: Clock = dt.datetime.now) -> bool:
+def daily_backup_due(backend: Backend, *, clock: Clock = dt.datetime.now) -> bool:
     """True when the clinic database exists and no regular backup was taken today."""
-    if not (data_dir / CLINIC_DB).exists():
+    if not (backend.data_dir / CLINIC_DB).exists():
         return False
     today = clock().date()
     return not any(
-        b.taken_at.date() == today and not b.safety for b in list_backups(backup_dir(data_dir))
+        b.taken_at.date() == today and not b.safety for b in list_backups(backend.backup_dir)
     )
 
 
-def daily_backup(data_dir: Path, *, clock: Clock = dt.datetime.now) -> Backup | None:
+def daily_backup(backend: Backend, *, clock: Clock = dt.datetime.now) -> Backup | None:
     """The first start of each day backs up the clinic database; later starts do nothing
     (checked again under the lock: two windows starting together make one backup)."""
-    with _exclusive(backup_dir(data_dir)):
-        if not daily_backup_due(data_dir, clock=clock):
+    with _exclusive(backend.backup_dir):
+        if not daily_backup_due(backend, clock=clock):
             return None
-        return make_backup(data_dir, DAILY, clock=clock)
+        return make_backup(backend, DAILY, clock=clock)
 
 
 def check_backup(path: Path) -> None:
@@ -401,9 +397,9 @@ def check_backup(path: Path) -> None:
         )
 
 
-def newest_good_backup(data_dir: Path) -> Backup | None:
+def newest_good_backup(backend: Backend) -> Backup | None:
     """The newest backup that passes :func:`check_backup` (a file can rot on disk)."""
-    for backup in list_backups(backup_dir(data_dir)):
+    for backup in list_backups(backend.backup_dir):
         try:
             check_backup(backup.path)
         except RestoreFailed as exc:
@@ -423,7 +419,7 @@ class PutBack:
 
 
 def put_back(
-    data_dir: Path, source: Path, label: str, *, clock: Clock = dt.datetime.now
+    backend: Backend, source: Path, label: str, *, clock: Clock = dt.datetime.now
 ) -> PutBack:
     """Replace ``clinic.sqlite`` with a verified copy of ``source``.
 
@@ -435,12 +431,13 @@ def put_back(
     ``source`` is a sound SQLite file; whether it is a clinic database is the caller's
     question (:mod:`explorer.services.clinic_db`).
     """
+    data_dir = backend.data_dir
     target = data_dir / CLINIC_DB
     try:
         check_sqlite_file(source)
     except DatabaseProblem as exc:
         raise RestoreFailed(f"{source} cannot be restored: {exc} Nothing was changed.") from exc
-    with _exclusive(backup_dir(data_dir)):
+    with _exclusive(backend.backup_dir):
         clear_stale_copies(data_dir)
         kept_as = None
         try:

@@ -32,7 +32,6 @@ from explorer.services.backup import (
     BackupFailed,
     Clock,
     RestoreFailed,
-    backup_dir,
     check_backup,
     clear_stale_copies,
     list_backups,
@@ -41,22 +40,11 @@ from explorer.services.backup import (
     put_back,
 )
 from explorer.services.private_data import prepare_data_dir
-from explorer.store import migrate
+from explorer.store.backend import Backend, advisory_lock, migrate, writer
 from explorer.store.clinic_models import ClinicInfo
-from explorer.store.engine import (
-    DatabaseProblem,
-    check_sqlite_file,
-    database_problem,
-    sqlite_engine,
-    writer,
-)
 from explorer.store.network_share import refuse_network_share
-from explorer.store.server import ServerTarget, advisory_lock, server_engine
-from explorer.store.sqlite_files import (
-    ProblemKind,
-    lenient,
-    make_private,
-)
+from explorer.store.problems import DatabaseProblem, ProblemKind
+from explorer.store.sqlite_files import check_sqlite_file, lenient, make_private
 
 log = logging.getLogger(__name__)
 
@@ -104,19 +92,17 @@ class MigrationRolledBack(UserFacingError):
     """A schema upgrade failed and the pre-upgrade backup was put back."""
 
 
-def check_clinic_file(data_dir: Path) -> None:
+def check_clinic_file(backend: Backend) -> None:
     """``PRAGMA quick_check`` on ``clinic.sqlite``; raises :class:`ClinicDatabaseProblem`."""
-    path = data_dir / CLINIC_DB
+    path = backend.data_dir / CLINIC_DB
     try:
         check_sqlite_file(path)
-        _refuse_emptied(path, data_dir)
+        _refuse_emptied(path, backend)
     except DatabaseProblem as exc:
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
+        raise ClinicDatabaseProblem(exc, newest_good_backup(backend), backend.backup_dir) from exc
 
 
-def _refuse_emptied(path: Path, data_dir: Path) -> None:
+def _refuse_emptied(path: Path, backend: Backend) -> None:
     """A clinic database without the clinic's tables (no file, a 0-byte file, or a SQLite
     file with no tables at all) is a new clinic only on a first start. Beside traces of a
     clinic (:func:`_traces_of_a_clinic`) it is a file that lost its contents — e.g. copied
@@ -139,7 +125,7 @@ def _refuse_emptied(path: Path, data_dir: Path) -> None:
         what = "is an empty database (none of the clinic's tables)"
     else:
         return
-    traces = _traces_of_a_clinic(data_dir)
+    traces = _traces_of_a_clinic(backend)
     if traces is not None:
         raise DatabaseProblem(
             f"{path} {what}, yet {traces}: the clinic's data has gone missing from it, so no "
@@ -167,7 +153,7 @@ def _has_no_tables(path: Path) -> bool:
         return False  # unreadable: the damage checks say why
 
 
-def _traces_of_a_clinic(data_dir: Path) -> str | None:
+def _traces_of_a_clinic(backend: Backend) -> str | None:
     """What shows that this data folder held a clinic database before, or None.
 
     Backups (safety copies included), files set aside from ``clinic.sqlite`` (replaced,
@@ -175,7 +161,7 @@ def _traces_of_a_clinic(data_dir: Path) -> str | None:
     once a PIN exists) are made only after a clinic database held data. The log folder and
     the knowledge base are not: a first start creates them before the clinic database.
     """
-    folder = backup_dir(data_dir)
+    data_dir, folder = backend.data_dir, backend.backup_dir
     backups = list_backups(folder)
     if backups:
         many = (
@@ -214,69 +200,52 @@ def _journal_stays_beside_empty(path: Path) -> bool:
 
 @dataclass
 class ClinicStore:
-    """The open clinic database of one data folder (or of the shared server)."""
+    """The open clinic database of one backend."""
 
-    data_dir: Path
+    backend: Backend
     clinic: Engine
-    server: ServerTarget | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.backend.data_dir
 
     def close(self) -> None:
         self.clinic.dispose()
 
 
-def open_clinic_store(
-    data_dir: Path, *, clock: Clock = dt.datetime.now, server: ServerTarget | None = None
-) -> ClinicStore:
-    """The clinic database of ``data_dir``, or of ``server`` (default: from the environment)."""
-    if server is None:
-        from explorer.store.server import server_from_environment
-
-        server = server_from_environment()
-    return ClinicStore(data_dir, open_clinic_db(data_dir, clock=clock, server=server), server)
+def open_clinic_store(backend: Backend, *, clock: Clock = dt.datetime.now) -> ClinicStore:
+    """The clinic database of ``backend``, opened as :func:`open_clinic_db` does."""
+    return ClinicStore(backend, open_clinic_db(backend, clock=clock))
 
 
-def open_clinic_db(
-    data_dir: Path, *, clock: Clock = dt.datetime.now, server: ServerTarget | None = None
-) -> Engine:
-    """An engine on ``clinic.sqlite``: checked, created or upgraded (with a backup first).
+def open_clinic_db(backend: Backend, *, clock: Clock = dt.datetime.now) -> Engine:
+    """An engine on the clinic database: checked, created or upgraded.
 
-    With ``server``, on the shared PostgreSQL database's ``clinic`` schema instead: created
-    or upgraded under an advisory lock; no file backup (backups of a server are the
-    database administrator's ``pg_dump`` job, see docs/several-pcs.md).
+    In the data folder (``clinic.sqlite``) it is checked first and backed up (verified)
+    before an upgrade. On a shared server it is created or upgraded under an advisory lock;
+    no file backup (backups of a server are the database administrator's ``pg_dump`` job,
+    see docs/several-pcs.md).
     """
-    if server is not None:
-        return _open_server_clinic(server)
-    refuse_network_share(data_dir)
-    prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
-    path = data_dir / CLINIC_DB
-    clear_stale_copies(data_dir)  # left by a restore that was killed
-    check_clinic_file(data_dir)
-    try:
-        migrate.check_file_kind(path, "clinic")  # before an engine touches it
-    except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
-    make_private(path)
-    engine = sqlite_engine(path)
-    try:
-        _upgrade(engine, data_dir, clock)
-        _ensure_identity(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
-
-
-def _open_server_clinic(server: ServerTarget) -> Engine:
-    engine = server_engine(server, "clinic")
-    try:
+    data_dir = backend.data_dir
+    path = backend.file("clinic")
+    if path is not None:
+        refuse_network_share(data_dir)
+        prepare_data_dir(data_dir)  # `explorer backup`, `audit`… on a new data folder
+        clear_stale_copies(data_dir)  # left by a restore that was killed
+        check_clinic_file(backend)
         try:
-            changed = migrate.upgrade(engine, "clinic")
-        except migrate.SchemaTooNew as exc:
-            raise UserFacingError(str(exc)) from exc
-        if changed:
-            log.info("upgraded the clinic schema on %s", server.describe())
+            migrate.check_file_kind(path, "clinic")  # before an engine touches it
+        except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
+            raise ClinicDatabaseProblem(
+                exc, newest_good_backup(backend), backend.backup_dir
+            ) from exc
+        make_private(path)
+    engine = backend.engine("clinic")
+    try:
+        if path is None:
+            backend.upgrade(engine, "clinic")
+        else:
+            _upgrade(engine, backend, clock)
         _ensure_identity(engine)
     except BaseException:
         engine.dispose()
@@ -284,24 +253,23 @@ def _open_server_clinic(server: ServerTarget) -> Engine:
     return engine
 
 
-def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
+def _upgrade(engine: Engine, backend: Backend, clock: Clock) -> None:
+    data_dir = backend.data_dir
     path, head = data_dir / CLINIC_DB, migrate.HEADS["clinic"]
     try:
         current = migrate.current_revision(engine)
     except OperationalError as exc:
-        raise database_problem(path, exc) from exc
+        raise backend.problem("clinic", exc) from exc
     if current == head:
         return
     try:
         migrate.check_kind(engine, "clinic", current)  # before any copy is made of it
     except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
+        raise ClinicDatabaseProblem(exc, newest_good_backup(backend), backend.backup_dir) from exc
     safety: Backup | None = None
     if current is not None:  # a database with data in it: a verified copy first
         try:
-            safety = make_backup(data_dir, f"{SAFETY_PREFIX}upgrade-{head}", clock=clock)
+            safety = make_backup(backend, f"{SAFETY_PREFIX}upgrade-{head}", clock=clock)
         except BackupFailed as exc:
             raise BackupFailed(
                 f"The clinic database needs an upgrade (schema {current} → {head}), and the "
@@ -312,26 +280,24 @@ def _upgrade(engine: Engine, data_dir: Path, clock: Clock) -> None:
     except migrate.SchemaTooNew as exc:
         raise UserFacingError(str(exc)) from exc
     except migrate.ForeignDatabase as exc:  # not ours: offer the newest good backup
-        raise ClinicDatabaseProblem(
-            exc, newest_good_backup(data_dir), backup_dir(data_dir)
-        ) from exc
+        raise ClinicDatabaseProblem(exc, newest_good_backup(backend), backend.backup_dir) from exc
     except Exception as exc:
         if isinstance(exc, DatabaseProblem) and exc.locked:
             raise  # another window holds the write lock: nothing ran, no restore needed
-        if isinstance(exc, OperationalError) and database_problem(path, exc).locked:
-            raise database_problem(path, exc) from exc  # nothing ran: no restore needed
+        if isinstance(exc, OperationalError) and backend.problem("clinic", exc).locked:
+            raise backend.problem("clinic", exc) from exc  # nothing ran: no restore needed
         log.info("upgrade of %s to %s failed", path, head, exc_info=True)  # window log file
         log.warning("upgrade of %s to %s failed: %s", path, head, exc)
         if safety is None:
             raise
-        raise _rolled_back(engine, data_dir, safety, current, head, exc, clock) from exc
+        raise _rolled_back(engine, backend, safety, current, head, exc, clock) from exc
     if changed:
         log.info("upgraded clinic database %s from %s to %s", path, current, head)
 
 
 def _rolled_back(
     engine: Engine,
-    data_dir: Path,
+    backend: Backend,
     safety: Backup,
     current: str | None,
     head: str,
@@ -339,9 +305,10 @@ def _rolled_back(
     clock: Clock,
 ) -> MigrationRolledBack:
     engine.dispose()
+    data_dir = backend.data_dir
     path = data_dir / CLINIC_DB
     try:
-        result = put_back(data_dir, safety.path, "failed-upgrade", clock=clock)
+        result = put_back(backend, safety.path, "failed-upgrade", clock=clock)
     except RestoreFailed as failed:
         return MigrationRolledBack(
             f"Upgrading the clinic database {path} ({current} → {head}) failed ({exc}), and "
@@ -431,7 +398,7 @@ def _check_is_clinic_database(source: Path) -> None:
 
 
 def restore_clinic(
-    data_dir: Path, source: Path, *, clinician: str, clock: Clock = dt.datetime.now
+    backend: Backend, source: Path, *, clinician: str, clock: Clock = dt.datetime.now
 ) -> Restored:
     """Put the backup ``source`` in place of ``clinic.sqlite`` and record it in its audit log.
 
@@ -439,6 +406,7 @@ def restore_clinic(
     kept aside (``damaged-…`` when it is damaged, ``replaced-…`` otherwise; a link is kept as
     a link, even to a file that is not there).
     """
+    data_dir = backend.data_dir
     source = source.expanduser().resolve()
     if not source.is_file():
         raise RestoreFailed(f"{source} does not exist or is not a file. Nothing was changed.")
@@ -448,12 +416,12 @@ def restore_clinic(
     _check_is_clinic_database(source)
     try:
         check_sqlite_file(data_dir / CLINIC_DB)
-        _refuse_emptied(data_dir / CLINIC_DB, data_dir)
+        _refuse_emptied(data_dir / CLINIC_DB, backend)
         label = "replaced"
     except DatabaseProblem as exc:  # a full disk or a link to nothing is not damage
         label = "damaged" if exc.damaged else "replaced"
-    result = put_back(data_dir, source, label, clock=clock)
-    engine = open_clinic_db(data_dir, clock=clock)  # upgrades an older backup (backed up first)
+    result = put_back(backend, source, label, clock=clock)
+    engine = open_clinic_db(backend, clock=clock)  # upgrades an older backup (backed up first)
     try:
         detail = f"from {source.name}" + (
             f"; previous file kept as {result.kept_as.name}" if result.kept_as else ""

@@ -20,8 +20,8 @@ from explorer.domain.consult import PRIORITY_WORDS, REVIEW_AFTER_WEEKS, Consult,
 from explorer.domain.text import TextKind, clean_text, too_long
 from explorer.errors import ConsultConflict, UserFacingError
 from explorer.services.audit import AuditAction, audit_row
+from explorer.store.backend import writer
 from explorer.store.clinic_models import ConsultRow
-from explorer.store.engine import writer
 
 __all__ = ["ConsultConflict", "ConsultNotFound", "ConsultService"]
 

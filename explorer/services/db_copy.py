@@ -18,21 +18,41 @@ import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, MetaData
 
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
-from explorer.services.knowledge import open_stores, snapshot_reader
-from explorer.store import kb_tables, migrate
+from explorer.services.stores import open_stores
+from explorer.store import kb_tables
+from explorer.store.backend import (
+    Backend,
+    advisory_lock,
+    backend_for,
+    migrate,
+    parse_server_url,
+    snapshot_reader,
+)
+from explorer.store.backend.table_copy import (
+    CountMismatch,
+    TargetNotEmpty,
+    ValueRefused,
+    copy_tables,
+)
 from explorer.store.clinic_models import ClinicBase
-from explorer.store.engine import check_sqlite_file, sqlite_engine
 from explorer.store.heads import Kind
 from explorer.store.network_share import network_share_kind, refuse_network_share
 from explorer.store.scratch import private_scratch
-from explorer.store.server import ServerTarget, advisory_lock, parse_server_url, server_engine
-from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, make_private
-from explorer.store.table_copy import CountMismatch, TargetNotEmpty, ValueRefused, copy_tables
+from explorer.store.sqlite_files import (
+    PRIVATE_DIR_MODE,
+    PRIVATE_FILE_MODE,
+    check_sqlite_file,
+    make_private,
+)
+
+if TYPE_CHECKING:
+    from explorer.store.backend import ServerTarget
 
 METADATA: dict[Kind, MetaData] = {
     "knowledge": kb_tables.metadata,
@@ -49,6 +69,10 @@ class Location:
 
     def describe(self) -> str:
         return self.server.describe() if self.server else f"the data folder {self.folder}"
+
+    def backend(self, scratch: Path) -> Backend:
+        """The backend of this location (a server's logs go to ``scratch``)."""
+        return backend_for(self.folder or scratch, self.server)
 
 
 def parse_location(text: str) -> Location:
@@ -81,18 +105,16 @@ class CopyReport:
         return out
 
 
-def _target_engines(target: Location) -> dict[Kind, Engine]:
+def _target_engines(target: Location, scratch: Path) -> dict[Kind, Engine]:
     engines: dict[Kind, Engine] = {}
+    backend = target.backend(scratch)
     for kind in ("knowledge", "clinic"):
-        if target.server is not None:
-            engine = server_engine(target.server, kind)
-        else:
-            assert target.folder is not None
-            refuse_network_share(target.folder)
-            target.folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-            path = target.folder / (KNOWLEDGE_DB if kind == "knowledge" else CLINIC_DB)
+        path = backend.file(kind)
+        if path is not None:
+            refuse_network_share(backend.data_dir)
+            backend.data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
             make_private(path)
-            engine = sqlite_engine(path)
+        engine = backend.engine(kind)
         engines[kind] = engine
         migrate.upgrade(engine, kind)
     return engines
@@ -117,9 +139,9 @@ def copy_database(source_text: str, target_text: str) -> CopyReport:
                 f"  read from {share} through a local snapshot; the files there were not "
                 "changed (delete or archive them once the copy is in use)",
             )
-        stores = open_stores(folder or scratch, refresh_shipped=False, server=source.server)
+        stores = open_stores(backend_for(folder or scratch, source.server), refresh_shipped=False)
         stack.callback(stores.close)
-        engines = _target_engines(target)
+        engines = _target_engines(target, scratch)
         for engine in engines.values():
             stack.callback(engine.dispose)
         sources: dict[Kind, Engine] = {"knowledge": stores.knowledge, "clinic": stores.clinic}

@@ -6,71 +6,16 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from explorer.domain.models import (
-    Condition,
-    FaqEntry,
-    GlossaryEntry,
-    KnowledgeBaseInfo,
-    PathwayStep,
-    Statistic,
-    Treatment,
-    TreatmentSummary,
-)
+from explorer.domain.models import ExplorerSnapshot, Treatment
+from explorer.services.knowledge_problem import KnowledgeDatabaseProblem
 from explorer.store.kb_reader import KnowledgeReader
-from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
+from explorer.store.problems import DatabaseProblem
 
 if TYPE_CHECKING:  # the full stores import SQLAlchemy; the fast path must not
     from explorer.services.knowledge import KnowledgeStores
-
-
-class KnowledgeDatabaseProblem(DatabaseProblem):
-    """``knowledge.sqlite`` cannot be used. When it is damaged (or a link to a file that is
-    gone) it can be rebuilt from the shipped content; a full, read-only or forbidden disk or
-    folder is not cured by a rebuild, so none is offered for it."""
-
-    def __init__(self, problem: DatabaseProblem) -> None:
-        self.problem = str(problem)
-        rebuildable = problem.damaged or problem.kind is ProblemKind.MISSING
-        aside = (
-            "the link is replaced by a new file; what it points to is not touched"
-            if problem.kind is ProblemKind.MISSING
-            else "the damaged file is kept aside, renamed"
-        )
-        hint = (
-            " The knowledge base can be rebuilt from the content shipped with the "
-            f"application: explorer kb build ({aside})."
-            if rebuildable
-            else ""
-        )
-        super().__init__(
-            f"{problem}{hint}",
-            path=problem.path,
-            locked=problem.locked,
-            writes_refused=problem.writes_refused,
-            kind=problem.kind,
-        )
-
-    @property
-    def rebuildable(self) -> bool:
-        """Whether a rebuild from the shipped content is the cure."""
-        return self.damaged or self.kind is ProblemKind.MISSING
-
-
-@dataclass(frozen=True)
-class ExplorerSnapshot:
-    """Everything the catalog and the reference views need, read in one go."""
-
-    info: KnowledgeBaseInfo
-    conditions: tuple[Condition, ...]
-    treatments: tuple[TreatmentSummary, ...]
-    glossary: tuple[GlossaryEntry, ...]
-    faq: tuple[FaqEntry, ...]
-    pathway: tuple[PathwayStep, ...]
-    statistics: tuple[Statistic, ...] = ()
+    from explorer.store.backend import Backend
 
 
 class KnowledgeService:
@@ -155,7 +100,7 @@ class KnowledgeService:
             self._close()
 
 
-def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeService:
+def open_service(backend: Backend, *, rebuild_damaged: bool = False) -> KnowledgeService:
     """The window's way in: the fast read-only path when possible, else the full one.
 
     Only the knowledge base is opened: a problem with the clinic database never keeps the
@@ -164,10 +109,9 @@ def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeS
     """
     from explorer.paths import knowledge_content_dir
     from explorer.store.fastpath import open_current_knowledge
-    from explorer.store.server import server_from_environment
 
-    server = server_from_environment()  # imports nothing more when no server is named
-    if not rebuild_damaged and (server is None or server.local_knowledge):
+    data_dir = backend.data_dir
+    if not rebuild_damaged and backend.file("knowledge") is not None:
         from explorer.store.network_share import refuse_network_share
 
         refuse_network_share(data_dir)  # reads the mount table: well under a millisecond
@@ -179,4 +123,4 @@ def open_service(data_dir: Path, *, rebuild_damaged: bool = False) -> KnowledgeS
             return KnowledgeService.over_sqlite(connection)
     from explorer.services.knowledge import open_knowledge
 
-    return KnowledgeService.over_stores(open_knowledge(data_dir, rebuild_damaged=rebuild_damaged))
+    return KnowledgeService.over_stores(open_knowledge(backend, rebuild_damaged=rebuild_damaged))

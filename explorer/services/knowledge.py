@@ -1,8 +1,7 @@
-"""Knowledge-base use cases: open the data directory, build, import, export, validate.
+"""Knowledge-base use cases: open the knowledge base, build, import, export, validate.
 
-Each use case owns its transaction. The knowledge base and the clinic database are
-separate files with separate engines; nothing here writes to the clinic one (which
-:mod:`explorer.services.clinic_db` opens, upgrades and restores).
+Each use case owns its transaction. Nothing here touches the clinic database (which
+:mod:`explorer.services.clinic_db` opens, upgrades and restores; :mod:`.stores` opens both).
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,25 +21,23 @@ from sqlalchemy.orm import Session
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
 from explorer.kb.files import content_fingerprint
-from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
-from explorer.services.clinic_db import open_clinic_db
-from explorer.services.explorer_data import KnowledgeDatabaseProblem
+from explorer.paths import knowledge_content_dir
+from explorer.services.knowledge_problem import KnowledgeDatabaseProblem
 from explorer.services.private_data import prepare_data_dir
-from explorer.store import migrate
-from explorer.store.engine import (
+from explorer.store.backend import (
     BUSY_TIMEOUT_MS,
-    DatabaseProblem,
-    check_sqlite_file,
-    database_problem,
-    sqlite_engine,
+    Backend,
+    advisory_lock,
+    migrate,
+    snapshot_reader,
     writer,
 )
 from explorer.store.fastpath import SHIPPED_ORIGIN
 from explorer.store.kb_reader import KnowledgeReader
 from explorer.store.network_share import refuse_network_share
-from explorer.store.server import ServerTarget, advisory_lock, server_engine
+from explorer.store.problems import DatabaseProblem
 from explorer.store.sqlite_copy import set_aside
-from explorer.store.sqlite_files import dangling_link, make_private, problem_of
+from explorer.store.sqlite_files import check_sqlite_file, dangling_link, make_private, problem_of
 
 if TYPE_CHECKING:  # pydantic and the writer load only when content is (re)loaded
     from explorer.kb.schema import KnowledgeDocument
@@ -53,21 +50,18 @@ START_WAIT_MS = 60_000
 
 @dataclass
 class KnowledgeStores:
-    """The open knowledge base of one data directory."""
+    """The open knowledge base of one backend."""
 
-    data_dir: Path
+    backend: Backend
     knowledge: Engine
-    server: ServerTarget | None = field(default=None, kw_only=True)
-    """The shared PostgreSQL server in use, or None for the data folder's SQLite files."""
+
+    @property
+    def data_dir(self) -> Path:
+        return self.backend.data_dir
 
     def describe(self) -> str:
         """Which database is in use, for settings, About and ``explorer db info``."""
-        if self.server is None:
-            return f"SQLite files in {self.data_dir}"
-        where = self.server.describe()
-        if self.server.local_knowledge:
-            return f"{where} (consults); knowledge base in {self.data_dir}"
-        return where
+        return self.backend.describe()
 
     @contextmanager
     def knowledge_session(self) -> Iterator[Session]:
@@ -85,71 +79,10 @@ class KnowledgeStores:
         self.knowledge.dispose()
 
 
-@dataclass
-class DataStores(KnowledgeStores):
-    """Both open databases of one data directory."""
-
-    clinic: Engine
-
-    def close(self) -> None:
-        self.knowledge.dispose()
-        self.clinic.dispose()
-
-
-def snapshot_reader(engine: Engine) -> Engine:
-    """``engine`` whose transactions read one consistent snapshot, read-only on a server."""
-    if engine.dialect.name != "postgresql":
-        return engine
-    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-
-
-def _prepare_dir(data_dir: Path) -> None:
-    prepare_data_dir(data_dir)
-
-
-FROM_ENVIRONMENT = "environment"
-"""``server=`` default: the server in ``$EXPLORER_DATABASE_URL``, else the data folder."""
-
-
-def _server(server: ServerTarget | str | None) -> ServerTarget | None:
-    if isinstance(server, ServerTarget) or server is None:
-        return server
-    from explorer.store.server import server_from_environment
-
-    return server_from_environment()
-
-
-def open_stores(
-    data_dir: Path,
-    *,
-    refresh_shipped: bool = True,
-    server: ServerTarget | str | None = FROM_ENVIRONMENT,
-) -> DataStores:
-    """Open (creating and migrating as needed) both databases of ``data_dir``, or of the
-    shared PostgreSQL ``server`` (by default the one in ``$EXPLORER_DATABASE_URL``).
-
-    See :func:`open_knowledge` and :func:`explorer.services.clinic_db.open_clinic_db`.
-    Damaged files are reported, never replaced.
-    """
-    target = _server(server)
-    _prepare_dir(data_dir)
-    clinic = open_clinic_db(data_dir, server=target)
-    try:
-        knowledge = open_knowledge(data_dir, refresh_shipped=refresh_shipped, server=target)
-    except BaseException:
-        clinic.dispose()
-        raise
-    return DataStores(data_dir, knowledge.knowledge, clinic, server=target)
-
-
 def open_knowledge(
-    data_dir: Path,
-    *,
-    refresh_shipped: bool = True,
-    rebuild_damaged: bool = False,
-    server: ServerTarget | str | None = FROM_ENVIRONMENT,
+    backend: Backend, *, refresh_shipped: bool = True, rebuild_damaged: bool = False
 ) -> KnowledgeStores:
-    """Open (creating and migrating as needed) the knowledge base of ``data_dir``.
+    """Open (creating and migrating as needed) the knowledge base of ``backend``.
 
     On first start it is filled from the shipped content; later, a knowledge base built
     from shipped content is rebuilt when the shipped files change. One imported from a
@@ -157,44 +90,23 @@ def open_knowledge(
     ``rebuild_damaged`` it is kept aside as ``knowledge.sqlite.damaged-<time>`` and a new
     one is built from the shipped content (never for a file locked by another program).
     """
-    _prepare_dir(data_dir)
-    target = _server(server)
-    if target is not None and not target.local_knowledge:
-        return _open_server_knowledge(data_dir, target, refresh_shipped=refresh_shipped)
-    refuse_network_share(data_dir)
-    path = data_dir / KNOWLEDGE_DB
-    try:
-        check_sqlite_file(path)
-        migrate.check_file_kind(path, "knowledge")  # swapped or foreign: set aside, rebuild
-    except DatabaseProblem as exc:
-        problem = KnowledgeDatabaseProblem(exc)
-        if not rebuild_damaged or not problem.rebuildable:
-            raise problem from exc
-        _set_damaged_aside(path)
-        refresh_shipped = True
-    make_private(path)
-    stores = KnowledgeStores(data_dir, sqlite_engine(path), server=target)
-    try:
-        _migrate(stores.knowledge, "knowledge", path)
-        _derive_again(stores)
-        if refresh_shipped:
-            _refresh_from_shipped(stores)
-    except BaseException:
-        stores.close()
-        raise
-    return stores
-
-
-def _open_server_knowledge(
-    data_dir: Path, server: ServerTarget, *, refresh_shipped: bool
-) -> KnowledgeStores:
-    stores = KnowledgeStores(data_dir, server_engine(server, "knowledge"), server=server)
-    try:
+    prepare_data_dir(backend.data_dir)
+    path = backend.file("knowledge")
+    if path is not None:  # a file in the data folder: checked before an engine touches it
+        refuse_network_share(backend.data_dir)
         try:
-            if migrate.upgrade(stores.knowledge, "knowledge"):
-                log.info("migrated the knowledge schema on %s", server.describe())
-        except migrate.SchemaTooNew as exc:
-            raise UserFacingError(str(exc)) from exc
+            check_sqlite_file(path)
+            migrate.check_file_kind(path, "knowledge")  # swapped or foreign: set aside, rebuild
+        except DatabaseProblem as exc:
+            problem = KnowledgeDatabaseProblem(exc)
+            if not rebuild_damaged or not problem.rebuildable:
+                raise problem from exc
+            _set_damaged_aside(path)
+            refresh_shipped = True
+        make_private(path)
+    stores = KnowledgeStores(backend, backend.engine("knowledge"))
+    try:
+        backend.upgrade(stores.knowledge, "knowledge")
         _derive_again(stores)
         if refresh_shipped:
             _refresh_from_shipped(stores)
@@ -215,16 +127,6 @@ def _set_damaged_aside(path: Path) -> None:
     except OSError as exc:
         raise problem_of(path, exc) from exc
     log.warning("knowledge base %s was damaged; kept as %s and rebuilt", path, kept)
-
-
-def _migrate(engine: Engine, kind: migrate.Kind, path: Path) -> None:
-    try:
-        if migrate.upgrade(engine, kind):
-            log.info("migrated %s database %s to %s", kind, path, migrate.HEADS[kind])
-    except migrate.SchemaTooNew as exc:
-        raise UserFacingError(str(exc)) from exc
-    except OperationalError as exc:
-        raise database_problem(path, exc) from exc
 
 
 def _refresh_from_shipped(stores: KnowledgeStores) -> None:
@@ -307,7 +209,7 @@ def _replace(
             if only_if is None or only_if(session):
                 write_document(session.connection(), data, origin=origin, fingerprint=fingerprint)
     except OperationalError as exc:
-        raise database_problem(stores.data_dir / KNOWLEDGE_DB, exc) from exc
+        raise stores.backend.problem("knowledge", exc) from exc
     except IntegrityError as exc:  # validation should catch this first; never a traceback
         log.exception("knowledge base content violated a database constraint")
         raise UserFacingError(
@@ -397,4 +299,4 @@ def _derive_again(stores: KnowledgeStores) -> None:
             if derive_again(session.connection()):
                 log.info("derived the catalog summaries of the knowledge base again")
     except OperationalError as exc:
-        raise database_problem(stores.data_dir / KNOWLEDGE_DB, exc) from exc
+        raise stores.backend.problem("knowledge", exc) from exc

@@ -22,7 +22,8 @@ import stat
 from pathlib import Path
 
 from explorer.errors import UserFacingError
-from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, backup_dir, log_dir
+from explorer.paths import CLINIC_DB, KNOWLEDGE_DB, log_dir
+from explorer.store.backend import Backend
 from explorer.store.sqlite_files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,15 @@ def prepare_data_dir(data_dir: Path) -> None:
         ) from exc
 
 
-def make_data_private(data_dir: Path) -> str | None:
-    """Make ``data_dir`` and the clinic data in it readable by this user only (POSIX).
+def make_data_private(backend: Backend) -> str | None:
+    """Make the data folder, its backups and the clinic data in them readable by this user
+    only (POSIX).
 
     Returns None when all is private, else one sentence naming what could not be changed
     (also logged), for the caller to show once."""
     if os.name != "posix":
         return None
+    data_dir = backend.data_dir
     failed: list[str] = []
     if not _chmod(data_dir, PRIVATE_DIR_MODE, failed, directory=True):
         return _tell(failed)
@@ -62,7 +65,7 @@ def make_data_private(data_dir: Path) -> str | None:
     for entry in entries:
         if entry.name.startswith(_DATA_PREFIXES) or entry.name == PIN_ATTEMPTS:
             _chmod(Path(entry.path), PRIVATE_FILE_MODE, failed)
-    for folder in {backup_dir(data_dir), log_dir(data_dir)}:
+    for folder in {backend.backup_dir, log_dir(data_dir)}:
         if _chmod(folder, PRIVATE_DIR_MODE, failed, directory=True):
             try:
                 inside = list(os.scandir(folder))

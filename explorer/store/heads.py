@@ -1,6 +1,6 @@
 """The schema revision this version of the application expects, per database.
 
-Kept apart from :mod:`explorer.store.migrate` so that start-up can compare revisions
+Kept apart from :mod:`explorer.store.backend.migrate` so that start-up can compare revisions
 without importing SQLAlchemy or Alembic; a test checks the clinic's against its revision
 files.
 """

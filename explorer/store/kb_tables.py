@@ -148,7 +148,8 @@ def install(connection: Connection, revision: str | None, where: Path | None) ->
     is simply replaced (the caller fills it again from the shipped files, as a content
     refresh does). One imported from a file is converted into a document; where that is not
     possible (an older layout, or content the current format refuses) the SQLite file is
-    first kept aside under a new name (``where``; on a server its old tables stay) and the
+    first kept aside under a new name (``where``, the SQLite file; None on a server, where
+    the old tables stay, for PCs not yet updated) and the
     knowledge base is filled from the shipped content instead, with a warning.
 
     A document of an older format in this layout is upgraded by the steps of
@@ -159,7 +160,7 @@ def install(connection: Connection, revision: str | None, where: Path | None) ->
         from explorer.store import legacy_kb
 
         converted = legacy_kb.convert(connection, revision, where)
-        if connection.dialect.name == "sqlite":
+        if where is not None:  # a file (kept aside first); on a server old tables stay
             legacy_kb.drop_tables(connection)
     elif revision is not None and revision != KNOWLEDGE_HEAD:
         converted = _upgraded(connection, where)

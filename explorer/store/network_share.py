@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path, PurePath
 
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
 
 NETWORK_FILE_SYSTEMS = frozenset(
     {

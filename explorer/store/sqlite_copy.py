@@ -20,13 +20,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from explorer.store.sqlite_files import (
-    PRIVATE_FILE_MODE,
-    SIDE_FILES,
-    ProblemKind,
-    kind_of,
-    lenient,
-)
+from explorer.store.problems import ProblemKind
+from explorer.store.sqlite_files import PRIVATE_FILE_MODE, SIDE_FILES, kind_of, lenient
 
 
 class CopyFailed(Exception):

@@ -6,14 +6,18 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
-from explorer.paths import log_dir, resolve_data_dir
+from explorer.paths import log_dir
 from explorer.ui.loader import KnowledgeLoader
 from explorer.ui.main_window import MainWindow
 from explorer.ui.settings import UiSettings
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +65,11 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
 
 
 def create_window(
-    data_dir: Path, settings: UiSettings | None = None, *, build: bool = True
+    backend: Backend, settings: UiSettings | None = None, *, build: bool = True
 ) -> tuple[MainWindow, KnowledgeLoader]:
     """Build the window and a loader that the caller starts once the window has been shown."""
-    window = MainWindow(settings, build=build)
-    window.data_dir = data_dir
-    loader = KnowledgeLoader(data_dir, prefetch=window.settings.comparison)
+    window = MainWindow(settings, build=build, backend=backend)
+    loader = KnowledgeLoader(backend, prefetch=window.settings.comparison)
     loader.setParent(window)
     loader.sig_loaded.connect(window.show_knowledge)
     loader.sig_failed.connect(window.show_error)
@@ -91,7 +94,7 @@ class _FirstPaint(QObject):
         return False
 
 
-def run(data_dir_arg: str | None) -> int:
+def run(backend: Backend) -> int:
     # Until the log file is set up (after the first paint), Qt's messages go nowhere
     # rather than to a console the user never sees.
     logging.getLogger("qt").addHandler(logging.NullHandler())
@@ -99,8 +102,8 @@ def run(data_dir_arg: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Spine Treatment Explorer")
     app.setOrganizationName("SpineTreatmentExplorer")
-    data_dir = resolve_data_dir(data_dir_arg)
-    window, loader = create_window(data_dir, build=False)
+    data_dir = backend.data_dir
+    window, loader = create_window(backend, build=False)
 
     def after_first_paint() -> None:
         from explorer.ui import unexpected

@@ -49,20 +49,14 @@ class BackupActions:
 
     # --- backing up -------------------------------------------------------------------------
     def _on_server(self) -> bool:
-        from explorer.store.server import uses_server
-
-        return uses_server()
+        return self.backend.uses_server
 
     def _tell_server_backups(self) -> bool:
         """On a shared server, backups are the server's: say so (True) instead of copying."""
         if not self._on_server():
             return False
-        from explorer.store.server import SERVER_BACKUPS, server_from_environment
-
-        server = server_from_environment()
-        where = server.describe() if server else "server"
         QtWidgets.QMessageBox.information(
-            self, "Backups on the server", SERVER_BACKUPS.format(where=where)
+            self, "Backups on the server", self.backend.server_backups()
         )
         return True
 
@@ -83,9 +77,10 @@ class BackupActions:
         from explorer.services.backup import daily_backup, daily_backup_due
 
         data_dir = self.data_dir
-        if data_dir is None or self.access is None or not daily_backup_due(data_dir):
+        if data_dir is None or self.access is None or not daily_backup_due(self.backend):
             return  # no clinic database open (damaged, restoring), or done today
-        self._run_backup(lambda: daily_backup(data_dir), manual=False)
+        backend = self.backend
+        self._run_backup(lambda: daily_backup(backend), manual=False)
 
     def back_up_now(self) -> None:
         """File → Back up now."""
@@ -93,9 +88,9 @@ class BackupActions:
             return
         from explorer.services.backup import MANUAL, make_backup
 
-        data_dir = self.data_dir
         self.statusBar().showMessage("Backing up the clinic data…")
-        self._run_backup(lambda: make_backup(data_dir, MANUAL), manual=True)
+        backend = self.backend
+        self._run_backup(lambda: make_backup(backend, MANUAL), manual=True)
 
     def _run_backup(self, job: Callable[[], object], *, manual: bool) -> None:
         from explorer.errors import UserFacingError
@@ -184,12 +179,12 @@ class BackupActions:
         self._show_restore_dialog(problem)
 
     def _show_restore_dialog(self, problem) -> None:
-        from explorer.services.backup import backup_dir, list_backups, newest_good_backup
+        from explorer.services.backup import list_backups, newest_good_backup
         from explorer.ui.backup_dialogs import RestoreDialog
 
         assert self.data_dir is not None
-        folder = backup_dir(self.data_dir)
-        newest = problem.backup if problem is not None else newest_good_backup(self.data_dir)
+        folder = self.backend.backup_dir
+        newest = problem.backup if problem is not None else newest_good_backup(self.backend)
         dialog = RestoreDialog(
             list_backups(folder),
             newest,
@@ -244,12 +239,12 @@ class BackupActions:
         """The PIN of the backup ``path`` (read-only) and its engine, or None when it holds
         none."""
         from explorer.services.access import AccessService
-        from explorer.store.engine import sqlite_engine
+        from explorer.store.backend import file_engine
 
         assert self.data_dir is not None
         if not path.is_file():
             return None  # restore_file says why it cannot be restored
-        engine = sqlite_engine(path, read_only=True)
+        engine = file_engine(path, read_only=True)
         access = AccessService(engine, attempts_file=self.data_dir / "pin-attempts.json")
         try:
             if access.has_pin():
@@ -272,7 +267,7 @@ class BackupActions:
         self._close_clinic()
         QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
-            restored = restore_clinic(self.data_dir, path, clinician=clinician)
+            restored = restore_clinic(self.backend, path, clinician=clinician)
         except UserFacingError as exc:
             log.warning("restore from %s failed: %s", path, exc)
             QtWidgets.QApplication.restoreOverrideCursor()
@@ -350,7 +345,7 @@ class BackupActions:
         assert self.data_dir is not None
         self._loading.setText("Rebuilding the knowledge base from the shipped content…")
         loader = KnowledgeLoader(
-            self.data_dir, prefetch=self.settings.comparison, rebuild_damaged=True
+            self.backend, prefetch=self.settings.comparison, rebuild_damaged=True
         )
         loader.setParent(self)
         loader.sig_loaded.connect(self.show_knowledge)

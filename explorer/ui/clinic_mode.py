@@ -78,7 +78,7 @@ class ClinicMode:
         from explorer.services.consults import ConsultService
 
         try:
-            self._clinic_stores = open_clinic_store(self.data_dir)
+            self._clinic_stores = open_clinic_store(self.backend)
         except ClinicDatabaseProblem as exc:
             self.consult_lock.heading.setText("Consults unavailable")
             self.consult_lock.text.setText(str(exc))

@@ -364,7 +364,7 @@ class ConsultPanel(QWidget):
             self._saving = False
             return self._resolve_conflict(current, exc)
         except UserFacingError as exc:
-            from explorer.store.schema_guard import SchemaChanged
+            from explorer.store.problems import SchemaChanged
 
             changed = isinstance(exc, SchemaChanged)
             self.status.setText(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from explorer.paths import log_dir
+
+if TYPE_CHECKING:
+    from explorer.store.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +32,11 @@ class KnowledgeLoader(QObject):
     """What could not be made private to this user (said once, and logged)."""
 
     def __init__(
-        self, data_dir: Path, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
+        self, backend: Backend, prefetch: list[str] | None = None, *, rebuild_damaged: bool = False
     ) -> None:
         super().__init__()
-        self._data_dir = data_dir
+        self._backend = backend
+        self._data_dir = backend.data_dir
         self._prefetch = list(prefetch or [])
         self._rebuild_damaged = rebuild_damaged
         self.service = None
@@ -43,11 +47,12 @@ class KnowledgeLoader(QObject):
     def _load(self) -> None:
         from explorer.errors import UserFacingError
         from explorer.kb.errors import ContentError
-        from explorer.services.explorer_data import KnowledgeDatabaseProblem, open_service
+        from explorer.services.explorer_data import open_service
+        from explorer.services.knowledge_problem import KnowledgeDatabaseProblem
         from explorer.services.private_data import make_data_private
 
         try:  # every start, before the data is read (docs/privacy.md)
-            not_private = make_data_private(self._data_dir)
+            not_private = make_data_private(self._backend)
         except Exception:  # never keeps the window from starting
             log.exception("could not make the data folder private")
         else:
@@ -55,7 +60,7 @@ class KnowledgeLoader(QObject):
                 log.warning("%s", not_private)
                 self.sig_not_private.emit(not_private)
         try:
-            self.service = open_service(self._data_dir, rebuild_damaged=self._rebuild_damaged)
+            self.service = open_service(self._backend, rebuild_damaged=self._rebuild_damaged)
             snapshot = self.service.snapshot()
             self.service.treatments(self._prefetch)  # warm the cache for the restored comparison
         except KnowledgeDatabaseProblem as exc:

@@ -25,7 +25,9 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
     from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction
 
-    from explorer.services.explorer_data import ExplorerSnapshot, KnowledgeService
+    from explorer.domain.models import ExplorerSnapshot
+    from explorer.services.explorer_data import KnowledgeService
+    from explorer.store.backend import Backend
 
 # Qt classes the shell does not need are reached as QtWidgets.X / QtGui.X when used:
 # PySide6 creates a class on first use, and each one costs start-up time.
@@ -43,7 +45,9 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
 
     sig_ready = Signal()
 
-    def __init__(self, settings: UiSettings | None = None, *, build: bool = True) -> None:
+    def __init__(
+        self, settings: UiSettings | None = None, *, build: bool = True, backend: Backend
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Spine Treatment Explorer")
         self.setObjectName("MainWindow")
@@ -53,7 +57,8 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self._names: dict[str, str] = {}
         self._dialog: QWidget | None = None
         self._built = False
-        self.data_dir = None  # set by create_window; consults open the clinic DB there
+        self.backend = backend  # the data folder or the server, chosen at start-up
+        self.data_dir = backend.data_dir
         self._clinic_stores = None
         # The shell's first frame is the bare window: no Qt enums (the Qt namespace alone
         # costs ~30 ms to load) and no child widget (the first one polishes the style and
@@ -271,10 +276,8 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         disclaimer.setAccessibleName("Show disclaimer")
         disclaimer.clicked.connect(self.show_disclaimer)
         self.statusBar().addPermanentWidget(self._version_label)
-        from explorer.store.server import uses_server
-
-        if uses_server():  # several PCs: say which server, always in sight
-            shared = QLabel(f"Shared: {database_in_use(self.data_dir)}", self)
+        if self.backend.uses_server:  # several PCs: say which server, always in sight
+            shared = QLabel(f"Shared: {self.backend.describe()}", self)
             shared.setAccessibleName("Database in use")
             self.statusBar().addPermanentWidget(shared)
         self.statusBar().addPermanentWidget(disclaimer)
@@ -374,7 +377,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     def _edit_preferences_now(self) -> None:
         from explorer.ui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, self, database=database_in_use(self.data_dir))
+        dialog = PreferencesDialog(self.settings, self, database=self.backend.describe())
         dialog.change_pin.clicked.connect(self._change_pin)
         self._preferences = dialog
         accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
@@ -582,7 +585,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
                 f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
                 f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
                 f"Reading level: {i.reading_level}\n\n"
-                f"Database in use: {database_in_use(self.data_dir)}"
+                f"Database in use: {self.backend.describe()}"
             ),
         )
 
@@ -608,18 +611,3 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
         super().closeEvent(event)
-
-
-def database_in_use(data_dir) -> str:
-    """The database this window uses, in words (About, status bar, Preferences)."""
-    from explorer.store.server import server_from_environment
-
-    try:
-        server = server_from_environment()
-    except Exception as exc:  # noqa: BLE001 - a bad URL is reported when the data opens
-        return f"not usable ({exc})"
-    if server is None:
-        return f"SQLite files in {data_dir}"
-    if server.local_knowledge:
-        return f"{server.describe()} (consults); knowledge base in {data_dir}"
-    return server.describe()

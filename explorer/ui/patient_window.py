@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.comparison import ROWS, Row
-from explorer.domain.models import Treatment
-from explorer.services.explorer_data import ExplorerSnapshot
+from explorer.domain.models import ExplorerSnapshot, Treatment
 from explorer.ui.access import IdleWatch, PinDialog
 from explorer.ui.glossary_words import words_items_html, words_used_html
 

@@ -11,6 +11,7 @@ import pytest
 
 from explorer.services.clinic_db import open_clinic_store
 from explorer.services.consults import ConsultService
+from tests.engines import backend_of
 
 
 def consult_rows(path: Path) -> list[tuple[object, ...]]:
@@ -31,7 +32,7 @@ def audit_actions(path: Path) -> list[str]:
 
 
 def add_consults(data_dir: Path) -> None:
-    store = open_clinic_store(data_dir)
+    store = open_clinic_store(backend_of(data_dir))
     try:
         service = ConsultService(store.clinic, clinician="Dr Rivera")
         for label, notes in (("J. S.", "<p>Prefers to avoid needles.</p>"), ("A. B.", "")):
@@ -80,7 +81,7 @@ def install_c0004(upgrade_body: str, folder: Path, monkeypatch: pytest.MonkeyPat
     as the head this version expects."""
     import shutil
 
-    from explorer.store import migrate
+    from explorer.store.backend import migrate
 
     shutil.copytree(migrate.migrations_dir("clinic"), folder / "clinic")
     source = C0004_HEADER + "\ndef upgrade() -> None:\n" + upgrade_body

@@ -23,6 +23,7 @@ from explorer.services.backup import (
     make_backup,
 )
 from explorer.store import sqlite_copy
+from tests.engines import backend_of
 
 
 class Clock:
@@ -57,7 +58,7 @@ def _consult_labels(path: Path) -> list[str]:
 
 
 def test_a_backup_is_a_verified_private_single_file_copy(data_dir: Path) -> None:
-    made = make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 10, 15, 0)))
+    made = make_backup(backend_of(data_dir), clock=Clock(dt.datetime(2026, 11, 26, 10, 15, 0)))
     assert made.path == data_dir / "backups" / "clinic-2026-11-26T101500-manual.sqlite"
     assert made.describe() == "Thu 26 Nov 2026 10:15 (manual)"
     assert list_backups(data_dir / "backups") == [made]
@@ -79,7 +80,7 @@ def test_a_backup_taken_while_the_application_writes_is_consistent(data_dir: Pat
     writer.execute(
         "INSERT INTO clinic_info (key, value) VALUES ('half-written', 'not committed yet')"
     )
-    made = make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 10)))
+    made = make_backup(backend_of(data_dir), clock=Clock(dt.datetime(2026, 11, 26, 10)))
     writer.execute("COMMIT")
     writer.close()
     con = sqlite3.connect(made.path)
@@ -90,12 +91,14 @@ def test_a_backup_taken_while_the_application_writes_is_consistent(data_dir: Pat
 
 def test_first_start_each_day_backs_up_once(data_dir: Path) -> None:
     clock = Clock(dt.datetime(2026, 11, 26, 8, 0))
-    assert daily_backup(data_dir, clock=clock) is not None
+    assert daily_backup(backend_of(data_dir), clock=clock) is not None
     clock.now = dt.datetime(2026, 11, 26, 17, 30)
-    assert daily_backup(data_dir, clock=clock) is None  # second start the same day
-    make_backup(data_dir, "before-upgrade-c0009", clock=clock)
+    assert daily_backup(backend_of(data_dir), clock=clock) is None  # second start the same day
+    make_backup(backend_of(data_dir), "before-upgrade-c0009", clock=clock)
     clock.now = dt.datetime(2026, 11, 27, 0, 5)
-    assert daily_backup(data_dir, clock=clock) is not None  # a safety copy is not the daily
+    assert (
+        daily_backup(backend_of(data_dir), clock=clock) is not None
+    )  # a safety copy is not the daily
     names = [b.path.name for b in list_backups(data_dir / "backups")]
     assert names == [
         "clinic-2026-11-27T000500-daily.sqlite",
@@ -105,15 +108,15 @@ def test_first_start_each_day_backs_up_once(data_dir: Path) -> None:
 
 
 def test_no_clinic_database_no_daily_backup(tmp_path: Path) -> None:
-    assert daily_backup(tmp_path, clock=Clock(dt.datetime(2026, 11, 26))) is None
+    assert daily_backup(backend_of(tmp_path), clock=Clock(dt.datetime(2026, 11, 26))) is None
 
 
 def test_rotation_over_five_months_of_starts_keeps_exactly_the_policy_set(data_dir: Path) -> None:
     clock = Clock(dt.datetime(2026, 7, 1, 8, 30))
     while clock.now.date() <= dt.date(2026, 11, 26):
-        daily_backup(data_dir, clock=clock)
+        daily_backup(backend_of(data_dir), clock=clock)
         clock.now += dt.timedelta(hours=5)  # a second start later that day: no new backup
-        assert daily_backup(data_dir, clock=clock) is None
+        assert daily_backup(backend_of(data_dir), clock=clock) is None
         clock.now += dt.timedelta(hours=19)
     kept = sorted(b.taken_at.date().isoformat() for b in list_backups(data_dir / "backups"))
     daily = [f"2026-11-{d}" for d in range(20, 27)]
@@ -133,7 +136,7 @@ def test_backup_folder_that_is_a_file_gives_a_clear_message(
     monkeypatch.setenv(backup.BACKUP_DIR_ENV, str(blocker))
     before = _digest(data_dir / "clinic.sqlite")
     with pytest.raises(BackupFailed) as caught:
-        make_backup(data_dir)
+        make_backup(backend_of(data_dir))
     message = str(caught.value)
     assert str(blocker) in message and "cannot be created or used" in message
     assert "earlier backups are untouched" in message
@@ -148,7 +151,7 @@ def test_backup_folder_inside_a_file_path_gives_a_clear_message(
     blocker.write_text("x")
     monkeypatch.setenv(backup.BACKUP_DIR_ENV, str(blocker / "backups"))
     with pytest.raises(BackupFailed, match="cannot be created or used"):
-        make_backup(data_dir)
+        make_backup(backend_of(data_dir))
 
 
 @pytest.mark.parametrize("where", ["while copying", "while flushing"])
@@ -157,7 +160,7 @@ def test_full_disk_leaves_the_database_and_earlier_backups_intact(
 ) -> None:
     clock = Clock(dt.datetime(2026, 11, 20, 9))
     for _ in range(3):
-        make_backup(data_dir, backup.DAILY, clock=clock)
+        make_backup(backend_of(data_dir), backup.DAILY, clock=clock)
         clock.now += dt.timedelta(days=1)
     folder = data_dir / "backups"
     before, database = _snapshot(folder), _digest(data_dir / "clinic.sqlite")
@@ -178,7 +181,7 @@ def test_full_disk_leaves_the_database_and_earlier_backups_intact(
         monkeypatch.setattr(sqlite_copy, "_fsync", no_space)
     clock.now = dt.datetime(2026, 12, 31, 9)  # a backup now would rotate the others away
     with pytest.raises(BackupFailed) as caught:
-        make_backup(data_dir, backup.DAILY, clock=clock)
+        make_backup(backend_of(data_dir), backup.DAILY, clock=clock)
     assert "is full" in str(caught.value) and str(folder) in str(caught.value)
     assert "Free some disk space" in str(caught.value)
     assert _snapshot(folder) == before  # no partial file, nothing rotated away
@@ -188,7 +191,7 @@ def test_full_disk_leaves_the_database_and_earlier_backups_intact(
 def test_a_copy_that_fails_its_integrity_check_does_not_count(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 25, 9)))
+    first = make_backup(backend_of(data_dir), clock=Clock(dt.datetime(2026, 11, 25, 9)))
     checked: list[Path] = []
 
     def corrupt_copy(connection: sqlite3.Connection) -> str | None:
@@ -197,7 +200,7 @@ def test_a_copy_that_fails_its_integrity_check_does_not_count(
 
     monkeypatch.setattr(sqlite_copy, "integrity_problem", corrupt_copy)
     with pytest.raises(BackupFailed, match="failed its integrity check"):
-        make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 26, 9)))
+        make_backup(backend_of(data_dir), clock=Clock(dt.datetime(2026, 11, 26, 9)))
     assert checked and checked[0].name.endswith(".partial")  # the copy was checked, not the source
     assert list_backups(data_dir / "backups") == [first]
     assert _names(data_dir / "backups") == [first.path.name]
@@ -209,7 +212,7 @@ def test_a_real_file_size_limit_during_backup_fails_cleanly(data_dir: Path) -> N
     import sys
     import textwrap
 
-    make_backup(data_dir, clock=Clock(dt.datetime(2026, 11, 25, 9)))
+    make_backup(backend_of(data_dir), clock=Clock(dt.datetime(2026, 11, 25, 9)))
     before = _snapshot(data_dir / "backups")
     size = (data_dir / "clinic.sqlite").stat().st_size
     script = textwrap.dedent(f"""
@@ -218,8 +221,9 @@ def test_a_real_file_size_limit_during_backup_fails_cleanly(data_dir: Path) -> N
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, ({size // 2}, {size // 2}))
         from explorer.services.backup import BackupFailed, make_backup
+        from explorer.store.backend import backend_from_arguments
         try:
-            make_backup(Path({str(data_dir)!r}))
+            make_backup(backend_from_arguments({str(data_dir)!r}))
         except BackupFailed as exc:
             print(exc)
             sys.exit(3)
@@ -238,13 +242,13 @@ def test_a_partial_copy_left_by_a_killed_backup_is_cleared_later(tmp_path) -> No
     import os
     import time
 
-    from explorer.services.backup import backup_dir, make_backup
-    from explorer.services.knowledge import open_stores
+    from explorer.services.backup import make_backup
+    from explorer.services.stores import open_stores
     from explorer.store.sqlite_copy import STALE_PARTIAL_SECONDS
 
     data = tmp_path / "data"
-    open_stores(data).close()
-    folder = backup_dir(data)
+    open_stores(backend_of(data)).close()
+    folder = backend_of(data).backup_dir
     folder.mkdir(parents=True, exist_ok=True)
     stale = folder / ".clinic-2026-01-01T090000-manual.sqlite.partial"
     fresh = folder / ".clinic-2026-11-26T090000-manual.sqlite.partial"
@@ -252,7 +256,7 @@ def test_a_partial_copy_left_by_a_killed_backup_is_cleared_later(tmp_path) -> No
         path.write_bytes(b"half a copy")
     old = time.time() - STALE_PARTIAL_SECONDS - 60
     os.utime(stale, (old, old))
-    make_backup(data, "manual")
+    make_backup(backend_of(data), "manual")
     assert not stale.exists()  # left by a killed backup long ago
     assert fresh.exists()  # may belong to a backup running in another window right now
 
@@ -265,20 +269,21 @@ def test_windows_starting_together_make_one_daily_backup_and_none_fails(tmp_path
     import subprocess
     import sys
 
-    from explorer.services.backup import backup_dir, list_backups
-    from explorer.services.knowledge import open_stores
+    from explorer.services.backup import list_backups
+    from explorer.services.stores import open_stores
     from tests.conftest import REPO
 
     data = tmp_path / "data"
-    open_stores(data).close()
+    open_stores(backend_of(data)).close()
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
         "from explorer.services.backup import daily_backup, make_backup\n"
+        "from explorer.store.backend import backend_from_arguments\n"
         "start = float(sys.argv[2])\n"
         "while time.time() < start: pass\n"
-        "daily_backup(Path(sys.argv[1]))\n"
-        "for _ in range(3): make_backup(Path(sys.argv[1]), 'manual')\n"
+        "daily_backup(backend_from_arguments(sys.argv[1]))\n"
+        "for _ in range(3): make_backup(backend_from_arguments(sys.argv[1]), 'manual')\n"
     )
     start = __import__("time").time() + 2.0
     children = [
@@ -292,7 +297,7 @@ def test_windows_starting_together_make_one_daily_backup_and_none_fails(tmp_path
     ]
     errors = [child.communicate(timeout=120)[1] for child in children]
     assert [child.returncode for child in children] == [0, 0, 0, 0], errors
-    backups = list_backups(backup_dir(data))
+    backups = list_backups(backend_of(data).backup_dir)
     assert len(backups) == 1  # all taken today: the rotation keeps the day's newest
     for made in backups:
         con = sqlite3.connect(made.path)
@@ -300,7 +305,7 @@ def test_windows_starting_together_make_one_daily_backup_and_none_fails(tmp_path
             assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         finally:
             con.close()
-    assert not list(backup_dir(data).glob(".*.partial"))
+    assert not list(backend_of(data).backup_dir.glob(".*.partial"))
 
 
 def test_damage_only_the_full_check_finds_makes_backups_say_the_database_is_damaged(
@@ -315,10 +320,10 @@ def test_damage_only_the_full_check_finds_makes_backups_say_the_database_is_dama
 
     from explorer.services.backup import BackupFailed, make_backup
     from explorer.services.consults import ConsultService
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
     data = tmp_path / "data"
-    stores = open_stores(data)
+    stores = open_stores(backend_of(data))
     for number in range(10):
         ConsultService(stores.clinic).start(
             condition=None, treatments=[], patient_label=f"L{number}"
@@ -335,7 +340,7 @@ def test_damage_only_the_full_check_finds_makes_backups_say_the_database_is_dama
     con.commit()
     con.close()
     with pytest.raises(BackupFailed) as caught:
-        make_backup(data, "manual")
+        make_backup(backend_of(data), "manual")
     message = str(caught.value)
     assert "itself is damaged" in message and "missing from index" in message
     assert "Restore the newest good backup" in message

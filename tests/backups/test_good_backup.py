@@ -16,6 +16,7 @@ from explorer.services.backup import RestoreFailed, make_backup, newest_good_bac
 from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db, restore_clinic
 from tests.backups.conftest import add_consults, consult_rows
 from tests.backups.damage import break_unique_index, damage, damage_index
+from tests.engines import backend_of
 
 
 def _digest(path: Path) -> str:
@@ -31,9 +32,9 @@ def _integrity(path: Path) -> list[tuple[str]]:
 
 
 def _two_backups(data_dir: Path):
-    older = make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 24, 9))
+    older = make_backup(backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 24, 9))
     add_consults(data_dir)  # two consults share each label: a UNIQUE index cannot hold them
-    newer = make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 25, 9))
+    newer = make_backup(backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 25, 9))
     return older, newer
 
 
@@ -51,7 +52,7 @@ def test_a_backup_with_a_damaged_index_is_offered_and_restored_with_it_rebuilt(
     damage(clinic, "truncated")
 
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert caught.value.backup == newer  # the advice
     assert main(["backup", "--list"]) == 0
     listed = capsys.readouterr().out
@@ -75,17 +76,17 @@ def test_a_backup_damaged_beyond_its_indexes_is_neither_offered_nor_restored(
     damage(clinic, "random bytes")
     bad = _digest(clinic)
 
-    assert newest_good_backup(data_dir) == older
+    assert newest_good_backup(backend_of(data_dir)) == older
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert caught.value.backup == older
     assert main(["backup", "--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.endswith("damaged, cannot be restored") for line in lines] == [True, False]
     with pytest.raises(RestoreFailed, match="damaged beyond its indexes") as refused:
-        restore_clinic(data_dir, newer.path, clinician="x")
+        restore_clinic(backend_of(data_dir), newer.path, clinician="x")
     assert "Nothing was changed" in str(refused.value) and "non-unique" in str(refused.value)
     assert _digest(clinic) == bad
     assert not list(data_dir.glob("clinic.sqlite.*")) and not list(data_dir.glob(".*partial*"))
-    restored = restore_clinic(data_dir, older.path, clinician="x")
+    restored = restore_clinic(backend_of(data_dir), older.path, clinician="x")
     assert restored.consults == 2 and not restored.indexes_rebuilt

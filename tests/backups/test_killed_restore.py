@@ -15,11 +15,13 @@ from explorer.services.clinic_db import open_clinic_db, restore_clinic
 from explorer.store.sqlite_copy import STALE_PARTIAL_SECONDS
 from tests.backups.conftest import consult_rows
 from tests.conftest import REPO
+from tests.engines import backend_of
 
 KILLED_MID_COPY = """
 import os, signal, sqlite3, sys
 from pathlib import Path
 from explorer.services.clinic_db import restore_clinic
+from explorer.store.backend import backend_from_arguments
 from explorer.store import sqlite_copy
 
 def killed_midway(source, temp):  # the PC switched off after the first page of the copy
@@ -29,7 +31,7 @@ def killed_midway(source, temp):  # the PC switched off after the first page of 
     )
 
 sqlite_copy._copy_pages = killed_midway
-restore_clinic(Path(sys.argv[1]), Path(sys.argv[2]), clinician="x")
+restore_clinic(backend_from_arguments(sys.argv[1]), Path(sys.argv[2]), clinician="x")
 """
 
 
@@ -46,7 +48,7 @@ def test_a_killed_restore_leaves_no_hidden_copy_behind(clinic_with_consults: Pat
     data_dir = clinic_with_consults
     clinic = data_dir / "clinic.sqlite"
     before = consult_rows(clinic)
-    backup = make_backup(data_dir, "manual")
+    backup = make_backup(backend_of(data_dir), "manual")
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_MID_COPY, str(data_dir), str(backup.path)],
         cwd=REPO,
@@ -71,11 +73,13 @@ def test_a_killed_restore_leaves_no_hidden_copy_behind(clinic_with_consults: Pat
     running = data_dir / ".clinic.sqlite.abcd1234.partial"  # a restore running right now
     running.write_bytes(b"half a copy")
 
-    open_clinic_db(data_dir).dispose()  # the next start clears what the killed one left
+    open_clinic_db(backend_of(data_dir)).dispose()  # the next start clears what the killed one left
     assert _hidden(data_dir) == {running.name, someone_elses.name}
     assert consult_rows(clinic) == before
 
     _age(running, STALE_PARTIAL_SECONDS + 60)  # that restore was killed too
-    restored = restore_clinic(data_dir, backup.path, clinician="x")  # and a restore clears it
+    restored = restore_clinic(
+        backend_of(data_dir), backup.path, clinician="x"
+    )  # and a restore clears it
     assert restored.consults == 2
     assert _hidden(data_dir) == {someone_elses.name}

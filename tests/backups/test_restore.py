@@ -15,6 +15,7 @@ from explorer.services.backup import RestoreFailed, list_backups, make_backup
 from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db, restore_clinic
 from tests.backups.conftest import add_consults, audit_actions, consult_rows
 from tests.backups.damage import DAMAGE, damage, held_exclusively
+from tests.engines import backend_of
 
 
 def _digest(path: Path) -> str:
@@ -27,7 +28,9 @@ def _kept(data_dir: Path, pattern: str) -> list[Path]:
 
 
 def _backup(data_dir: Path, day: int = 25):
-    return make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, day, 9, 0))
+    return make_backup(
+        backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, day, 9, 0)
+    )
 
 
 def test_restore_round_trip_gives_back_identical_consults(clinic_with_consults: Path) -> None:
@@ -40,7 +43,10 @@ def test_restore_round_trip_gives_back_identical_consults(clinic_with_consults: 
     assert len(consult_rows(clinic)) == 4
 
     restored = restore_clinic(
-        data_dir, made.path, clinician="Dr Rivera", clock=lambda: dt.datetime(2026, 11, 26, 10)
+        backend_of(data_dir),
+        made.path,
+        clinician="Dr Rivera",
+        clock=lambda: dt.datetime(2026, 11, 26, 10),
     )
     assert consult_rows(clinic) == before
     assert restored.consults == 2
@@ -62,7 +68,7 @@ def test_damaged_clinic_file_is_reported_with_path_and_newest_backup(
     damage(clinic, how)
     bad = _digest(clinic)
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     problem = caught.value
     assert str(clinic) in str(problem)
     assert "not a SQLite database" in str(problem) or "damaged" in str(problem)
@@ -78,7 +84,7 @@ def test_newest_backup_that_rotted_on_disk_is_skipped(clinic_with_consults: Path
     newer.path.write_bytes(newer.path.read_bytes()[:2048])
     damage(data_dir / "clinic.sqlite", "truncated")
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert caught.value.backup is not None and caught.value.backup.path == older.path
 
 
@@ -140,7 +146,7 @@ def test_restore_refuses_what_is_not_a_good_clinic_backup(
     clinic = data_dir / "clinic.sqlite"
     before = _digest(clinic)
     with pytest.raises(RestoreFailed, match=message) as caught:
-        restore_clinic(data_dir, data_dir / source, clinician="x")
+        restore_clinic(backend_of(data_dir), data_dir / source, clinician="x")
     assert "Nothing was changed" in str(caught.value)
     assert _digest(clinic) == before
     assert not list(data_dir.glob("clinic.sqlite.*"))
@@ -179,9 +185,10 @@ def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
     """Found by the property test: a check that quotes the damaged bytes must not fail on
     them (non-UTF-8 text in sqlite_master used to raise UnicodeDecodeError)."""
     from explorer.services.backup import make_backup
-    from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file
+    from explorer.store.problems import DatabaseProblem
+    from explorer.store.sqlite_files import check_sqlite_file
 
-    data = make_backup(clinic_with_consults, "manual").path.read_bytes()
+    data = make_backup(backend_of(clinic_with_consults), "manual").path.read_bytes()
     at = data.index(b"CREATE TRIGGER audit_event_no_update")
     garbled = tmp_path / "garbled.sqlite"
     garbled.write_bytes(data[: at + 40] + b"\x80" * 12 + data[at + 52 :])
@@ -191,7 +198,7 @@ def test_damage_that_garbles_text_in_the_schema_is_reported_not_a_traceback(
     clinic = clinic_with_consults / "clinic.sqlite"
     before = _digest(clinic)
     with pytest.raises(RestoreFailed, match="Nothing was changed"):
-        restore_clinic(clinic_with_consults, garbled, clinician="x")
+        restore_clinic(backend_of(clinic_with_consults), garbled, clinician="x")
     assert _digest(clinic) == before
 
 
@@ -204,17 +211,17 @@ def test_an_emptied_clinic_file_is_not_started_afresh_and_not_backed_up(
     from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
 
     data_dir = clinic_with_consults
-    good = make_backup(data_dir, "manual")
+    good = make_backup(backend_of(data_dir), "manual")
     clinic = data_dir / "clinic.sqlite"
     for side in data_dir.glob("clinic.sqlite-*"):
         side.unlink()
     clinic.write_bytes(b"")
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert "empty (0 bytes)" in str(caught.value) and good.describe() in str(caught.value)
     assert clinic.stat().st_size == 0  # untouched
     with pytest.raises(BackupFailed, match="empty"):
-        make_backup(data_dir, "manual")
+        make_backup(backend_of(data_dir), "manual")
     assert [b.path for b in list_backups(good.path.parent)] == [good.path]
 
 
@@ -229,21 +236,23 @@ def test_restore_is_refused_while_another_window_has_the_clinic_open(
     from explorer.services.consults import ConsultService
 
     data_dir = clinic_with_consults
-    backup = make_backup(data_dir, "manual")
-    other_window = open_clinic_db(data_dir)
+    backup = make_backup(backend_of(data_dir), "manual")
+    other_window = open_clinic_db(backend_of(data_dir))
     service = ConsultService(other_window)
     service.start(condition="sciatica", treatments=["tens"])  # its pool keeps a connection
     clinic = data_dir / "clinic.sqlite"
     try:
         with pytest.raises(RestoreFailed, match="in use by another window") as caught:
-            restore_clinic(data_dir, backup.path, clinician="x")
+            restore_clinic(backend_of(data_dir), backup.path, clinician="x")
         assert "Nothing was changed" in str(caught.value)
         assert not list(data_dir.glob("clinic.sqlite.replaced-*"))
         saved = service.start(condition="sciatica", treatments=["tens"])
         assert service.get(saved.id) is not None  # the other window goes on safely
     finally:
         other_window.dispose()
-    restored = restore_clinic(data_dir, backup.path, clinician="x")  # alone now: it works
+    restored = restore_clinic(
+        backend_of(data_dir), backup.path, clinician="x"
+    )  # alone now: it works
     assert restored.kept_as is not None and clinic.exists()
 
 
@@ -260,7 +269,7 @@ def test_a_foreign_file_in_place_of_the_clinic_database_is_never_written_into(
     from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_db
 
     data_dir = clinic_with_consults
-    good = make_backup(data_dir, "manual")
+    good = make_backup(backend_of(data_dir), "manual")
     clinic = data_dir / "clinic.sqlite"
     for side in data_dir.glob("clinic.sqlite-*"):
         side.unlink()
@@ -274,7 +283,7 @@ def test_a_foreign_file_in_place_of_the_clinic_database_is_never_written_into(
         con.close()
     before = _digest(clinic)
     with pytest.raises(ClinicDatabaseProblem) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     message = str(caught.value)
     assert "was not changed" in message and good.describe() in message
     assert ("knowledge database" in message) == (what == "knowledge base")
@@ -294,7 +303,7 @@ def test_an_emptied_clinic_file_with_its_journal_left_is_refused_without_backups
     (data_dir / "clinic.sqlite").write_bytes(b"")
     (data_dir / "clinic.sqlite-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 28)
     with pytest.raises(ClinicDatabaseProblem, match="its journal file is not"):
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert (data_dir / "clinic.sqlite").stat().st_size == 0
 
 
@@ -314,7 +323,7 @@ def test_a_clinic_file_another_start_is_creating_is_not_taken_for_an_emptied_one
     journal = data_dir / "clinic.sqlite-journal"
     journal.write_bytes(b"")
     threading.Timer(0.3, journal.unlink).start()  # the other start's switch to WAL ends
-    engine = open_clinic_db(data_dir)
+    engine = open_clinic_db(backend_of(data_dir))
     engine.dispose()
     assert (data_dir / "clinic.sqlite").stat().st_size > 0
 
@@ -333,7 +342,10 @@ def test_restore_over_a_link_to_nothing_keeps_the_link_aside(
     clinic.symlink_to(elsewhere)
 
     restored = restore_clinic(
-        data_dir, made.path, clinician="Dr Rivera", clock=lambda: dt.datetime(2026, 11, 26, 10)
+        backend_of(data_dir),
+        made.path,
+        clinician="Dr Rivera",
+        clock=lambda: dt.datetime(2026, 11, 26, 10),
     )
     assert restored.kept_as == data_dir / "clinic.sqlite.replaced-2026-11-26T100000"
     assert restored.kept_as.is_symlink()

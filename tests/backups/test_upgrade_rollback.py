@@ -13,8 +13,9 @@ from explorer.cli import main
 from explorer.services import backup
 from explorer.services.backup import BackupFailed, list_backups
 from explorer.services.clinic_db import MigrationRolledBack, open_clinic_db
-from explorer.store import migrate
+from explorer.store.backend import migrate
 from tests.backups.conftest import consult_rows, install_c0004
+from tests.engines import backend_of
 
 BROKEN_UPGRADE = """\
     with op.batch_alter_table("consult") as batch_op:
@@ -51,7 +52,7 @@ def test_a_revision_failing_midway_leaves_the_data_as_before_and_says_so(
     clinic = data_dir / "clinic.sqlite"
     before = consult_rows(clinic)
     with pytest.raises(MigrationRolledBack) as caught:
-        open_clinic_db(data_dir, clock=_clock)
+        open_clinic_db(backend_of(data_dir), clock=_clock)
     message = str(caught.value)
     assert "simulated failure in the middle of c0004" in message
     assert "rolled back" in message and "exactly as before" in message
@@ -100,14 +101,14 @@ def test_no_verified_backup_means_no_upgrade(
     clinic = data_dir / "clinic.sqlite"
     before = consult_rows(clinic)
     with pytest.raises(BackupFailed) as caught:
-        open_clinic_db(data_dir)
+        open_clinic_db(backend_of(data_dir))
     assert "needs an upgrade (schema c0003 → c0004)" in str(caught.value)
     assert "Nothing was changed" in str(caught.value)
     assert _revision(clinic) == "c0003" and consult_rows(clinic) == before
 
 
 def test_a_new_database_needs_no_backup_before_its_first_migration(tmp_path: Path) -> None:
-    open_clinic_db(tmp_path).dispose()
+    open_clinic_db(backend_of(tmp_path)).dispose()
     assert _revision(tmp_path / "clinic.sqlite") == migrate.HEADS["clinic"]
     assert not (tmp_path / "backups").exists()
 
@@ -121,7 +122,9 @@ def test_a_failed_upgrade_tried_at_every_start_keeps_only_the_newest_failed_file
     before = consult_rows(data_dir / "clinic.sqlite")
     for minute in range(5):
         with pytest.raises(MigrationRolledBack):
-            open_clinic_db(data_dir, clock=lambda m=minute: dt.datetime(2026, 11, 26, 10, m))
+            open_clinic_db(
+                backend_of(data_dir), clock=lambda m=minute: dt.datetime(2026, 11, 26, 10, m)
+            )
     failed = sorted(
         p.name for p in data_dir.glob("clinic.sqlite.failed-upgrade-*") if "-wal" not in p.name
     )

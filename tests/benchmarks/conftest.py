@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.engines import backend_of
+
 
 def median_seconds(
     command: Sequence[str], *, runs: int = 7, env: dict[str, str] | None = None, warmup: int = 1
@@ -79,8 +81,8 @@ def synthetic_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def shipped_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the shipped knowledge base built (first start done)."""
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
     folder = tmp_path_factory.mktemp("shipped") / "data"
-    open_stores(folder).close()
+    open_stores(backend_of(folder)).close()
     return folder

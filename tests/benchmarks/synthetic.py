@@ -24,6 +24,7 @@ from explorer.domain.vocab import (
 )
 from explorer.kb.version import FORMAT_VERSION
 from explorer.paths import KNOWLEDGE_DB, knowledge_content_dir
+from tests.engines import backend_of
 
 # Words for names, mechanisms and synonyms. A few real terms (decompression, traction,
 # injection…) are mixed into a larger random vocabulary so that searching for them
@@ -147,10 +148,10 @@ def build_synthetic_kb(
     The knowledge database is created with the application's own code and the document
     written in one transaction; the clinic database is created by ``open_stores``.
     """
-    from explorer.services.knowledge import open_stores
-    from explorer.store.engine import sqlite_engine
+    from explorer.services.stores import open_stores
+    from explorer.store.backend.migrate import upgrade
+    from explorer.store.backend.sqlite import sqlite_engine
     from explorer.store.kb_tables import write_document
-    from explorer.store.migrate import upgrade
 
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / KNOWLEDGE_DB
@@ -316,4 +317,4 @@ def build_synthetic_kb(
             write_document(connection, document, origin="synthetic", fingerprint="synthetic")
     finally:
         engine.dispose()
-    open_stores(data_dir, refresh_shipped=False).close()
+    open_stores(backend_of(data_dir), refresh_shipped=False).close()

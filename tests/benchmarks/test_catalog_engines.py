@@ -26,8 +26,9 @@ from explorer.domain.catalog import CatalogIndex, CatalogQuery
 from explorer.domain.vocab import Approach, Certainty
 from explorer.services.explorer_data import KnowledgeService
 from explorer.services.knowledge import open_knowledge
-from explorer.store.server import parse_server_url
+from explorer.store.backend.postgres import parse_server_url
 from tests.benchmarks.conftest import percentile, table
+from tests.engines import backend_for
 
 pytestmark = pytest.mark.benchmark
 
@@ -94,7 +95,7 @@ def test_catalog_filter_latency_on_sqlite_and_postgres(
         ("SQLite", synthetic_data_dir, None),
         ("PostgreSQL", tmp_path / "pc", parse_server_url(new_postgres_database)),
     ):
-        stores = open_knowledge(folder, refresh_shipped=False, server=server)
+        stores = open_knowledge(backend_for(folder, server), refresh_shipped=False)
         service = KnowledgeService.over_stores(stores)
         try:
             results[name] = _measure(service)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from tests.benchmarks.conftest import percentile, report, table
+from tests.engines import backend_of
 
 BACKSPACE = "\b"
 # ~60 keystrokes: type, erase, type two words, erase one, type another.
@@ -199,7 +200,7 @@ def test_catalog_keystroke_to_repaint(qtbot, tmp_path, synthetic_data_dir) -> No
     floor_widget.close()
 
     settings = UiSettings(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
-    window, loader = create_window(synthetic_data_dir, settings)
+    window, loader = create_window(backend_of(synthetic_data_dir), settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -19,9 +19,10 @@ import psycopg
 import pytest
 
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
-from explorer.store.server import parse_server_url
+from explorer.services.stores import open_stores
+from explorer.store.backend.postgres import parse_server_url
 from tests.benchmarks.conftest import percentile, table
+from tests.engines import backend_for
 
 pytestmark = pytest.mark.benchmark
 SAVES = 200
@@ -50,7 +51,7 @@ def _bare_saves(execute, commit) -> list[float]:
 
 def test_consult_save_on_both_engines(data_dir, new_postgres_database) -> None:
     rows = []
-    stores = open_stores(data_dir, server=None)
+    stores = open_stores(backend_for(data_dir))
     app = _app_saves(stores)
     stores.close()
     con = sqlite3.connect(data_dir / "clinic.sqlite", isolation_level=None)
@@ -70,7 +71,7 @@ def test_consult_save_on_both_engines(data_dir, new_postgres_database) -> None:
     rows.append(("SQLite", app, bare))
 
     server = parse_server_url(new_postgres_database)
-    stores = open_stores(data_dir / "unused", server=server)
+    stores = open_stores(backend_for(data_dir / "unused", server))
     app = _app_saves(stores)
     stores.close()
     url = new_postgres_database.replace("postgresql+psycopg://", "postgresql://")

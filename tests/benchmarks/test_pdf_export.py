@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.benchmarks.conftest import median_seconds, report
+from tests.engines import backend_of
 
 TREATMENTS = ["exercise-therapy", "epidural-steroid-injection", "nsaids", "watchful-waiting"]
 
@@ -35,7 +36,7 @@ def test_warm_export_against_bare_text_document(qtbot, data_dir, tmp_path) -> No
     from explorer.report.content import report_html
     from explorer.services.explorer_data import open_service
 
-    service = open_service(data_dir)
+    service = open_service(backend_of(data_dir))
     snapshot = service.snapshot()
     treatments = service.treatments(TREATMENTS)
 

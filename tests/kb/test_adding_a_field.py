@@ -23,6 +23,7 @@ from explorer.cli import main
 from explorer.domain import models as d
 from explorer.kb import schema, validate
 from tests.conftest import CONTENT
+from tests.engines import backend_of
 
 
 class TreatmentWithX(schema.Treatment):
@@ -64,7 +65,7 @@ def test_a_new_treatment_field_reaches_the_domain_the_json_and_the_export(
     assert main(["kb", "build", "--from", str(_content(tmp_path))]) == 0
     capsys.readouterr()
 
-    service = open_service(tmp_path / "data")  # the window's way in (the fast path)
+    service = open_service(backend_of(tmp_path / "data"))  # the window's way in (the fast path)
     try:
         tens = service.treatment("tens")
         other = service.treatment("heat-and-cold")

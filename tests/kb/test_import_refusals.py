@@ -14,7 +14,9 @@ import pytest
 
 from explorer.cli import main
 from explorer.services import knowledge
+from explorer.services.stores import open_stores
 from tests.conftest import CONTENT
+from tests.engines import backend_of
 
 
 def _export(data_dir: Path, out: Path) -> str:
@@ -24,7 +26,7 @@ def _export(data_dir: Path, out: Path) -> str:
 
 def _digest(data_dir: Path) -> str:
     """What the knowledge base holds, as the hash of its export (after any start-up refresh)."""
-    stores = knowledge.open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         return hashlib.sha256(
             knowledge.document_json(knowledge.export_document_of(stores)).encode()
@@ -445,7 +447,7 @@ def test_failure_while_writing_rolls_back_everything(
     monkeypatch.setattr(kb_tables, "summary_of", exploding)
     path = tmp_path / "good.json"
     path.write_text(json.dumps(exported), encoding="utf-8")
-    stores = knowledge.open_stores(data_dir, refresh_shipped=False)
+    stores = open_stores(backend_of(data_dir), refresh_shipped=False)
     try:
         with pytest.raises(RuntimeError):
             knowledge.import_file(stores, path)

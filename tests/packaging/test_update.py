@@ -190,9 +190,10 @@ def test_update_keeps_consults_pin_and_settings(
     assert "condition=sciatica" in settings.read_text()
     # The PIN set in version N still opens version N+1 (whose code is this checkout's).
     from explorer.services.access import AccessService
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
+    from tests.engines import backend_of
 
-    stores = open_stores(data, refresh_shipped=False)
+    stores = open_stores(backend_of(data), refresh_shipped=False)
     try:
         assert AccessService(stores.clinic).check(PIN).ok
         assert not AccessService(stores.clinic).check("0000").ok

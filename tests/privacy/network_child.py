@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from explorer.store.backend import backend_from_arguments
+
 EVENTS: list[str] = []
 NETWORK_EVENTS = {
     "socket.__new__",
@@ -73,7 +75,7 @@ def main() -> None:
     app = QApplication([])
     seen: list[str] = []
     settings = UiSettings(QSettings(str(out_dir / "net.ini"), QSettings.Format.IniFormat))
-    window, loader = create_window(data_dir, settings)
+    window, loader = create_window(backend_from_arguments(str(data_dir)), settings)
     window.show()
     ready: list[bool] = []
     window.sig_ready.connect(lambda: ready.append(True))

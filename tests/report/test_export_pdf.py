@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from explorer.cli import main
+from tests.engines import backend_of
 
 TREATMENTS = "exercise-therapy,epidural-steroid-injection,watchful-waiting"
 
@@ -95,7 +96,7 @@ def test_handout_cards_and_summary_table(data_dir) -> None:
     from explorer.report.content import ReportContent, report_html
     from explorer.services.explorer_data import open_service
 
-    service = open_service(resolve_data_dir())
+    service = open_service(backend_of(resolve_data_dir()))
     try:
         snapshot = service.snapshot()
         treatments = tuple(service.treatments(["tens", "exercise-therapy"]))
@@ -210,7 +211,7 @@ def test_window_exports_and_prints_with_the_same_renderer(
     from explorer.ui.settings import UiSettings
 
     settings = UiSettings(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    window, loader = create_window(data_dir, settings)
+    window, loader = create_window(backend_of(data_dir), settings)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.sig_ready, timeout=30_000):

@@ -21,6 +21,7 @@ import pytest
 from explorer.cli import main
 from explorer.errors import UserFacingError
 from explorer.fileio import atomic_write_bytes
+from tests.engines import backend_of
 
 resource = pytest.importorskip("resource")  # POSIX only
 
@@ -67,9 +68,9 @@ def test_a_full_disk_exits_3_with_one_line_and_keeps_the_old_file(
         from sqlalchemy.orm import Session
 
         from explorer.services.audit import AuditAction, audit_row
-        from explorer.services.knowledge import open_stores
+        from explorer.services.stores import open_stores
 
-        stores = open_stores(data_dir)
+        stores = open_stores(backend_of(data_dir))
         with Session(stores.clinic) as session, session.begin():
             for _ in range(1000):
                 session.add(audit_row(AuditAction.CLINICIAN_LOCKED, "Dr Test", None, "x" * 40))

@@ -17,8 +17,9 @@ from sqlalchemy.exc import DBAPIError
 from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog, events_csv
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
 from explorer.store.sqlite_files import PRIVATE_FILE_MODE
+from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
@@ -27,7 +28,7 @@ PIN = "zebra-7431"
 
 @pytest.fixture
 def clinic(data_dir):
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     yield stores
     stores.close()
 
@@ -38,7 +39,7 @@ def _actions(engine) -> Counter[str]:
 
 @pytest.mark.sqlite_only  # about the file
 def test_only_a_salted_hash_reaches_the_disk(data_dir) -> None:
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     AccessService(stores.clinic).set_pin(PIN, PIN)
     stores.close()
     files = [p for p in data_dir.iterdir() if p.name.startswith("clinic.sqlite")]
@@ -57,7 +58,7 @@ def test_only_a_salted_hash_reaches_the_server(data_dir) -> None:
     from explorer.store.clinic_models import ClinicBase
     from tests.engines import rows
 
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     access = AccessService(stores.clinic)
     hashes = []
     for _ in range(2):
@@ -175,7 +176,7 @@ def test_clinic_files_are_readable_by_the_current_user_only(tmp_path) -> None:
     old = os.umask(0o022)  # a typical umask would make new files world-readable
     try:
         folder = tmp_path / "new-data"
-        stores = open_stores(folder)
+        stores = open_stores(backend_of(folder))
         ConsultService(stores.clinic).start(condition=None, treatments=[])
         files = [p for p in folder.iterdir() if p.name.startswith(("clinic", "knowledge"))]
         assert {p.name for p in files} >= {"clinic.sqlite", "clinic.sqlite-wal"}
@@ -192,5 +193,5 @@ def test_clinic_files_are_readable_by_the_current_user_only(tmp_path) -> None:
 def test_a_world_readable_clinic_file_is_made_private_at_open(data_dir) -> None:
     path = data_dir / "clinic.sqlite"
     path.chmod(0o644)
-    open_stores(data_dir).close()
+    open_stores(backend_of(data_dir)).close()
     assert stat.S_IMODE(path.stat().st_mode) == PRIVATE_FILE_MODE

@@ -12,10 +12,11 @@ import pytest
 from explorer.errors import UserFacingError
 from explorer.services.access import AccessService
 from explorer.services.clinic_db import open_clinic_db
-from explorer.services.knowledge import open_stores
-from explorer.store import migrate
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.services.stores import open_stores
+from explorer.store.backend import migrate
+from explorer.store.problems import DatabaseProblem
 from tests.backups.conftest import add_consults, consult_rows, install_c0004
+from tests.engines import backend_for, backend_of
 
 HARMLESS_UPGRADE = """\
     with op.batch_alter_table("consult") as batch_op:
@@ -31,7 +32,7 @@ def _failed_attempts(clinic: Path) -> int:
 def test_a_pin_typed_while_another_window_holds_the_write_lock_is_not_checked_read_only(
     data_dir: Path,
 ) -> None:
-    stores = open_stores(data_dir, server=None)
+    stores = open_stores(backend_for(data_dir))
     other = sqlite3.connect(data_dir / "clinic.sqlite", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
@@ -59,7 +60,7 @@ def test_an_upgrade_meeting_another_windows_lock_is_not_rolled_back(
     other.execute("UPDATE consult SET plan = 'written by the other window'")
     try:
         with pytest.raises(UserFacingError) as caught:
-            open_clinic_db(data_dir)
+            open_clinic_db(backend_of(data_dir))
     finally:
         other.execute("COMMIT")
         other.close()

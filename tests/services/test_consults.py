@@ -16,20 +16,21 @@ import pytest
 
 from explorer.domain.consult import Decision
 from explorer.services.consults import ConsultConflict, ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 
 @pytest.fixture
 def consults(data_dir):
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     yield ConsultService(stores.clinic)
     stores.close()
 
 
 def test_start_type_tick_restart_and_find_everything(data_dir) -> None:
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic)
     consult = service.start(
         condition="sciatica",
@@ -52,7 +53,7 @@ def test_start_type_tick_restart_and_find_everything(data_dir) -> None:
     assert saved.version == consult.version + 1
     stores.close()
 
-    stores = open_stores(data_dir)  # "restart"
+    stores = open_stores(backend_of(data_dir))  # "restart"
     try:
         again = ConsultService(stores.clinic).get(consult.id)
         assert again is not None
@@ -122,7 +123,7 @@ def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, con
     at the same time, killed too: after each, the database is sound, every save the process
     acknowledged (save() returned) is there, and every backup in the folder is a complete,
     sound copy. The workers come from a zygote (tests/services/workers.py)."""
-    from explorer.services.backup import backup_dir, list_backups
+    from explorer.services.backup import list_backups
     from tests.services.workers import Zygote
 
     consult = consults.start(condition="sciatica", treatments=["tens"])
@@ -153,7 +154,7 @@ def test_killing_the_process_mid_typing_loses_no_acknowledged_save(data_dir, con
             _check_database(Path(data_dir) / "clinic.sqlite")
             if backing_up is not None:
                 backups_acked += len(zygote.acks.get(backing_up, []))
-            listed = list_backups(backup_dir(Path(data_dir)))
+            listed = list_backups(backend_of(Path(data_dir)).backup_dir)
             assert backups_acked == 0 or listed  # an acknowledged backup is never lost
             for backup in listed:  # a killed backup never leaves a half copy that counts
                 _check_database(backup.path)

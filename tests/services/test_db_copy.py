@@ -14,13 +14,15 @@ from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog, events_csv
 from explorer.services.consults import ConsultService
 from explorer.services.db_copy import copy_database
-from explorer.services.knowledge import document_json, export_document_of, open_stores
-from explorer.store.server import parse_server_url
+from explorer.services.knowledge import document_json, export_document_of
+from explorer.services.stores import open_stores
+from explorer.store.backend.postgres import parse_server_url
 from tests.conftest import TEST_PIN
+from tests.engines import backend_for
 
 
 def _populate(folder: Path) -> None:
-    stores = open_stores(folder, server=None)
+    stores = open_stores(backend_for(folder))
     try:
         service = ConsultService(stores.clinic, clinician="Dr Rivera")
         first = service.start(condition="sciatica", treatments=["tens"], patient_label="J. S.")
@@ -34,7 +36,7 @@ def _populate(folder: Path) -> None:
 
 
 def _snapshot(folder: Path, server) -> tuple[str, list, str, bool]:
-    stores = open_stores(folder, server=server, refresh_shipped=False)
+    stores = open_stores(backend_for(folder, server), refresh_shipped=False)
     try:
         kb = document_json(export_document_of(stores))
         consults = ConsultService(stores.clinic).search(include_deleted=True)
@@ -66,7 +68,7 @@ def test_round_trip_sqlite_to_postgres_and_back_is_identical(
     report = copy_database(new_postgres_database, f"sqlite:///{back}")
     assert report.rows["clinic"]["consult"] == 3
     assert _snapshot(back, None) == before
-    stores = open_stores(back, server=None, refresh_shipped=False)
+    stores = open_stores(backend_for(back), refresh_shipped=False)
     try:  # each copy is in the copied audit log: where from, by whom, on which PC
         copies = [e for e in AuditLog(stores.clinic).events() if e.action == "database copied"]
     finally:
@@ -77,7 +79,7 @@ def test_round_trip_sqlite_to_postgres_and_back_is_identical(
     assert all(e.clinician.startswith("OS user") and e.workstation for e in copies)
 
     # The server's id sequences continue after the copied rows; the PIN still opens it.
-    stores = open_stores(tmp_path / "scratch", server=server)
+    stores = open_stores(backend_for(tmp_path / "scratch", server))
     try:
         fresh = ConsultService(stores.clinic).start(condition=None, treatments=[])
         assert fresh.id == max(c.id for c in before[1]) + 1
@@ -110,7 +112,7 @@ def test_a_value_the_server_refuses_rolls_back_and_names_no_patient_data(
     enforce VARCHAR lengths; an old file can hold a longer clinician name.)"""
     import sqlite3
 
-    stores = open_stores(data_dir, server=None)
+    stores = open_stores(backend_for(data_dir))
     consult = ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="Z")
     stores.close()
     con = sqlite3.connect(data_dir / "clinic.sqlite")
@@ -137,7 +139,7 @@ def test_nul_characters_an_old_folder_holds_are_removed_on_the_way_to_the_server
     removes it and says where (table, row, column), never the text."""
     import sqlite3
 
-    stores = open_stores(data_dir, server=None)
+    stores = open_stores(backend_for(data_dir))
     consult = ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="Z")
     stores.close()
     con = sqlite3.connect(data_dir / "clinic.sqlite")
@@ -148,7 +150,7 @@ def test_nul_characters_an_old_folder_holds_are_removed_on_the_way_to_the_server
     out = capsys.readouterr().out
     assert "1 text value(s) held NUL characters" in out and f"consult {consult.id} plan" in out
     assert "take" not in out
-    stores = open_stores(data_dir, server=parse_server_url(new_postgres_database))
+    stores = open_stores(backend_for(data_dir, parse_server_url(new_postgres_database)))
     try:
         copied = ConsultService(stores.clinic).get(consult.id)
         assert copied is not None and copied.plan == "take two"

@@ -14,8 +14,9 @@ from explorer.cli import main
 from explorer.errors import UserFacingError
 from explorer.services.consults import ConsultService
 from explorer.services.db_copy import copy_database
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
 from explorer.store import network_share
+from tests.engines import backend_for
 
 
 def _on_a_share(monkeypatch, folder: Path) -> None:
@@ -33,7 +34,7 @@ def _files(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def share(data_dir: Path) -> Path:
-    stores = open_stores(data_dir, server=None)
+    stores = open_stores(backend_for(data_dir))
     try:
         service = ConsultService(stores.clinic, clinician="Dr Rivera")
         consult = service.start(condition="sciatica", treatments=["tens"], patient_label="J. S.")
@@ -49,7 +50,7 @@ def test_a_source_on_a_share_is_copied_without_writing_there(
     before = _files(share)
     _on_a_share(monkeypatch, share)
     with pytest.raises(UserFacingError, match="network file system"):
-        open_stores(share, server=None)  # the window still refuses to use it
+        open_stores(backend_for(share))  # the window still refuses to use it
 
     target = tmp_path / "local-data"
     assert main(["db", "copy", "--from", str(share), "--to", str(target)]) == 0
@@ -57,7 +58,7 @@ def test_a_source_on_a_share_is_copied_without_writing_there(
     assert "through a local snapshot" in out and "were not changed" in out
     assert _files(share) == before  # not a byte written there, no new file
 
-    stores = open_stores(target, server=None)
+    stores = open_stores(backend_for(target))
     try:
         (copied,) = ConsultService(stores.clinic).search("")
         assert copied.notes_html == "<p>kept on the share for years</p>"
@@ -114,7 +115,7 @@ def test_changes_still_in_the_write_ahead_log_on_the_share_are_copied(
         copy_database(str(share), str(tmp_path / "local-data"))
     finally:
         last_pc.close()
-    stores = open_stores(tmp_path / "local-data", server=None)
+    stores = open_stores(backend_for(tmp_path / "local-data"))
     try:
         (copied,) = ConsultService(stores.clinic).search("")
         assert copied.notes_html == "<p>only in the WAL</p>"

@@ -11,8 +11,9 @@ import pytest
 from explorer.domain.catalog import CatalogIndex, CatalogQuery
 from explorer.domain.vocab import Approach, Certainty, Invasiveness
 from explorer.services.explorer_data import KnowledgeService
-from explorer.services.knowledge import open_stores
-from explorer.store.server import parse_server_url
+from explorer.services.stores import open_stores
+from explorer.store.backend.postgres import parse_server_url
+from tests.engines import backend_for
 
 QUERIES = [
     CatalogQuery(),
@@ -26,7 +27,7 @@ QUERIES = [
 
 
 def _read(folder: Path, server) -> tuple[object, list[list[str]], list[object]]:
-    service = KnowledgeService.over_stores(open_stores(folder, server=server))
+    service = KnowledgeService.over_stores(open_stores(backend_for(folder, server)))
     try:
         snapshot = service.snapshot()
         index = CatalogIndex(snapshot.treatments, snapshot.glossary)
@@ -58,7 +59,7 @@ def test_consult_search_matches_on_both_engines(
 
     found = []
     for folder, server in ((data_dir, None), (tmp_path / "pc", new_postgres_database)):
-        stores = open_stores(folder, server=server and parse_server_url(server))
+        stores = open_stores(backend_for(folder, server and parse_server_url(server)))
         try:
             service = ConsultService(stores.clinic)
             for label, day in (("J. S.", 1), ("Émile", 2), ("k", 3)):

@@ -12,7 +12,9 @@ import pytest
 from explorer.cli import main
 from explorer.services import knowledge
 from explorer.services.consults import ConsultService
-from explorer.store.server import parse_server_url
+from explorer.services.stores import open_stores
+from explorer.store.backend.postgres import parse_server_url
+from tests.engines import backend_for, backend_of
 
 pytestmark = pytest.mark.postgres_only
 
@@ -20,9 +22,11 @@ pytestmark = pytest.mark.postgres_only
 def test_export_import_export_is_identical_and_leaves_consults_alone(
     data_dir: Path, database: str, tmp_path: Path, shipped_document
 ) -> None:
-    stores = knowledge.open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
-        assert stores.server is not None and stores.describe().startswith("PostgreSQL database")
+        assert stores.backend.server is not None and stores.describe().startswith(
+            "PostgreSQL database"
+        )
         consult = ConsultService(stores.clinic).start(condition="sciatica", treatments=["tens"])
         first = knowledge.document_json(knowledge.export_document_of(stores))
         assert first == knowledge.document_json(shipped_document)
@@ -43,7 +47,7 @@ def test_an_import_on_one_pc_is_seen_by_every_pc(
     document["meta"]["title"] = "Reviewed by our clinic"
     (tmp_path / "ours.json").write_text(json.dumps(document), encoding="utf-8")
     assert main(["kb", "import", str(tmp_path / "ours.json")]) == 0  # on PC 1
-    other_pc = knowledge.open_stores(tmp_path / "pc2")  # a different data folder
+    other_pc = open_stores(backend_of(tmp_path / "pc2"))  # a different data folder
     try:
         with other_pc.knowledge_session() as session:
             assert other_pc.repository(session).info().title == "Reviewed by our clinic"
@@ -61,7 +65,7 @@ def test_a_local_knowledge_base_with_shared_consults(
 
     url = os.environ["EXPLORER_DATABASE_URL"]
     folder = tmp_path / "pc3"
-    stores = knowledge.open_stores(folder, server=parse_server_url(url, local_knowledge=True))
+    stores = open_stores(backend_for(folder, parse_server_url(url, local_knowledge=True)))
     try:
         assert (folder / "knowledge.sqlite").exists() and not (folder / "clinic.sqlite").exists()
         assert stores.knowledge.dialect.name == "sqlite"

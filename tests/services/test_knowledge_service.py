@@ -15,9 +15,10 @@ import pytest
 from explorer.errors import UserFacingError
 from explorer.paths import CLINIC_DB, KNOWLEDGE_DB
 from explorer.services import knowledge
-from explorer.store import migrate
-from explorer.store.engine import DatabaseProblem
-from tests.engines import execute, rows
+from explorer.services.stores import open_stores
+from explorer.store.backend import migrate
+from explorer.store.problems import DatabaseProblem
+from tests.engines import backend_of, execute, rows
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -28,7 +29,7 @@ def test_first_start_creates_migrates_and_fills_both_databases(
     tmp_path: Path, empty_database: str
 ) -> None:
     folder = tmp_path / "fresh" / "nested"
-    stores = knowledge.open_stores(folder)
+    stores = open_stores(backend_of(folder))
     try:
         with stores.knowledge_session() as session:
             repo = stores.repository(session)
@@ -85,7 +86,7 @@ def test_rebuilding_or_importing_the_knowledge_base_never_touches_clinic_data(
             con.execute("INSERT INTO clinic_info VALUES ('note', ?)", (NOTE,))
         con.close()
     before = _clinic_fingerprint(data_dir, database)
-    stores = knowledge.open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         knowledge.build(stores)
         export = tmp_path / "kb.json"
@@ -104,10 +105,10 @@ def test_shipped_content_change_is_picked_up_at_next_start(
     content = tmp_path / "content"
     shutil.copytree(REPO / "db" / "knowledge", content)
     monkeypatch.setattr(knowledge, "knowledge_content_dir", lambda: content)
-    knowledge.open_stores(data_dir).close()
+    open_stores(backend_of(data_dir)).close()
     meta = content / "meta.toml"
     meta.write_text(meta.read_text().replace('title = "', 'title = "Updated: '), encoding="utf-8")
-    stores = knowledge.open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         with stores.knowledge_session() as session:
             assert stores.repository(session).info().title.startswith("Updated: ")
@@ -118,7 +119,7 @@ def test_shipped_content_change_is_picked_up_at_next_start(
 def test_imported_knowledge_base_is_not_overwritten_by_shipped_content(
     data_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    stores = knowledge.open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     export = tmp_path / "kb.json"
     knowledge.export_json(stores, export)
     export.write_text(export.read_text().replace('"title": "', '"title": "Clinic edition: ', 1))
@@ -128,7 +129,7 @@ def test_imported_knowledge_base_is_not_overwritten_by_shipped_content(
     shutil.copytree(REPO / "db" / "knowledge", content)
     (content / "faq.toml").write_text((content / "faq.toml").read_text() + "\n# changed\n")
     monkeypatch.setattr(knowledge, "knowledge_content_dir", lambda: content)
-    stores = knowledge.open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         with stores.knowledge_session() as session:
             info = stores.repository(session).info()
@@ -156,7 +157,7 @@ def test_damaged_knowledge_base_is_reported_and_left_in_place(
     damage(path)
     damaged = path.read_bytes()
     with pytest.raises(DatabaseProblem, match=message) as caught:
-        knowledge.open_stores(data_dir)
+        open_stores(backend_of(data_dir))
     assert str(path) in str(caught.value)
     assert path.read_bytes() == damaged
 
@@ -171,7 +172,7 @@ def test_unwritable_data_folder_gives_a_clear_message(tmp_path: Path) -> None:
     parent.chmod(0o500)
     try:
         with pytest.raises(UserFacingError, match="Cannot create the data folder"):
-            knowledge.open_stores(parent / "data")
+            open_stores(backend_of(parent / "data"))
     finally:
         parent.chmod(0o700)
 
@@ -181,7 +182,7 @@ def test_data_folder_that_is_a_file_gives_a_clear_message(tmp_path: Path) -> Non
     blocker = tmp_path / "data"
     blocker.write_text("not a folder")
     with pytest.raises(UserFacingError, match="Cannot create the data folder"):
-        knowledge.open_stores(blocker)
+        open_stores(backend_of(blocker))
 
 
 @pytest.mark.parametrize(("in_use", "replaced"), [("2099.1.0", False), ("2000.1.0", True)])
@@ -196,7 +197,7 @@ def test_shipped_content_never_replaces_a_newer_knowledge_base(
         "UPDATE kb_document SET kb_version = :v, content_fingerprint = 'other content'",
         {"v": in_use},
     )
-    knowledge.open_stores(data_dir).close()
+    open_stores(backend_of(data_dir)).close()
     ((version, fingerprint),) = rows(
         data_dir, "knowledge", "SELECT kb_version, content_fingerprint FROM kb_document"
     )

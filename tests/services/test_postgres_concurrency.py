@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import text
 
 from explorer.services.consults import ConsultConflict, ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from tests.engines import backend_of
 
 
 @pytest.fixture
 def server_stores(data_dir: Path, database: str):
     assert database == "postgres"
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     yield stores
     stores.close()
 
@@ -44,7 +45,7 @@ def test_the_same_consult_saved_on_two_pcs_shows_a_conflict_and_keeps_both_texts
 ) -> None:
     first_pc = ConsultService(server_stores.clinic, clinician="Dr A")
     consult = first_pc.start(condition="sciatica", treatments=["tens"])
-    second = open_stores(data_dir)  # a second PC: its own engine and connections
+    second = open_stores(backend_of(data_dir))  # a second PC: its own engine and connections
     try:
         second_pc = ConsultService(second.clinic, clinician="Dr B")
         on_b_screen = second_pc.open(consult.id)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from explorer.cli import main
+from tests.engines import backend_of
 
 pytestmark = [
     pytest.mark.sqlite_only,
@@ -26,7 +27,7 @@ def opened_up(data_dir: Path) -> list[Path]:
     """Make the data folder as an older version, or a copy by hand, may have left it."""
     from explorer.services.backup import make_backup
 
-    make_backup(data_dir, "manual")
+    make_backup(backend_of(data_dir), "manual")
     logs = data_dir / "logs"
     logs.mkdir(exist_ok=True)
     (logs / "explorer.log").write_text("a log line\n")
@@ -74,7 +75,7 @@ def test_links_out_of_the_data_folder_are_not_followed(data_dir: Path, tmp_path:
     backups.symlink_to(foreign_folder, target_is_directory=True)
     from explorer.services.private_data import make_data_private
 
-    assert make_data_private(data_dir) is None
+    assert make_data_private(backend_of(data_dir)) is None
     assert _mode(foreign) == 0o644 and _mode(foreign_folder) == 0o755
 
 

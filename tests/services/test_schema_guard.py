@@ -18,13 +18,13 @@ from explorer.errors import UserFacingError
 from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from explorer.store.backend import advisory_lock, writer
+from explorer.store.backend.guard import SchemaChanged, upgrade_lock_name
 from explorer.store.clinic_models import ClinicianAccessRow
-from explorer.store.engine import writer
 from explorer.store.heads import HEADS
-from explorer.store.schema_guard import SchemaChanged, upgrade_lock_name
-from explorer.store.server import advisory_lock
 from tests.conftest import TEST_PIN
+from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
@@ -39,7 +39,7 @@ def _set_revision(engine, revision: str) -> None:
 
 @pytest.fixture
 def opened(data_dir):
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     yield stores
     stores.close()
 
@@ -115,7 +115,7 @@ def test_a_write_during_an_upgrade_waits_for_it_then_refuses(opened) -> None:
 def test_a_write_waits_as_long_as_it_was_told_on_a_server_too(data_dir) -> None:
     """A start waits up to a minute for another PC's knowledge-base import; on PostgreSQL
     the server's lock timeout (5 s) used to cut that wait short with "in use"."""
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         other_pc = stores.knowledge.connect()
         transaction = other_pc.begin()

@@ -12,7 +12,8 @@ import pytest
 
 from explorer.errors import UserFacingError
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from tests.engines import backend_of
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.usefixtures("database")]
 
@@ -35,7 +36,7 @@ def _drop_every_connection(name: str) -> None:
 
 
 def test_a_server_restart_between_saves_goes_unnoticed(data_dir) -> None:
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         service = ConsultService(stores.clinic, clinician="Dr Rivera")
         consult = service.start(condition="sciatica", treatments=["tens"])
@@ -48,7 +49,7 @@ def test_a_server_restart_between_saves_goes_unnoticed(data_dir) -> None:
 
 def test_an_unreachable_server_is_said_in_words_and_the_next_save_lands(data_dir) -> None:
     name = _database()
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         service = ConsultService(stores.clinic, clinician="Dr Rivera")
         consult = service.start(condition="sciatica", treatments=["tens"])

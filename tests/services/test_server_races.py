@@ -21,9 +21,11 @@ from explorer.logs import LOG_FORMAT, PrivateFormatter
 from explorer.services.access import AccessService
 from explorer.services.consults import ConsultNotFound, ConsultService
 from explorer.services.explorer_data import KnowledgeService
-from explorer.services.knowledge import build, open_stores
+from explorer.services.knowledge import build
+from explorer.services.stores import open_stores
 from explorer.store.clinic_models import ClinicianAccessRow
 from tests.conftest import CONTENT
+from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
@@ -59,7 +61,7 @@ def _at_first_flush(action: Callable[[], None]) -> tuple[Callable[[], None], lis
 
 @pytest.fixture
 def two_pcs(data_dir: Path):
-    pcs = open_stores(data_dir), open_stores(data_dir)
+    pcs = open_stores(backend_of(data_dir)), open_stores(backend_of(data_dir))
     yield pcs
     for pc in pcs:
         pc.close()
@@ -138,7 +140,7 @@ def test_the_catalog_is_read_from_one_snapshot_while_another_pc_replaces_it(
 
 
 def test_a_nul_in_what_matters_survives_save_as_separate_consult(data_dir: Path) -> None:
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         service = ConsultService(stores.clinic, clinician="Dr A")
         consult = service.start(condition="sciatica", treatments=["tens"])
@@ -158,7 +160,7 @@ def test_an_error_text_never_carries_the_values(data_dir: Path) -> None:
 
     from explorer.store.clinic_models import ConsultRow
 
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         service = ConsultService(stores.clinic, clinician="Dr A")
         consult = service.start(condition="sciatica", treatments=["tens"])

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import document_json, export_document_of, open_stores
+from explorer.services.knowledge import document_json, export_document_of
+from explorer.services.stores import open_stores
 from explorer.store.heads import HEADS
+from tests.engines import backend_of
 
 
 def _check_database(path: Path) -> None:
@@ -27,15 +29,16 @@ def _check_database(path: Path) -> None:
 
 FIRST_START = """
 import sys, time
+from explorer.store.backend import backend_from_arguments
 from pathlib import Path
 start = float(sys.argv[2])
 from explorer.errors import UserFacingError
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
 while time.time() < start:  # every process past its imports, then all at once
     pass
 try:
-    stores = open_stores(Path(sys.argv[1]))
+    stores = open_stores(backend_from_arguments(sys.argv[1]))
     consult = ConsultService(stores.clinic).start(condition=None, treatments=["tens"])
     stores.close()
 except UserFacingError as exc:
@@ -73,7 +76,7 @@ def test_several_processes_starting_at_once_on_a_new_data_folder(
         con = sqlite3.connect(folder / name)
         assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEADS[kind],)]
         con.close()
-    stores = open_stores(folder)
+    stores = open_stores(backend_of(folder))
     try:
         assert document_json(export_document_of(stores)) == document_json(shipped_document)
     finally:
@@ -91,7 +94,7 @@ def test_processes_saving_at_once_lose_nothing_and_corrupt_nothing(
     (there the processes are PCs sharing one server database)."""
     from tests.services.workers import Zygote
 
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic)
     shared = service.start(condition="sciatica", treatments=["tens"])
     stores.close()
@@ -110,7 +113,7 @@ def test_processes_saving_at_once_lose_nothing_and_corrupt_nothing(
         zygote.close()
     assert zygote.errors == []
     assert all(status == 0 for status in statuses)
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         service = ConsultService(stores.clinic)
         words = service.get(shared.id).notes_html.split()

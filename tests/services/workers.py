@@ -31,7 +31,8 @@ if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from explorer.services.consults import ConsultConflict, ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from tests.engines import backend_of
 
 Ack = Callable[[str], None]
 
@@ -39,7 +40,7 @@ Ack = Callable[[str], None]
 def save_consult(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     """Append ``word<N>`` to a consult's notes, one save per word, ``args["count"]`` times
     (forever when absent); a save refused as stale is read again and retried."""
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic, clinician=args.get("clinician", "worker"))
     consult = service.get(int(args["consult"]))
     assert consult is not None
@@ -67,7 +68,7 @@ def save_consult(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
 
 def start_consults(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     """Start consults (a row and its audit row each), ``args["count"]`` of them."""
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic, clinician="worker")
     for _ in range(int(args.get("count", 10))):
         consult = service.start(condition="sciatica", treatments=["tens"], patient_label="w")
@@ -77,7 +78,7 @@ def start_consults(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
 
 def open_consult(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     """Open a consult (a read, then its audit row: a write) ``args["count"]`` times."""
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic, clinician="worker")
     for number in range(int(args.get("count", 10))):
         service.open(int(args["consult"]))
@@ -93,7 +94,7 @@ def make_backups(data_dir: Path, args: dict[str, Any], ack: Ack) -> None:
     count = args.get("count")
     done = 0
     while count is None or done < int(count):
-        backup = make_backup(data_dir, "manual")
+        backup = make_backup(backend_of(data_dir), "manual")
         done += 1
         ack(backup.path.name)
 

@@ -13,7 +13,8 @@ import pytest
 from explorer.paths import knowledge_content_dir
 from explorer.store.fastpath import open_current_knowledge
 from explorer.store.kb_reader import DocumentReader, KnowledgeReader
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
+from tests.engines import backend_of
 
 
 def test_the_stored_knowledge_base_reads_as_the_document_it_was_built_from(
@@ -60,7 +61,7 @@ def test_summaries_derived_by_another_version_are_derived_again_on_the_full_path
     monkeypatch.setattr(fastpath, "DERIVED_VERSION", following)
     monkeypatch.setattr(kb_tables, "DERIVED_VERSION", following)
     assert open_current_knowledge(data_dir, knowledge_content_dir()) is None
-    open_knowledge(data_dir, refresh_shipped=False).close()
+    open_knowledge(backend_of(data_dir), refresh_shipped=False).close()
     con = sqlite3.connect(data_dir / "knowledge.sqlite")
     derived = con.execute("SELECT summary FROM kb_treatment ORDER BY position").fetchall()
     assert con.execute("SELECT derived_version FROM kb_document").fetchall() == [(following,)]
@@ -102,7 +103,8 @@ def test_window_data_on_a_current_folder_loads_without_sqlalchemy_or_pydantic(da
         "import sys\n"
         "from pathlib import Path\n"
         "from explorer.services.explorer_data import open_service\n"
-        f"service = open_service(Path({str(data_dir)!r}))\n"
+        "from explorer.store.backend import backend_from_arguments\n"
+        f"service = open_service(backend_from_arguments({str(data_dir)!r}))\n"
         "snapshot = service.snapshot()\n"
         "assert len(snapshot.treatments) >= 14 and service.treatment('tens') is not None\n"
         "print(any(m.split('.')[0] in {'sqlalchemy', 'pydantic'} for m in sys.modules))\n"
@@ -122,7 +124,9 @@ def test_window_data_on_a_fresh_folder_takes_the_full_path(
 ) -> None:
     from explorer.services.explorer_data import open_service
 
-    service = open_service(tmp_path / "fresh")  # on PostgreSQL: a new, empty server database
+    service = open_service(
+        backend_of(tmp_path / "fresh")
+    )  # on PostgreSQL: a new, empty server database
     try:
         assert service.stores is not None  # created, migrated and filled
         assert (
@@ -155,7 +159,7 @@ def test_window_data_on_a_server_comes_from_the_server_not_a_file_left_here(
         '\'"title":"Spine Treatment Explorer knowledge base"\', '
         '\'"title":"Edition on the server"\')',
     )
-    service = open_service(data_dir)
+    service = open_service(backend_of(data_dir))
     try:
         assert service.stores is not None
         assert service.snapshot().info.title == "Edition on the server"

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from explorer.services import knowledge
-from explorer.store import migrate
+from explorer.services.stores import open_stores
+from explorer.store.backend import migrate
 from explorer.store.heads import KNOWLEDGE_HEAD
+from tests.engines import backend_for, backend_of
 
 LEGACY = Path(__file__).resolve().parent / "legacy"
 EXPORT_OF_0006_BY_THE_PREVIOUS_VERSION = (
@@ -59,7 +61,7 @@ def test_an_imported_knowledge_base_of_the_last_revision_is_converted_exactly(
     tmp_path: Path,
 ) -> None:
     folder = _legacy_folder(tmp_path / "data", "knowledge-0006-imported.sql.gz")
-    stores = knowledge.open_stores(folder)
+    stores = open_stores(backend_of(folder))
     try:
         assert migrate.current_revision(stores.knowledge) == KNOWLEDGE_HEAD
         exported = knowledge.document_json(knowledge.export_document_of(stores))
@@ -86,7 +88,7 @@ def test_shipped_content_in_the_old_layout_is_built_again(tmp_path: Path) -> Non
         "knowledge-0006-imported.sql.gz",
         "UPDATE kb_meta SET content_origin = 'shipped'",
     )
-    stores = knowledge.open_stores(folder)
+    stores = open_stores(backend_of(folder))
     try:
         with stores.knowledge_session() as session:
             info = stores.repository(session).info()
@@ -118,7 +120,7 @@ def test_imported_content_that_cannot_be_converted_is_kept_aside_and_replaced(
     before = con.execute("SELECT * FROM treatment ORDER BY id").fetchall()
     con.close()
     with caplog.at_level(logging.WARNING):
-        stores = knowledge.open_stores(folder)
+        stores = open_stores(backend_of(folder))
     try:
         with stores.knowledge_session() as session:
             info = stores.repository(session).info()
@@ -138,13 +140,13 @@ def test_a_knowledge_base_of_a_newer_layout_is_refused_and_left_alone(tmp_path: 
     from explorer.errors import UserFacingError
 
     folder = tmp_path / "data"
-    knowledge.open_stores(folder).close()
+    open_stores(backend_of(folder)).close()
     con = sqlite3.connect(folder / "knowledge.sqlite")
     with con:
         con.execute("UPDATE alembic_version SET version_num = 'kb99.1'")
     con.close()
     with pytest.raises(UserFacingError, match="Update this PC"):
-        knowledge.open_stores(folder)
+        open_stores(backend_of(folder))
     con = sqlite3.connect(folder / "knowledge.sqlite")
     assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("kb99.1",)]
     con.close()
@@ -177,12 +179,12 @@ def test_an_old_knowledge_schema_on_a_server_is_converted_its_tables_kept(
 ) -> None:
     from sqlalchemy import text
 
-    from explorer.store.server import parse_server_url
+    from explorer.store.backend.postgres import parse_server_url
 
     changes = () if convertible else ("UPDATE treatment SET plain_name = ''",)
     _load_on_server(new_postgres_database, "knowledge-0006-imported.sql.gz", *changes)
     with caplog.at_level(logging.WARNING):
-        stores = knowledge.open_stores(tmp_path, server=parse_server_url(new_postgres_database))
+        stores = open_stores(backend_for(tmp_path, parse_server_url(new_postgres_database)))
     try:
         assert migrate.current_revision(stores.knowledge) == KNOWLEDGE_HEAD
         exported = knowledge.document_json(knowledge.export_document_of(stores))
@@ -217,7 +219,7 @@ def test_a_stored_document_of_an_older_format_is_upgraded_by_its_step(
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     folder = tmp_path / "data"
-    stores = knowledge.open_stores(folder)
+    stores = open_stores(backend_of(folder))
     try:
         knowledge.build(stores, content)  # not shipped: must never be silently replaced
         before = knowledge.document_json(knowledge.export_document_of(stores))
@@ -235,7 +237,7 @@ def test_a_stored_document_of_an_older_format_is_upgraded_by_its_step(
     if with_step:
         monkeypatch.setitem(upgrade.STEPS, 2, lambda data: steps.append(2) or data)
     with caplog.at_level(logging.WARNING):
-        stores = knowledge.open_stores(folder)
+        stores = open_stores(backend_of(folder))
     try:
         assert migrate.current_revision(stores.knowledge) == KNOWLEDGE_HEAD
         after = knowledge.document_json(knowledge.export_document_of(stores))

@@ -16,10 +16,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from explorer.store import kb_tables, migrate
+from explorer.store import kb_tables
+from explorer.store.backend import migrate
+from explorer.store.backend.sqlite import sqlite_engine
 from explorer.store.clinic_models import ClinicBase
-from explorer.store.engine import sqlite_engine
-from tests.engines import engine_of
+from tests.engines import backend_of, engine_of
 
 
 @pytest.mark.parametrize(
@@ -119,7 +120,7 @@ def test_every_clinic_revision_upgrades_to_head_with_its_data_intact(
     }
     con.close()
 
-    open_clinic_db(tmp_path).dispose()  # the application's way: backup, then upgrade
+    open_clinic_db(backend_of(tmp_path)).dispose()  # the application's way: backup, then upgrade
     engine = sqlite_engine(path)
     assert migrate.current_revision(engine) == migrate.HEADS["clinic"]
     engine.dispose()

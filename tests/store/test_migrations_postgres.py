@@ -13,10 +13,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from explorer.store import kb_tables, migrate
+from explorer.store import kb_tables
+from explorer.store.backend import migrate
+from explorer.store.backend.postgres import parse_server_url, server_engine
 from explorer.store.clinic_models import ClinicBase
 from explorer.store.heads import Kind
-from explorer.store.server import parse_server_url, server_engine
+from tests.engines import backend_for
 from tests.store.test_migrations import _ROWS_BY_REVISION, _TABLES
 
 
@@ -71,26 +73,27 @@ def test_a_pc_older_than_the_server_schema_refuses_and_says_update_this_pc(
     new_postgres_database, tmp_path, monkeypatch
 ) -> None:
     from explorer.errors import UserFacingError
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
-    open_stores(tmp_path, server=parse_server_url(new_postgres_database)).close()
+    open_stores(backend_for(tmp_path, parse_server_url(new_postgres_database))).close()
     engine = _engine(new_postgres_database, "clinic")
     with engine.begin() as connection:  # a newer application on another PC upgraded it
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'c9999'")
     engine.dispose()
     with pytest.raises(UserFacingError, match="Update this PC"):
-        open_stores(tmp_path, server=parse_server_url(new_postgres_database))
+        open_stores(backend_for(tmp_path, parse_server_url(new_postgres_database)))
 
 
 UPGRADE = """
 import sys, time
 from pathlib import Path
-from explorer.services.knowledge import open_stores
-from explorer.store.server import parse_server_url
+from explorer.services.stores import open_stores
+from explorer.store.backend import backend_for
+from explorer.store.backend.postgres import parse_server_url
 start = float(sys.argv[3])
 while time.time() < start:
     pass
-open_stores(Path(sys.argv[1]), server=parse_server_url(sys.argv[2])).close()
+open_stores(backend_for(Path(sys.argv[1]), parse_server_url(sys.argv[2]))).close()
 print("ok")
 """
 

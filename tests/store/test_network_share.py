@@ -7,6 +7,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
+from explorer.services.stores import open_stores
 from explorer.store.network_share import (
     NetworkShareRefused,
     linux_mounts,
@@ -14,6 +15,7 @@ from explorer.store.network_share import (
     network_share_kind,
     refuse_network_share,
 )
+from tests.engines import backend_for, backend_of
 
 PROC_MOUNTS = """\
 /dev/sda1 / ext4 rw,relatime 0 0
@@ -75,12 +77,11 @@ def test_the_refusal_points_to_the_server_mode() -> None:
 
 
 def test_opening_a_data_folder_on_a_share_is_refused(tmp_path: Path, monkeypatch) -> None:
-    from explorer.services import knowledge
     from explorer.store import network_share
 
     monkeypatch.setattr(network_share, "_system_mounts", lambda: [(str(tmp_path), "nfs")])
     with pytest.raises(NetworkShareRefused, match="nfs"):
-        knowledge.open_stores(tmp_path / "data", server=None)
+        open_stores(backend_for(tmp_path / "data"))
     assert not (tmp_path / "data" / "clinic.sqlite").exists()
 
 
@@ -91,12 +92,11 @@ def test_with_the_server_mode_a_data_folder_on_a_share_is_used(
     """What the refusal advises works: with a server, the data folder (logs, settings) may
     be on a share, since no database file is kept there; with the knowledge base kept
     locally (EXPLORER_LOCAL_KNOWLEDGE=1) it is a SQLite file again, and refused."""
-    from explorer.services import knowledge
     from explorer.services.consults import ConsultService
     from explorer.store import network_share
 
     monkeypatch.setattr(network_share, "_system_mounts", lambda: [(str(tmp_path), "nfs")])
-    stores = knowledge.open_stores(tmp_path / "data")
+    stores = open_stores(backend_of(tmp_path / "data"))
     try:
         ConsultService(stores.clinic).start(condition=None, treatments=["tens"])
         with stores.knowledge_session() as session:
@@ -106,7 +106,7 @@ def test_with_the_server_mode_a_data_folder_on_a_share_is_used(
     assert not list((tmp_path / "data").glob("*.sqlite*"))
     monkeypatch.setenv("EXPLORER_LOCAL_KNOWLEDGE", "1")
     with pytest.raises(NetworkShareRefused, match="nfs"):
-        knowledge.open_stores(tmp_path / "data")
+        open_stores(backend_of(tmp_path / "data"))
 
 
 def test_this_machines_test_folders_are_local(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from explorer.store import sqlite_files
-from explorer.store.sqlite_files import DatabaseProblem, ProblemKind, kind_of, problem_of
+from explorer.store.problems import DatabaseProblem, ProblemKind
+from explorer.store.sqlite_files import kind_of, problem_of
 
 SQLITE_READONLY_DIRECTORY = 1544
 
@@ -89,7 +90,7 @@ def test_the_servers_full_read_only_and_permission_errors_are_not_damage(
     """SQLSTATE 53100, 25006 and 42501 on PostgreSQL: the same kinds as on SQLite."""
     from psycopg import errors
 
-    from explorer.store.server import parse_server_url, server_problem
+    from explorer.store.backend.postgres import parse_server_url, server_problem
 
     target = parse_server_url("postgresql://clinic@db.example:5432/explorer")
     problem = server_problem(target, getattr(errors, error)("refused"))

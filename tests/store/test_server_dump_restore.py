@@ -20,7 +20,8 @@ from sqlalchemy import text
 
 from explorer.services.audit import AuditLog
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
+from tests.engines import backend_of
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.usefixtures("database")]
 
@@ -49,7 +50,7 @@ def _guide_commands() -> tuple[str, list[str]]:
 
 def test_pg_dump_then_pg_restore_clean_puts_the_clinic_back(data_dir: Path, tmp_path) -> None:
     url = os.environ["EXPLORER_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     service = ConsultService(stores.clinic, clinician="Dr Rivera")
     kept = service.start(condition="sciatica", treatments=["tens"], patient_label="J. S.")
     kept = service.save(replace(kept, notes_html="<p>in the nightly dump</p>"))
@@ -70,7 +71,7 @@ def test_pg_dump_then_pg_restore_clean_puts_the_clinic_back(data_dir: Path, tmp_
         os.umask(before)
     (dump,) = tmp_path.glob("explorer-*.dump")  # explorer-YYYY-MM-DD.dump
     assert dump.stat().st_mode & 0o077 == 0
-    stores = open_stores(data_dir)  # the day goes on after the dump
+    stores = open_stores(backend_of(data_dir))  # the day goes on after the dump
     ConsultService(stores.clinic).save(replace(kept, notes_html="<p>after the dump</p>"))
     stores.close()
 
@@ -78,7 +79,7 @@ def test_pg_dump_then_pg_restore_clean_puts_the_clinic_back(data_dir: Path, tmp_
     assert restore_args == ["pg_restore", "--clean", "--dbname", "explorer", "FILE"]
     restore = [_tool("pg_restore"), *restore_args[1:3], url, str(dump)]
     subprocess.run(restore, check=True, capture_output=True)
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     try:
         back = ConsultService(stores.clinic).get(kept.id)
         assert back is not None and back.notes_html == "<p>in the nightly dump</p>"

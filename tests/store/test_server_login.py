@@ -23,11 +23,12 @@ from sqlalchemy.exc import DBAPIError
 from explorer.cli import main
 from explorer.errors import UserFacingError
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
-from explorer.store import migrate
+from explorer.services.stores import open_stores
+from explorer.store.backend import migrate
+from explorer.store.backend.postgres import KEYRING_SERVICE, parse_server_url
 from explorer.store.kb_tables import kb_treatment
-from explorer.store.server import KEYRING_SERVICE, parse_server_url
 from tests.conftest import _admin, _server_url
+from tests.engines import backend_for
 
 LOGIN_ROLE_ENV = "EXPLORER_TEST_POSTGRES_LOGIN_ROLE"
 
@@ -124,7 +125,7 @@ def test_the_clinic_role_works_with_its_password_in_a_pgpass_file(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     _pgpass(clinic_login, tmp_path, monkeypatch)
-    stores = open_stores(isolated_environment, server=parse_server_url(clinic_login.url))
+    stores = open_stores(backend_for(isolated_environment, parse_server_url(clinic_login.url)))
     try:
         assert migrate.current_revision(stores.knowledge) == migrate.HEADS["knowledge"]
         assert migrate.current_revision(stores.clinic) == migrate.HEADS["clinic"]
@@ -169,7 +170,7 @@ def test_the_password_from_the_keyring_logs_in_and_is_nowhere_else(
     caplog.set_level(logging.DEBUG)
     memory_keyring.passwords[(KEYRING_SERVICE, clinic_login.key)] = clinic_login.password  # type: ignore[attr-defined]
     target = parse_server_url(clinic_login.url)
-    stores = open_stores(isolated_environment, server=target)
+    stores = open_stores(backend_for(isolated_environment, target))
     try:
         consult = ConsultService(stores.clinic).start(condition=None, treatments=["tens"])
         assert ConsultService(stores.clinic).get(consult.id) is not None
@@ -207,7 +208,7 @@ def test_no_password_stored_says_which_command_stores_it(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     with pytest.raises(UserFacingError) as caught:
-        open_stores(isolated_environment, server=parse_server_url(clinic_login.url))
+        open_stores(backend_for(isolated_environment, parse_server_url(clinic_login.url)))
     _one_line_naming_the_command(str(caught.value), clinic_login)
     assert "no password is stored on this PC" in str(caught.value)
     assert clinic_login.password not in caplog.text

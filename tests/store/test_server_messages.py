@@ -10,8 +10,9 @@ import pytest
 
 from explorer.cli import main
 from explorer.errors import UserFacingError
-from explorer.services.knowledge import open_stores
-from explorer.store.server import parse_server_url
+from explorer.services.stores import open_stores
+from explorer.store.backend.postgres import parse_server_url
+from tests.engines import backend_for
 
 EMPTY = [["--database-url", ""], ["--database-url=  "], ["--database-url"]]
 
@@ -33,7 +34,7 @@ def test_another_programs_tables_in_the_clinic_schema_are_named_as_a_schema(
         connection.execute("CREATE SCHEMA clinic")
         connection.execute("CREATE TABLE clinic.appointments (id int)")
     with pytest.raises(UserFacingError) as refused:
-        open_stores(tmp_path / "data", server=parse_server_url(new_postgres_database))
+        open_stores(backend_for(tmp_path / "data", parse_server_url(new_postgres_database)))
     message = str(refused.value)
     database = new_postgres_database.rsplit("/", 1)[1]
     assert message.startswith(f"The schema clinic of the PostgreSQL database {database} on ")

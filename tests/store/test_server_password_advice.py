@@ -11,13 +11,13 @@ import psycopg
 import pytest
 
 from explorer.cli import main
-from explorer.store.server import (
+from explorer.store.backend.login import pgpass_location
+from explorer.store.backend.postgres import (
     BadDatabaseUrl,
     parse_server_url,
     password_command,
     server_problem,
 )
-from explorer.store.server_login import pgpass_location
 
 TARGET = parse_server_url("postgresql://explorer@db.clinic:5433/explorer")
 

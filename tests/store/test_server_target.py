@@ -8,12 +8,12 @@ import types
 
 import pytest
 
-from explorer.store.server import (
+from explorer.store.backend.postgres import (
     BadDatabaseUrl,
     keyring_password,
     parse_server_url,
-    server_from_environment,
 )
+from tests.engines import backend_for, backend_of
 
 
 def test_a_postgres_url_is_normalised_to_psycopg() -> None:
@@ -41,11 +41,11 @@ def test_unusable_urls_are_refused_with_the_reason(url: str, says: str) -> None:
     assert "s3cret" not in str(caught.value)
 
 
-def test_the_environment_selects_the_server(monkeypatch) -> None:
-    assert server_from_environment() is None
+def test_the_environment_selects_the_server(monkeypatch, tmp_path) -> None:
+    assert backend_of(tmp_path).server is None
     monkeypatch.setenv("EXPLORER_DATABASE_URL", "postgresql://u@h/d")
     monkeypatch.setenv("EXPLORER_LOCAL_KNOWLEDGE", "1")
-    target = server_from_environment()
+    target = backend_of(tmp_path).server
     assert target is not None and target.local_knowledge
 
 
@@ -69,24 +69,29 @@ def test_no_keyring_backend_falls_back_to_pgpass(monkeypatch) -> None:
     assert keyring_password("explorer", "db.clinic") is None  # libpq then reads ~/.pgpass
 
 
-def test_database_url_argument_anywhere_sets_the_environment(monkeypatch) -> None:
-    from explorer.cli import _take_database_url
-
-    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
-    rest = _take_database_url(["db", "info", "--database-url", "postgresql://u@h/d"])
-    assert rest == ["db", "info"]
+def test_database_url_argument_anywhere_chooses_the_server(monkeypatch) -> None:
     import os
 
-    assert os.environ["EXPLORER_DATABASE_URL"] == "postgresql://u@h/d"
-    assert _take_database_url(["--database-url=postgresql://u@h/e"]) == []
-    assert os.environ["EXPLORER_DATABASE_URL"] == "postgresql://u@h/e"
+    from explorer.cli import backend_of as backend_of_arguments
+    from explorer.cli import parse
+
+    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
+    args = parse(["db", "info", "--database-url", "postgresql://u@h/d"])
+    assert (args.command, args.db_command) == ("db", "info")
+    server = backend_of_arguments(args).server
+    assert server is not None and server.url == "postgresql+psycopg://u@h/d"
+    args = parse(["--database-url=postgresql://u@h/e"])
+    assert args.command is None  # the window
+    server = backend_of_arguments(args).server
+    assert server is not None and server.url == "postgresql+psycopg://u@h/e"
+    assert "EXPLORER_DATABASE_URL" not in os.environ  # chosen once, never via the environment
 
 
 def test_an_unreachable_server_is_a_clear_message(tmp_path) -> None:
     from explorer.errors import UserFacingError
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
     # port 9 (discard) on loopback: nothing listens; refused at once
     target = parse_server_url("postgresql://explorer@127.0.0.1:9/explorer")
     with pytest.raises(UserFacingError, match="database server could not be used"):
-        open_stores(tmp_path, server=target)
+        open_stores(backend_for(tmp_path, target))

@@ -9,13 +9,14 @@ from PySide6.QtCore import QSettings
 from explorer.ui.app import create_window
 from explorer.ui.settings import UiSettings
 from tests.conftest import TEST_PIN
+from tests.engines import backend_of
 
 
 def open_window(qtbot, data_dir: Path, settings_file: Path, *, unlocked: bool = False):
     """The main window on ``data_dir``, shown and filled (``sig_ready`` received); with
     ``unlocked``, clinician mode unlocked with the test PIN through the Consult tab."""
     settings = UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
-    window, loader = create_window(data_dir, settings)
+    window, loader = create_window(backend_of(data_dir), settings)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.sig_ready, timeout=30_000):

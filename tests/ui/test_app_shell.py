@@ -13,10 +13,11 @@ from PySide6.QtCore import Qt
 
 from explorer.ui.app import create_window
 from explorer.ui.catalog_model import CatalogTableModel
+from tests.engines import backend_of
 
 
 def test_window_loads_the_catalog_after_it_is_shown(qtbot, data_dir) -> None:
-    window, loader = create_window(data_dir)
+    window, loader = create_window(backend_of(data_dir))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(loader.sig_loaded, timeout=20_000):
@@ -49,7 +50,7 @@ def test_damaged_data_shows_a_message_not_a_traceback(qtbot, data_dir) -> None:
     test_damaged_data.py goes on to accept it)."""
     (data_dir / "knowledge.sqlite-wal").unlink(missing_ok=True)
     (data_dir / "knowledge.sqlite").write_bytes(b"garbage" * 100)
-    window, loader = create_window(data_dir)
+    window, loader = create_window(backend_of(data_dir))
     qtbot.addWidget(window)
     with qtbot.waitSignal(loader.sig_damaged, timeout=20_000):
         loader.start()

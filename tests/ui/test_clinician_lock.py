@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
 from explorer.ui.access import PinDialog
 from explorer.ui.audit_dialog import AuditDialog
 from tests.conftest import TEST_PIN
+from tests.engines import backend_of
 from tests.ui.helpers import close_window, open_window, unlock
 
 BOTH_ENGINES = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
@@ -28,7 +29,7 @@ def _audit(window) -> Counter[str]:
 
 @BOTH_ENGINES
 def test_consults_start_locked_and_the_pin_opens_them(qtbot, data_dir, settings_file) -> None:
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     ConsultService(stores.clinic).start(condition=None, treatments=[], patient_label="A. B.")
     stores.close()
     window = open_window(qtbot, data_dir, settings_file)
@@ -125,7 +126,7 @@ def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(
     qtbot, tmp_path, settings_file, empty_database
 ) -> None:
     folder = tmp_path / "first-start"
-    open_stores(folder).close()  # on PostgreSQL: a new, empty server database
+    open_stores(backend_of(folder)).close()  # on PostgreSQL: a new, empty server database
     window = open_window(qtbot, folder, settings_file)
     try:
         assert window.open_clinic()

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import event
 
 from explorer.services.consults import ConsultService
-from explorer.services.knowledge import open_stores
+from explorer.services.stores import open_stores
 from explorer.ui.consult_panel import ConsultPanel
+from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
@@ -79,7 +80,7 @@ def _is_a_clear_full_disk_message(text: str, database: str) -> bool:
 
 @pytest.fixture
 def setup(qtbot, data_dir, database, monkeypatch):
-    stores = open_stores(data_dir)
+    stores = open_stores(backend_of(data_dir))
     assert stores.clinic.dialect.name == {"sqlite": "sqlite", "postgres": "postgresql"}[database]
     disk = Disk(stores.clinic)
     warned: list[tuple[str, str]] = []
@@ -180,7 +181,7 @@ def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    stores_b = open_stores(data_dir)
+    stores_b = open_stores(backend_of(data_dir))
     panel_b = ConsultPanel()
     qtbot.addWidget(panel_b)
     try:

@@ -17,6 +17,7 @@ from explorer.services.backup import list_backups, make_backup
 from tests.backups.conftest import add_consults, audit_actions, consult_rows
 from tests.backups.damage import DAMAGE, damage, held_exclusively
 from tests.conftest import TEST_PIN
+from tests.engines import backend_of
 from tests.ui.helpers import close_window, open_window, unlock
 
 
@@ -29,8 +30,10 @@ def _kept(data_dir: Path, pattern: str) -> list[Path]:
 
 
 def _two_backups(data_dir: Path):
-    make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 24, 8, 30))
-    return make_backup(data_dir, "daily", clock=lambda: dt.datetime(2026, 11, 25, 8, 30))
+    make_backup(backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 24, 8, 30))
+    return make_backup(
+        backend_of(data_dir), "daily", clock=lambda: dt.datetime(2026, 11, 25, 8, 30)
+    )
 
 
 @pytest.mark.parametrize("how", DAMAGE)
@@ -108,7 +111,7 @@ def test_damaged_knowledge_base_is_rebuilt_on_request(qtbot, data_dir, settings_
     damage(knowledge, "zeroed header")
     bad = _digest(knowledge)
     window, loader = create_window(
-        data_dir, UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
+        backend_of(data_dir), UiSettings(QSettings(str(settings_file), QSettings.Format.IniFormat))
     )
     qtbot.addWidget(window)
     window.show()
@@ -215,22 +218,21 @@ def test_a_refused_restore_leaves_the_consults_as_they_were(
 def test_a_window_left_open_overnight_still_makes_the_daily_backup(
     qtbot, data_dir, settings_file
 ) -> None:
-    from explorer.services.backup import backup_dir
 
     window = open_window(qtbot, data_dir, settings_file)
     try:
         assert window.open_clinic()
         window.wait_for_backup()
-        first = list_backups(backup_dir(data_dir))
+        first = list_backups(backend_of(data_dir).backup_dir)
         assert len(first) == 1 and first[0].reason == "daily"
         assert window._daily_timer.isActive()  # checks again every hour
         window._daily_if_due()
         window.wait_for_backup()
-        assert list_backups(backup_dir(data_dir)) == first  # done for today: nothing new
+        assert list_backups(backend_of(data_dir).backup_dir) == first  # done for today: nothing new
         first[0].path.unlink()  # as if the day had changed since
         window._daily_timer.timeout.emit()
         window.wait_for_backup()
-        assert [b.reason for b in list_backups(backup_dir(data_dir))] == ["daily"]
+        assert [b.reason for b in list_backups(backend_of(data_dir).backup_dir)] == ["daily"]
     finally:
         close_window(window)
 

@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.services import knowledge
+from explorer.services.stores import open_stores
 from explorer.ui.patient_window import PatientWindow
 from explorer.ui.rich_delegate import RichTextDelegate
+from tests.engines import backend_of
 from tests.ui.helpers import close_window, open_window
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the image probe is a named pipe")
@@ -100,7 +102,7 @@ def probe_kb(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     """``data_dir`` holding a knowledge base with markup in every text field."""
     counter = OpenCounter()
     try:
-        stores = knowledge.open_stores(data_dir)
+        stores = open_stores(backend_of(data_dir))
         try:
             exported = json.loads(knowledge.document_json(knowledge.export_document_of(stores)))
             poisoned = _poison(exported, f'<img src="file://{counter.path}">', [0])

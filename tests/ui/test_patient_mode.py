@@ -26,6 +26,7 @@ from explorer.ui.access import PinDialog
 from explorer.ui.consult_panel import ConsultPanel
 from explorer.ui.patient_window import PATIENT_POINT_SIZE
 from tests.conftest import TEST_PIN
+from tests.engines import backend_of
 from tests.ui.helpers import close_window, open_window
 
 SECRET_LABEL = "Room 3 Jane Q"
@@ -243,10 +244,10 @@ def test_idle_patient_mode_starts_over_and_forgets_what_was_browsed(
 
 def test_patient_mode_needs_a_pin_to_exist_first(qtbot, tmp_path, settings_file) -> None:
     from explorer.services.access import AccessService
-    from explorer.services.knowledge import open_stores
+    from explorer.services.stores import open_stores
 
     folder = tmp_path / "fresh"
-    open_stores(folder).close()  # a data folder with no PIN yet
+    open_stores(backend_of(folder)).close()  # a data folder with no PIN yet
     window = open_window(qtbot, folder, settings_file)
     try:
         window.open_clinic()

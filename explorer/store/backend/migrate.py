@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from explorer.paths import migrations_dir
+from explorer.store.backend import advisory_lock
+from explorer.store.backend.guard import WAIT_OPTION, upgrade_lock_name
+from explorer.store.backend.postgres import SCHEMAS, ensure_schema
 from explorer.store.heads import HEADS, KNOWLEDGE_REVISIONS, Kind
-from explorer.store.schema_guard import WAIT_OPTION, upgrade_lock_name
-from explorer.store.server import SCHEMAS, advisory_lock, ensure_schema
-from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
+from explorer.store.problems import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -5,10 +5,11 @@ Every connection gets ``foreign_keys=ON``, WAL journalling, ``synchronous=FULL``
 ``BEGIN`` transactions so DDL in a migration is atomic (the pysqlite recipe from
 SQLAlchemy's documentation).
 
-Transactions that write go through :func:`writer`: they start with ``BEGIN IMMEDIATE``,
-taking the write lock first (waiting up to the busy timeout for another window or
-process). A deferred transaction that reads and then writes fails at once with
-"database is locked" when another process committed in between; an immediate one waits.
+Transactions that write go through :func:`explorer.store.backend.writer`: they start
+with ``BEGIN IMMEDIATE``, taking the write lock first (waiting up to the busy timeout for
+another window or process). A deferred transaction that reads and then writes fails at
+once with "database is locked" when another process committed in between; an immediate
+one waits.
 
 Any SQLite operational failure (database or disk full, locked past the busy timeout,
 read-only, I/O error) surfaces as :class:`DatabaseProblem`, whose message says what
@@ -24,8 +25,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
-from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_sqlite_write
-from explorer.store.sqlite_files import DatabaseProblem, check_sqlite_file, problem_of
+from explorer.store.backend.guard import (
+    BUSY_TIMEOUT_MS,
+    WAIT_OPTION,
+    WRITE_OPTION,
+    check_write,
+)
+from explorer.store.problems import DatabaseProblem
+from explorer.store.sqlite_files import check_sqlite_file, problem_of
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -33,19 +40,7 @@ __all__ = [
     "check_sqlite_file",
     "database_problem",
     "sqlite_engine",
-    "writer",
 ]
-
-BUSY_TIMEOUT_MS = 5000
-
-
-def writer(engine: Engine, *, wait_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """``engine`` whose transactions begin with ``BEGIN IMMEDIATE`` (for writing), waiting
-    up to ``wait_ms`` for another connection's write lock (on a server: for row and advisory
-    locks), and refuse to write into a
-    schema that a newer version of the application upgraded (:mod:`.schema_guard`)."""
-    options = {"sqlite_begin": "IMMEDIATE", WAIT_OPTION: wait_ms, WRITE_OPTION: True}
-    return engine.execution_options(**options)
 
 
 def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
@@ -78,7 +73,7 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
         immediate = options.get("sqlite_begin") == "IMMEDIATE"
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         if options.get(WRITE_OPTION):
-            check_sqlite_write(connection, str(path))
+            check_write(connection, None, str(path))
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:

@@ -1,8 +1,8 @@
 """This PC's password for the shared PostgreSQL server (``explorer db password``).
 
 The password is stored in the OS keyring (Windows Credential Manager, macOS Keychain, Secret
-Service on Linux) under service :data:`~explorer.store.server.KEYRING_SERVICE` and key
-``USER@HOST``, exactly where :func:`~explorer.store.server.keyring_password` reads it, and
+Service on Linux) under service :data:`~explorer.store.backend.postgres.KEYRING_SERVICE` and key
+``USER@HOST``, exactly where :func:`~explorer.store.backend.postgres.keyring_password` reads it, and
 only after a login with it succeeded. Where no keyring is usable (common on Linux without a
 desktop session), the message gives the PostgreSQL password file (pgpass) line instead.
 The password is never put in a message, a log line, a URL or a process's arguments.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME
-from explorer.store.server import (
+from explorer.store.backend.postgres import (
     CONNECT_TIMEOUT_S,
     KEYRING_SERVICE,
     ServerTarget,
@@ -24,7 +24,7 @@ from explorer.store.server import (
     login_refused,
     server_problem,
 )
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

@@ -15,16 +15,15 @@ or ``$PGPASSFILE``), which psycopg reads by itself.
 from __future__ import annotations
 
 import logging
-import os
 import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from explorer.errors import UserFacingError
 from explorer.paths import APP_NAME
+from explorer.store.backend import BadDatabaseUrl
+from explorer.store.backend.guard import WAIT_OPTION, WRITE_OPTION, check_write
 from explorer.store.heads import Kind
-from explorer.store.schema_guard import WAIT_OPTION, WRITE_OPTION, check_server_write
-from explorer.store.sqlite_files import DatabaseProblem, ProblemKind
+from explorer.store.problems import DatabaseProblem, ProblemKind
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -32,9 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DATABASE_URL_ENV = "EXPLORER_DATABASE_URL"
-LOCAL_KNOWLEDGE_ENV = "EXPLORER_LOCAL_KNOWLEDGE"
-"""Set to 1 to keep the knowledge base in this PC's data folder while consults are shared."""
 KEYRING_SERVICE = APP_NAME
 SCHEMAS: dict[Kind, str] = {"knowledge": "knowledge", "clinic": "clinic"}
 CONNECT_TIMEOUT_S = 10
@@ -42,22 +38,6 @@ LOCK_TIMEOUT_MS = 5000
 """How long a statement waits for a row another PC is writing (like SQLite's busy wait);
 a write transaction given a longer wait (``writer(engine, wait_ms=…)``: a start waiting
 for another PC's knowledge-base import) sets its own for the transaction."""
-
-
-SERVER_BACKUPS = (
-    "This PC uses the shared database server ({where}): its consults are backed up on the "
-    "server by the clinic's IT (pg_dump, see docs/several-pcs.md), not copied to this PC, "
-    "and a restore is done there too."
-)
-
-
-def uses_server() -> bool:
-    """True when ``$EXPLORER_DATABASE_URL`` names a server (no import, for the UI's checks)."""
-    return bool(os.environ.get(DATABASE_URL_ENV, "").strip())
-
-
-class BadDatabaseUrl(UserFacingError):
-    """A ``--database-url`` that cannot be used; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -149,15 +129,6 @@ def login_refused(error: BaseException) -> bool:
     return any(words in text for words in _LOGIN_REFUSED)
 
 
-def server_from_environment() -> ServerTarget | None:
-    """The server named by ``$EXPLORER_DATABASE_URL``, or None for the data folder (SQLite)."""
-    text = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if not text:
-        return None
-    local = os.environ.get(LOCAL_KNOWLEDGE_ENV, "").strip() not in ("", "0")
-    return parse_server_url(text, local_knowledge=local)
-
-
 def keyring_password(user: str | None, host: str | None) -> str | None:
     """The password stored in the OS keyring for ``user@host``, or None (then pgpass)."""
     if not user:
@@ -201,7 +172,7 @@ def server_engine(target: ServerTarget, kind: Kind) -> Engine:
         wait = int(options.get(WAIT_OPTION, LOCK_TIMEOUT_MS))
         if wait != LOCK_TIMEOUT_MS:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait}ms'")
-        check_server_write(connection, kind, target.describe())
+        check_write(connection, kind, target.describe())
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> Exception | None:
@@ -288,15 +259,3 @@ def ensure_schema(connection: Connection, kind: Kind) -> None:
     from sqlalchemy import text
 
     connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMAS[kind]}"))
-
-
-def advisory_lock(connection: Connection, name: str) -> None:
-    """Serialise with every other PC doing ``name`` (until this transaction ends). No-op on
-    SQLite, where ``BEGIN IMMEDIATE`` already holds the one write lock."""
-    if connection.dialect.name != "postgresql":
-        return
-    from sqlalchemy import text
-
-    connection.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"{APP_NAME}:{name}"}
-    )

@@ -10,7 +10,7 @@ from itertools import islice
 from sqlalchemy import Connection, MetaData, Table, func, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
-from explorer.store.sqlite_files import DatabaseProblem
+from explorer.store.problems import DatabaseProblem
 
 BATCH = 1000
 
