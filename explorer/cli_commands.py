@@ -209,7 +209,7 @@ def _print_audit(doc: Any, *, as_json: bool, strict: bool) -> int:
     if as_json:
         _print_json({**report.as_json(), "strict": strict, "passed": passed})
     else:
-        for finding in report.findings:
+        for finding in (*report.findings, *report.notes):
             print(finding)
         print(f"{report.summary()}: {'passed' if passed else 'FAILED'}")
     return EXIT_OK if passed else EXIT_REFUSED
