@@ -304,7 +304,7 @@ def run_command(args: argparse.Namespace, backend: Backend) -> int:
         count = f"{exc.total} problem(s)"
         if exc.total > len(exc.problems):
             count += f", the first {len(exc.problems)} listed"
-        if args.command == "kb" and args.kb_command == "validate":
+        if args.command == "kb" and args.kb_command in ("validate", "audit"):
             _error(f"invalid: {count}.")
         else:
             _error(f"refused: {count}; nothing was changed.")

@@ -255,3 +255,16 @@ def test_import_shows_the_audit_and_warnings_do_not_block_it(tmp_path: Path, cap
     assert "audit: 0 error(s), 1 warning(s)" in out
     assert main(["kb", "audit", "--strict"]) == 1  # the knowledge base in use
     assert "meta.scope" in capsys.readouterr().out
+
+
+def test_auditing_an_unreadable_file_says_invalid_not_refused(tmp_path, capsys) -> None:
+    """An audit only reads: a file it cannot read is 'invalid', not an import that was
+    'refused' with 'nothing was changed'."""
+    from explorer.cli import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "x"}', encoding="utf-8")
+    assert main(["kb", "audit", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "invalid: 5 problem(s)" in err
+    assert "nothing was changed" not in err
