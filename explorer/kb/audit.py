@@ -11,7 +11,7 @@ The rules (``RULES``):
 
 - ``identifier``: a peer-reviewed source has a PMID or a DOI, or says why not
   (``no_identifier_reason``: a real reason, not a placeholder such as "not yet looked up",
-  "TODO" or fewer than 15 characters).
+  "were not retrieved", "not found", "TODO" or fewer than 15 characters).
 - ``funding``: an industry-linked, industry or marketing source records who paid (not
   "not reported"), or says in ``funder`` what is known of it.
 - ``replaced-evidence``: no condition's evidence rests only on replaced sources, and no
@@ -172,7 +172,8 @@ MIN_REASON_CHARS = 15
 """A ``no_identifier_reason`` shorter than this cannot say why a source has no identifier."""
 
 _PLACEHOLDER_REASON = re.compile(
-    r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?looked\s+up|to\s*do|tbd|tbc|fixme|xxx|"
+    r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:looked\s+up|retrieved|found|checked|searched)|"
+    r"could\s+not\s+(?:be\s+)?(?:found|retrieved)|to\s*do|tbd|tbc|fixme|xxx|"
     r"to\s+be\s+(?:added|checked|done|looked\s+up|verified))\b|\?\?",
     re.IGNORECASE,
 )

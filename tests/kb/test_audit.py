@@ -152,6 +152,9 @@ TODAY = dt.date(2027, 1, 1)
     "reason",
     [
         "PMID and DOI not yet looked up for this knowledge base",
+        "PMID and DOI were not retrieved; the citation identifies the paper.",
+        "DOI not found; journal, volume and pages are given",
+        "The PMID could not be found in the sources read",
         "Not looked up",
         "TODO",
         "tbd: find the DOI later",
