@@ -11,7 +11,7 @@ The rules (``RULES``):
 
 - ``identifier``: a peer-reviewed source has a PMID or a DOI, or says why not
   (``no_identifier_reason``: a real reason, not a placeholder such as "not yet looked up",
-  "TODO" or fewer than 15 characters).
+  "were not retrieved", "not found", "TODO" or fewer than 15 characters).
 - ``funding``: an industry-linked, industry or marketing source records who paid (not
   "not reported"), or says in ``funder`` what is known of it.
 - ``replaced-evidence``: no condition's evidence rests only on replaced sources, and no
@@ -26,6 +26,10 @@ The rules (``RULES``):
 - ``word-limit``: fields with a word limit (:data:`WORD_LIMITS`, e.g. ``glance_*``) keep it.
 - ``review-date``: no treatment is past its review date (``meta.review_interval_months``).
 - ``red-flags``: the document lists red flags.
+- ``pathway-red-flags``: where the document lists red flags, every care-pathway step has an
+  escalation criterion that refers to that one list (:data:`RED_FLAGS_REFERENCE`) and, at the
+  same place, a plain criterion that refers to it in patient words
+  (:data:`PLAIN_RED_FLAGS_REFERENCE`), so no step keeps a red-flag list of its own.
 - ``scope``: the document states its scope (``meta.scope``).
 
 A note (``NOTE_RULES``), never failing: ``guideline-not-verified`` lists each guideline
@@ -73,6 +77,7 @@ RULES = (
     "word-limit",
     "review-date",
     "red-flags",
+    "pathway-red-flags",
     "scope",
 )
 
@@ -80,6 +85,12 @@ NOTE_RULES = ("guideline-not-verified",)
 """Rules that only inform: their findings (``AuditReport.notes``) are listed but never fail
 the audit, not even ``--strict``. A guideline position that could not be checked is a fact
 about the review, not a defect to hide by writing "not addressed"."""
+
+RED_FLAGS_REFERENCE = "see the red flags list"
+"""What a pathway step's escalation criterion says to point at the document's red flags."""
+
+PLAIN_RED_FLAGS_REFERENCE = "see the list of warning signs"
+"""Its plain counterpart (same position in ``plain_escalation_criteria``)."""
 
 _REGULATOR_WARNING = re.compile(r"\b(FDA|EMA|MHRA)\b[^.]*\bwarn", re.IGNORECASE)
 
@@ -146,6 +157,7 @@ def audit(doc: KnowledgeDocument, *, today: dt.date | None = None) -> AuditRepor
         _reading_level,
         _word_limits,
         _red_flags,
+        _pathway_red_flags,
     ):
         found.extend(check(doc))
     found.extend(_review_dates(doc, today))
@@ -160,7 +172,8 @@ MIN_REASON_CHARS = 15
 """A ``no_identifier_reason`` shorter than this cannot say why a source has no identifier."""
 
 _PLACEHOLDER_REASON = re.compile(
-    r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?looked\s+up|to\s*do|tbd|tbc|fixme|xxx|"
+    r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:looked\s+up|retrieved|found|checked|searched)|"
+    r"could\s+not\s+(?:be\s+)?(?:found|retrieved)|to\s*do|tbd|tbc|fixme|xxx|"
     r"to\s+be\s+(?:added|checked|done|looked\s+up|verified))\b|\?\?",
     re.IGNORECASE,
 )
@@ -429,3 +442,22 @@ def _red_flags(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
             "scope",
             "no scope statement: say what the knowledge base covers, what not, and why",
         )
+
+
+def _pathway_red_flags(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
+    if not doc.red_flags:
+        return
+    for step in doc.pathway:
+        pairs = zip(step.escalation_criteria, step.plain_escalation_criteria, strict=False)
+        if not any(
+            RED_FLAGS_REFERENCE in text.casefold() and PLAIN_RED_FLAGS_REFERENCE in plain.casefold()
+            for text, plain in pairs
+        ):
+            yield _warn(
+                "pathway-red-flags",
+                f"pathway[step {step.step}]",
+                "escalation_criteria",
+                f"no escalation criterion refers to the red flags: start one with 'Any red flag "
+                f"({RED_FLAGS_REFERENCE})' and its plain sentence, at the same place, with "
+                f"'Any warning sign ({PLAIN_RED_FLAGS_REFERENCE})'",
+            )

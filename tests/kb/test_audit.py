@@ -83,6 +83,12 @@ def _no_red_flags(doc: dict[str, Any]) -> None:
     doc["red_flags"] = []
 
 
+def _step_without_red_flags(doc: dict[str, Any]) -> None:
+    step = doc["pathway"][2]
+    step["escalation_criteria"][0] = "Red flags mean immediate referral (cauda equina symptoms)."
+    step["plain_escalation_criteria"][0] = "Warning signs mean you need a doctor right away."
+
+
 def _no_scope(doc: dict[str, Any]) -> None:
     doc["meta"]["scope"] = doc["meta"]["plain_scope"] = None
 
@@ -124,6 +130,13 @@ BREAKS: list[tuple[str, Callable[[dict[str, Any]], None], str, str, str]] = [
     ("word-limit", _long_glance, "warning", "treatments[tens]", "glance_answer"),
     ("review-date", _old_review, "warning", "treatments[tens]", "last_reviewed"),
     ("red-flags", _no_red_flags, "warning", "document", "red_flags"),
+    (
+        "pathway-red-flags",
+        _step_without_red_flags,
+        "warning",
+        "pathway[step 3]",
+        "escalation_criteria",
+    ),
     ("scope", _no_scope, "warning", "meta", "scope"),
 ]
 
@@ -139,6 +152,9 @@ TODAY = dt.date(2027, 1, 1)
     "reason",
     [
         "PMID and DOI not yet looked up for this knowledge base",
+        "PMID and DOI were not retrieved; the citation identifies the paper.",
+        "DOI not found; journal, volume and pages are given",
+        "The PMID could not be found in the sources read",
         "Not looked up",
         "TODO",
         "tbd: find the DOI later",
@@ -268,3 +284,15 @@ def test_auditing_an_unreadable_file_says_invalid_not_refused(tmp_path, capsys) 
     err = capsys.readouterr().err
     assert "invalid: 5 problem(s)" in err
     assert "nothing was changed" not in err
+
+
+def test_a_pathway_red_flag_reference_must_keep_its_plain_sentence_in_step(raw_document) -> None:
+    """The reference to the red flags list and its plain counterpart sit at the same place:
+    a plain list reordered against the clinician list no longer pairs them."""
+    doc = copy.deepcopy(raw_document)
+    plain = doc["pathway"][1]["plain_escalation_criteria"]
+    plain.append(plain.pop(0))
+    report = audit(KnowledgeDocument.model_validate(doc), today=TODAY)
+    assert [(f.rule, f.entry, f.field) for f in report.findings] == [
+        ("pathway-red-flags", "pathway[step 2]", "escalation_criteria")
+    ]
