@@ -252,24 +252,26 @@ def _event_label(statistic: Statistic) -> str:
 
 def can_draw_as_people(statistic: Statistic) -> bool:
     """Whether the figure itself can be drawn as people out of 100: a percentage of one group
-    of people (not of procedures or of years lived with disability, and not the end of a
-    range across studies or years, which is no group's count), from a source that backs it
+    of people (not of procedures or of years lived with disability, and not the top of a
+    range across studies or years, which is no group's count; a point estimate with its
+    confidence interval, or the low end of a range, is), from a source that backs it
     (not a marketing, industry or other caution source, and not a number the checks found
     unsourced or could not verify: :data:`UNBACKED_VERDICTS`). Figures that fail stay in the
     burden chart, hatched.
 
     The verdict on the seed's claim is another question: an overstated claim ("about 30% of US
     adults") checked against a sound figure (26.4%) leaves that figure drawable."""
-    ranged = (
+    top_of_range = (  # "up to 84 %": the high end of a range across studies or years
         statistic.value_low is not None
         and statistic.value_high is not None
-        and statistic.value_low != statistic.value_high
+        and statistic.value_low < statistic.value_high
+        and statistic.value == statistic.value_high
     )
     return (
         statistic.unit.strip() == "%"
         and statistic.of_people
         and 0 <= statistic.value <= 100
-        and not ranged
+        and not top_of_range
         and not statistic.source.needs_caution
         and statistic.verdict not in UNBACKED_VERDICTS
     )

@@ -318,7 +318,8 @@ def test_a_figure_whose_own_source_is_weak_is_not_drawn_as_people(kb) -> None:
 
 
 def test_the_end_of_a_range_across_studies_is_never_drawn_as_people(kb) -> None:
-    """84% is the top of 11-84% across studies, not a count of any one group of people."""
+    """84% is the top of 11-84% across studies, not a count of any one group of people; a
+    point estimate with its confidence interval is one group's count and is drawn."""
     _, statistics = kb
     drawn = {s.id for s in absolute_statistics(statistics)}
     assert {"lbp-lifetime-prevalence", "back-surgery-failure-rate-claim"}.isdisjoint(drawn)
@@ -327,6 +328,9 @@ def test_the_end_of_a_range_across_studies_is_never_drawn_as_people(kb) -> None:
     assert absolute_statistics([ranged]) == []
     single = dataclasses.replace(ranged, value_low=55.0)  # low == high: one figure
     assert absolute_statistics([single]) == [single]
+    within = dataclasses.replace(ranged, value=47.0)  # a point estimate with its interval
+    assert absolute_statistics([within]) == [within]
+    assert "fbss-prevalence-japan-survey" in drawn  # 20.6 % (95 % CI 18.8 to 22.6)
 
 
 def test_axis_ticks_are_round_and_thinned_to_the_room() -> None:
