@@ -22,7 +22,6 @@ from explorer.ui.settings import UiSettings
 from explorer.ui.style import as_is
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
-    from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction
 
     from explorer.domain.models import ExplorerSnapshot
@@ -54,7 +53,6 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self.settings = settings or UiSettings()
         self.service: KnowledgeService | None = None
         self.snapshot: ExplorerSnapshot | None = None
-        self._names: dict[str, str] = {}
         self._dialog: QWidget | None = None
         self._built = False
         self.backend = backend  # the data folder or the server, chosen at start-up
@@ -79,30 +77,21 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self._loading.setWordWrap(True)
         self._loading.setTextFormat(QtCore.Qt.TextFormat.PlainText)  # messages name files
         from explorer.ui.catalog_panel import CatalogPanel
-        from explorer.ui.charts_panel import ChartsPanel
-        from explorer.ui.comparison_model import ComparisonTableModel
-        from explorer.ui.comparison_panel import ComparisonPanel
         from explorer.ui.consult_panel import ConsultPanel
-        from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
+        from explorer.ui.pages import PagesWidget
+        from explorer.ui.wording import WordingModel
 
-        self.comparison_model = ComparisonTableModel(parent=self)
+        self.wording = WordingModel(parent=self)  # set from the settings with the data
         self.catalog = CatalogPanel(self)
-        self.comparison = ComparisonPanel(self.comparison_model, self)
-        self.pathway = PathwayView(self)
-        self.glossary = GlossaryView(self)
-        self.faq = FaqView(self)
-        self.charts = ChartsPanel(self)
+        self.wording.subscribe(self.catalog.model.set_plain)
+        self.tabs = PagesWidget(self.wording, parent=self)
+        self.comparison_model = self.tabs.comparison_model
+        self.comparison, self.charts = self.tabs.comparison, self.tabs.charts
+        self.pathway, self.glossary, self.faq = self.tabs.pathway, self.tabs.glossary, self.tabs.faq
         self.consult = ConsultPanel(self)
         self._build_clinic()
         self._build_backup()
-        self.tabs = QtWidgets.QTabWidget(self)
-        self.tabs.setAccessibleName("Views")
-        self.tabs.addTab(self.comparison, "&Comparison")
-        self.tabs.addTab(self.charts, "C&harts")
-        self.tabs.addTab(self.consult_tab, "Co&nsult")
-        self.tabs.addTab(self.pathway, "Care &pathway")
-        self.tabs.addTab(self.glossary, "&Glossary")
-        self.tabs.addTab(self.faq, "&FAQ")
+        self.tabs.insertTab(2, self.consult_tab, "Co&nsult")  # clinician only
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.addWidget(self.catalog)
@@ -285,22 +274,21 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     def _connect(self) -> None:
         self.condition.currentIndexChanged.connect(self._on_condition_changed)
         self.catalog.sig_add_requested.connect(self.add_to_comparison)
-        self.comparison.sig_link_activated.connect(self._on_link_activated)
-        self.comparison.sig_cell_activated.connect(self._on_cell_activated)
-        self.comparison.sig_details_requested.connect(self.show_details)
-        self.comparison.sig_baseline_requested.connect(self.add_baseline)
+        self.tabs.sig_added.connect(
+            lambda: self.comparison.select_column(self.comparison_model.columnCount() - 1)
+        )
+        self.tabs.sig_details_requested.connect(self.show_details)
+        self.tabs.sig_provenance.connect(self._show_provenance)
+        self.tabs.sig_chart_provenance.connect(self._on_chart_provenance)
         self.comparison.highlight.toggled.connect(self.highlight_action.setChecked)
         self.comparison_model.sig_comparison_changed.connect(self._on_comparison_changed)
         self.comparison_model.sig_refused.connect(
             lambda message: self.statusBar().showMessage(message, 6000)
         )
         self.splitter.splitterMoved.connect(self._save_splitter)
-        self.pathway.sig_treatment_clicked.connect(self.show_details)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.consult.new_button.clicked.connect(self.start_consult)
         self.consult.clinician.textEdited.connect(self._set_clinician)
-        self.charts.sig_provenance.connect(self._on_chart_provenance)
-        self.glossary.sig_treatment_clicked.connect(self.show_details)
 
     def _set_tab_order(self) -> None:
         chain = [
@@ -328,18 +316,8 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         """Fill the window from a loaded knowledge base and restore the last session."""
         self.build()
         self.service, self.snapshot = service, snapshot
-        self._names = {t.slug: t.name for t in snapshot.treatments}
-        condition_names = {c.slug: c.name for c in snapshot.conditions}
-        self.comparison_model.set_resolver(service.treatment)
-        self.comparison_model.set_condition_names(
-            condition_names, {c.slug: c.plain_name for c in snapshot.conditions}
-        )
+        self.tabs.set_knowledge(snapshot, service.treatment)
         self.catalog.model.set_treatments(list(snapshot.treatments), snapshot.glossary)
-        self.pathway.set_steps(snapshot.pathway, self._names)
-        self.glossary.set_entries(snapshot.glossary, self._names)
-        self.faq.set_entries(snapshot.faq)
-        self.charts.set_kb_version(snapshot.info.kb_version)
-        self.charts.set_statistics(snapshot.statistics)
         self.condition.blockSignals(True)
         for c in snapshot.conditions:
             self.condition.addItem(c.name, c.slug)
@@ -348,9 +326,8 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self.condition.blockSignals(False)
         self.condition.setEnabled(True)
         self._apply_condition()
-        plain = self.settings.plain
-        self.plain_action.setChecked(plain)
-        self._apply_plain(plain)
+        self.plain_action.setChecked(self.settings.plain)
+        self.wording.set_plain(self.settings.plain)
         self.comparison_model.set_slugs(self.settings.comparison)
         if self.settings.splitter is not None:
             self.splitter.restoreState(self.settings.splitter)
@@ -422,15 +399,10 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self.catalog.search.selectAll()
 
     def add_to_comparison(self, slugs: list[str]) -> None:
-        added = self.comparison_model.add_slugs(slugs)
-        if added:
-            self.comparison.select_column(self.comparison_model.columnCount() - 1)
-            self.tabs.setCurrentWidget(self.comparison)
+        self.tabs.add_slugs(slugs)
 
     def add_baseline(self) -> None:
-        from explorer.domain.comparison import BASELINE_SLUG
-
-        self.add_to_comparison([BASELINE_SLUG])
+        self.tabs.add_baseline()
 
     def _on_add_selected(self) -> None:
         self.add_to_comparison(self.catalog.selected_slugs())
@@ -449,7 +421,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         dialog = TreatmentDetailDialog(
             treatment,
             names,
-            plain=self.plain_action.isChecked(),
+            plain=self.wording.plain,
             kb_version=self._kb_version(),
             plain_condition_names={c.slug: c.plain_name for c in self.snapshot.conditions}
             if self.snapshot
@@ -459,7 +431,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self._open(dialog)
 
     def _kb_version(self) -> str | None:
-        return self.snapshot.info.kb_version if self.snapshot else None
+        return self.tabs.kb_version()
 
     def _open(self, dialog: QWidget) -> None:
         self._dialog = dialog
@@ -468,22 +440,14 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
 
     def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
         """Show where the content of one cell (or one piece of it) comes from."""
-        from explorer.ui.provenance import ProvenanceDialog, cell_provenance_html
-
-        body = cell_provenance_html(self.comparison_model, row, column, piece, self._kb_version())
+        body = self.tabs.cell_provenance(row, column, piece)
         if body is not None:
-            self._open(ProvenanceDialog("Where this comes from", body, self))
+            self._show_provenance(body)
 
-    def _on_link_activated(self, _index: QModelIndex, href: str) -> None:
-        from explorer.ui.cell_html import parse_anchor
+    def _show_provenance(self, body: str) -> None:
+        from explorer.ui.provenance import ProvenanceDialog
 
-        parsed = parse_anchor(href)
-        if parsed is not None:
-            self.open_provenance(*parsed)
-
-    def _on_cell_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_provenance(index.row(), index.column())
+        self._open(ProvenanceDialog("Where this comes from", body, self))
 
     def _on_condition_changed(self, _index: int) -> None:
         self._apply_condition()
@@ -492,55 +456,24 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
     def _apply_condition(self) -> None:
         slug = self.condition.currentData()
         self.catalog.set_condition(slug, None if slug is None else self.condition.currentText())
-        self.comparison_model.set_condition(slug)
-        self._update_caption()
-        self.comparison.fit_columns()
-        self._update_charts()
-
-    def _update_charts(self) -> None:
-        """Charts follow the condition and the comparison live (once they exist)."""
-        slug = self.condition.currentData()
-        name = None if slug is None else self.condition.currentText()
-        self.charts.set_comparison(self.comparison_model.treatments(), slug, name)
+        self.tabs.set_condition(slug, self.condition.currentText())
 
     def _on_tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index) is self.charts and not self.charts.built:
-            self.charts.ensure_built()  # imports pyqtgraph: only when a chart is wanted
         if self.tabs.widget(index) is self.consult_tab:
             self.open_clinic()
 
     def _on_chart_provenance(self, context: str, sources: list) -> None:
-        from explorer.ui.provenance import ProvenanceDialog, provenance_html
+        from explorer.ui.provenance import provenance_html
 
         body = provenance_html(sources, context=context, kb_version=self._kb_version())
-        self._open(ProvenanceDialog("Where this comes from", body, self))
-
-    def _update_caption(self) -> None:
-        slug = self.condition.currentData()
-        name = None if slug is None else self.condition.currentText()
-        if slug is not None and self.plain_action.isChecked() and self.snapshot is not None:
-            plain = {c.slug: c.plain_name for c in self.snapshot.conditions}
-            name = plain.get(slug, name)
-        self.comparison.set_caption(name)
+        self._show_provenance(body)
 
     def _on_plain_toggled(self, plain: bool) -> None:
-        self._apply_plain(plain)
+        self.wording.set_plain(plain)
         self.settings.plain = plain
-
-    def _apply_plain(self, plain: bool) -> None:
-        self.catalog.model.set_plain(plain)
-        self.comparison_model.set_plain(plain)
-        self.pathway.set_plain(plain)
-        self.glossary.set_plain(plain)
-        self.faq.set_plain(plain)
-        self.charts.set_plain(plain)
-        self._update_caption()
-        self.comparison.schedule_row_heights()
 
     def _on_comparison_changed(self, slugs: list[str]) -> None:
         self.settings.comparison = slugs
-        self.pathway.set_compared(slugs)
-        self._update_charts()
         count = len(slugs)
         self.statusBar().showMessage(
             f"{count} treatment{'s' if count != 1 else ''} in the comparison", 3000
