@@ -15,9 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
-from explorer.ui.backup_actions import BackupActions
 from explorer.ui.clinic_mode import ClinicMode
-from explorer.ui.report_actions import ReportActions
 from explorer.ui.settings import UiSettings
 from explorer.ui.style import as_is
 
@@ -34,12 +32,15 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
 ALL_CONDITIONS = "All conditions"
 
 
-class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
+class MainWindow(ClinicMode, QMainWindow):
     """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored.
 
-    Printing and export live in :class:`ReportActions`; the clinic database, the clinician
-    lock, consults and patient mode in :class:`ClinicMode`; backups, restores and the offers
-    made when a database cannot be opened in :class:`BackupActions`.
+    The pages are a :class:`~explorer.ui.pages.PagesWidget` following :attr:`wording`;
+    printing and export are :attr:`reports` (a
+    :class:`~explorer.ui.report_controller.ReportController`); backups, restores and the
+    offers made when a database cannot be opened are :attr:`backups` (a
+    :class:`~explorer.ui.backup_controller.BackupController`); the clinic database, the
+    clinician lock, consults and patient mode are in :class:`ClinicMode`.
     """
 
     sig_ready = Signal()
@@ -90,7 +91,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self.pathway, self.glossary, self.faq = self.tabs.pathway, self.tabs.glossary, self.tabs.faq
         self.consult = ConsultPanel(self)
         self._build_clinic()
-        self._build_backup()
+        self._build_controllers()
         self.tabs.insertTab(2, self.consult_tab, "Co&nsult")  # clinician only
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("MainSplitter")
@@ -125,6 +126,29 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             self.restoreState(self.settings.window_state)
 
     # --- construction --------------------------------------------------------------------
+    def _build_controllers(self) -> None:
+        from explorer.ui.backup_controller import BackupController
+        from explorer.ui.operations import Operations
+        from explorer.ui.report_controller import ReportController
+
+        self.operations = Operations(self)
+        self.backups = BackupController(
+            self,
+            backend=self.backend,
+            settings=self.settings,
+            operations=self.operations,
+            clinic=_ClinicOfWindow(self),
+        )
+        self.reports = ReportController(
+            self, pages=self.tabs, consult=self.consult, settings=self.settings
+        )
+        for controller in (self.backups, self.reports):
+            controller.sig_status.connect(self.statusBar().showMessage)
+            controller.sig_dialog.connect(self._open)
+        self.backups.sig_loading_text.connect(self._loading.setText)
+        self.backups.sig_knowledge_loaded.connect(self.show_knowledge)
+        self.backups.sig_knowledge_failed.connect(self.show_error)
+
     def _action(self, text: str, slot, shortcut=None, *, checkable: bool = False) -> QAction:
         action = QtGui.QAction(text, self)
         if shortcut is not None:
@@ -136,13 +160,17 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
 
     def _build_actions(self) -> None:
         K = QtGui.QKeySequence.StandardKey
-        self.print_action = self._action("&Print comparison…", self.print_comparison, K.Print)
-        self.preview_action = self._action("Print pre&view…", self.preview_comparison)
+        self.print_action = self._action(
+            "&Print comparison…", self.reports.print_comparison, K.Print
+        )
+        self.preview_action = self._action("Print pre&view…", self.reports.preview_comparison)
         self.export_clinician_action = self._action(
-            "&Export clinician summary (PDF)…", lambda: self.export_pdf("clinician"), "Ctrl+E"
+            "&Export clinician summary (PDF)…",
+            lambda: self.reports.export_pdf("clinician"),
+            "Ctrl+E",
         )
         self.export_patient_action = self._action(
-            "Export patient &handout (PDF)…", lambda: self.export_pdf("patient")
+            "Export patient &handout (PDF)…", lambda: self.reports.export_pdf("patient")
         )
         self.quit_action = self._action("&Quit", self.close, K.Quit)
         self.patient_mode_action = self._action(
@@ -153,9 +181,11 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         )
         self.lock_action = self._action("&Lock consult notes", self.lock_clinician, "Ctrl+L")
         self.audit_action = self._action("&Audit log…", self.show_audit_log)
-        self.backup_action = self._action("&Back up now", self.back_up_now)
+        self.backup_action = self._action("&Back up now", self.backups.back_up_now)
         self.backup_action.setToolTip("Make a verified copy of the consults and notes now")
-        self.restore_action = self._action("&Restore from backup…", self.restore_from_backup)
+        self.restore_action = self._action(
+            "&Restore from backup…", self.backups.restore_from_backup
+        )
         self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
         self.preferences_action = self._action(
             "&Preferences…", self.edit_preferences, K.Preferences
@@ -438,6 +468,36 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    @property
+    def current_dialog(self) -> QWidget | None:
+        """The dialog or message box this window opened last (None before the first)."""
+        return self._dialog
+
+    # --- backups (the clinic side calls these) ------------------------------------------
+    def start_daily_backup(self) -> None:
+        self.backups.start_daily()
+
+    def offer_restore(self, problem) -> None:
+        self.backups.offer_restore(problem)
+
+    def offer_rebuild(self, problem) -> None:
+        """A damaged knowledge base (from the loader): say so and offer a rebuild."""
+        self.build()
+        self.backups.offer_rebuild(problem)
+
+    def wait_for_backup(self) -> None:
+        self.backups.wait()
+
+    def _close_clinic(self) -> None:
+        if self.consult.service is not None:
+            self.consult.save_now()
+        self.consult.set_service(None)
+        self.access = None
+        self.audit = None
+        if self._clinic_stores is not None:
+            self._clinic_stores.close()
+            self._clinic_stores = None
+
     def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
         """Show where the content of one cell (or one piece of it) comes from."""
         body = self.tabs.cell_provenance(row, column, piece)
@@ -534,7 +594,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
                 event.ignore()
                 return
             self.idle_watch.stop()
-            self.wait_for_backup()
+            self.backups.wait()
             if self._clinic_stores is not None:
                 self._clinic_stores.close()
                 self._clinic_stores = None
@@ -544,3 +604,37 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
         super().closeEvent(event)
+
+
+class _ClinicOfWindow:
+    """The clinic side of the window as :class:`~explorer.ui.backup_controller.Clinic`
+    (until the clinic side is a controller of its own)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    @property
+    def is_open(self) -> bool:
+        return self._window.access is not None
+
+    @property
+    def unlocked(self) -> bool:
+        return self._window.unlocked
+
+    def clinician_name(self) -> str:
+        return self._window._clinician_name()
+
+    def open_now(self) -> bool:
+        return self._window.open_clinic()
+
+    def with_unlock(self, action, purpose: str) -> None:
+        self._window.with_unlock(action, purpose)
+
+    def lock(self, reason: str) -> None:
+        self._window.lock_clinician(reason)
+
+    def close_database(self) -> None:
+        self._window._close_clinic()
+
+    def record_audit(self, action, detail: str = "") -> None:
+        self._window.record_audit(action, detail)

@@ -97,8 +97,8 @@ def main() -> None:
     QFileDialog.getSaveFileName = staticmethod(  # type: ignore[method-assign]
         lambda *a, **k: (str(out_dir / "net.pdf"), "PDF document (*.pdf)")
     )
-    window.export_pdf("clinician")
-    window.export_pdf("patient")
+    window.reports.export_pdf("clinician")
+    window.reports.export_pdf("patient")
     seen += inet_sockets()
     window.enter_patient_mode()
     patient = window.patient_window

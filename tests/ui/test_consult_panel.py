@@ -98,7 +98,7 @@ def test_export_carries_the_consult(qtbot, data_dir, settings_file, tmp_path, mo
         monkeypatch.setattr(
             QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF document (*.pdf)")
         )
-        assert window.export_pdf("clinician") == target
+        assert window.reports.export_pdf("clinician") == target
         text = " ".join(pdf_text(target))
         for expected in (
             "Room 3 patient",
@@ -145,7 +145,7 @@ def test_clinic_name_from_preferences_heads_the_report(
         monkeypatch.setattr(QDialog, "exec", accept)
         window.preferences_action.trigger()
         assert window.settings.clinic_name == "Riverside Spine Clinic"
-        content, _images = window._report("clinician")
+        content, _images = window.reports.report("clinician")
         assert content.clinic_name == "Riverside Spine Clinic"
         window.start_consult()
         assert window.consult.clinician.text() == "Dr Rivera"
