@@ -8,10 +8,9 @@ worker thread. The panel modules are imported inside :meth:`build` for the same 
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
@@ -20,8 +19,6 @@ from explorer.ui.settings import UiSettings
 from explorer.ui.style import as_is
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
-    from PySide6.QtGui import QAction
-
     from explorer.domain.models import ExplorerSnapshot
     from explorer.services.explorer_data import KnowledgeService
     from explorer.store.backend import Backend
@@ -116,18 +113,17 @@ class MainWindow(ClinicMode, QMainWindow):
         )
         self.condition.addItem(ALL_CONDITIONS, None)
         self.condition.setEnabled(False)
-        self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
-        self._build_status_bar()
+        from explorer.ui import window_chrome
+
+        window_chrome.build(self)
         self._connect()
-        self._set_tab_order()
         if self.settings.window_state is not None:
             self.restoreState(self.settings.window_state)
 
     # --- construction --------------------------------------------------------------------
     def _build_controllers(self) -> None:
         from explorer.ui.backup_controller import BackupController
+        from explorer.ui.clinic_adapter import ClinicOfWindow
         from explorer.ui.operations import Operations
         from explorer.ui.report_controller import ReportController
 
@@ -137,7 +133,7 @@ class MainWindow(ClinicMode, QMainWindow):
             backend=self.backend,
             settings=self.settings,
             operations=self.operations,
-            clinic=_ClinicOfWindow(self),
+            clinic=ClinicOfWindow(self),
         )
         self.reports = ReportController(
             self, pages=self.tabs, consult=self.consult, settings=self.settings
@@ -149,158 +145,6 @@ class MainWindow(ClinicMode, QMainWindow):
         self.backups.sig_knowledge_loaded.connect(self.show_knowledge)
         self.backups.sig_knowledge_failed.connect(self.show_error)
 
-    def _action(self, text: str, slot, shortcut=None, *, checkable: bool = False) -> QAction:
-        action = QtGui.QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QtGui.QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        K = QtGui.QKeySequence.StandardKey
-        self.print_action = self._action(
-            "&Print comparison…", self.reports.print_comparison, K.Print
-        )
-        self.preview_action = self._action("Print pre&view…", self.reports.preview_comparison)
-        self.export_clinician_action = self._action(
-            "&Export clinician summary (PDF)…",
-            lambda: self.reports.export_pdf("clinician"),
-            "Ctrl+E",
-        )
-        self.export_patient_action = self._action(
-            "Export patient &handout (PDF)…", lambda: self.reports.export_pdf("patient")
-        )
-        self.quit_action = self._action("&Quit", self.close, K.Quit)
-        self.patient_mode_action = self._action(
-            "&Patient mode", self.enter_patient_mode, "Ctrl+Shift+P"
-        )
-        self.patient_mode_action.setToolTip(
-            "Full screen, plain language, nothing of other patients; the PIN ends it"
-        )
-        self.lock_action = self._action("&Lock consult notes", self.lock_clinician, "Ctrl+L")
-        self.audit_action = self._action("&Audit log…", self.show_audit_log)
-        self.backup_action = self._action("&Back up now", self.backups.back_up_now)
-        self.backup_action.setToolTip("Make a verified copy of the consults and notes now")
-        self.restore_action = self._action(
-            "&Restore from backup…", self.backups.restore_from_backup
-        )
-        self.find_action = self._action("&Find treatment", self.focus_search, K.Find)
-        self.preferences_action = self._action(
-            "&Preferences…", self.edit_preferences, K.Preferences
-        )
-        self.plain_action = self._action(
-            "&Plain language", self._on_plain_toggled, "Ctrl+Shift+L", checkable=True
-        )
-        self.plain_action.setToolTip("Switch between clinician and plain-language wording")
-        self.highlight_action = self._action(
-            "&Highlight differences", self.comparison.highlight.setChecked, checkable=True
-        )
-        self.highlight_action.setChecked(True)
-        self.add_action = self._action("&Add to comparison", self._on_add_selected, "Ctrl+Return")
-        self.remove_action = self._action(
-            "&Remove from comparison", self.comparison.remove_current, "Ctrl+Backspace"
-        )
-        self.left_action = self._action(
-            "Move &left", lambda: self.comparison.move_current(-1), "Ctrl+Shift+Left"
-        )
-        self.right_action = self._action(
-            "Move &right", lambda: self.comparison.move_current(1), "Ctrl+Shift+Right"
-        )
-        self.details_action = self._action(
-            "Treatment &details…", self._on_details_current, "Ctrl+I"
-        )
-        self.baseline_action = self._action(
-            "Add &watchful waiting (baseline)", self.add_baseline, "Ctrl+B"
-        )
-        self.clear_action = self._action("&Clear comparison", self.comparison_model.clear)
-        self.help_action = self._action("&Help", self.show_help, K.HelpContents)
-        self.disclaimer_action = self._action("&Disclaimer", self.show_disclaimer)
-        self.about_action = self._action("&About this knowledge base", self.show_about)
-        self.tab_actions = [
-            self._action(name, lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
-            for i, name in enumerate(
-                ("&Comparison", "C&harts", "Co&nsult", "Care &pathway", "&Glossary", "&FAQ")
-            )
-        ]
-
-    def _build_toolbar(self) -> None:
-        toolbar = QtWidgets.QToolBar("Main", self)
-        toolbar.setObjectName("MainToolbar")
-        toolbar.setMovable(False)
-        label = QLabel("C&ondition:", self)
-        label.setContentsMargins(8, 0, 6, 0)
-        label.setBuddy(self.condition)
-        toolbar.addWidget(label)
-        toolbar.addWidget(self.condition)
-        toolbar.addSeparator()
-        toolbar.addAction(self.plain_action)
-        toolbar.addAction(self.baseline_action)
-        toolbar.addAction(self.print_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.patient_mode_action)
-        self.addToolBar(toolbar)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        menus = {
-            "&File": [
-                self.export_clinician_action,
-                self.export_patient_action,
-                None,
-                self.print_action,
-                self.preview_action,
-                None,
-                self.lock_action,
-                self.audit_action,
-                None,
-                self.backup_action,
-                self.restore_action,
-                None,
-                self.quit_action,
-            ],
-            "&Edit": [self.find_action, None, self.preferences_action],
-            "&View": [
-                self.patient_mode_action,
-                self.plain_action,
-                self.highlight_action,
-                None,
-                *self.tab_actions,
-            ],
-            "Co&mparison": [
-                self.add_action,
-                self.remove_action,
-                self.left_action,
-                self.right_action,
-                None,
-                self.details_action,
-                self.baseline_action,
-                self.clear_action,
-            ],
-            "&Help": [self.help_action, self.disclaimer_action, self.about_action],
-        }
-        for title, actions in menus.items():
-            menu = bar.addMenu(title)
-            for action in actions:
-                if action is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(action)
-
-    def _build_status_bar(self) -> None:
-        self._version_label = QLabel("", self)
-        disclaimer = QtWidgets.QPushButton("Disclaimer", self)
-        disclaimer.setFlat(True)
-        disclaimer.setAccessibleName("Show disclaimer")
-        disclaimer.clicked.connect(self.show_disclaimer)
-        self.statusBar().addPermanentWidget(self._version_label)
-        if self.backend.uses_server:  # several PCs: say which server, always in sight
-            shared = QLabel(f"Shared: {self.backend.describe()}", self)
-            shared.setAccessibleName("Database in use")
-            self.statusBar().addPermanentWidget(shared)
-        self.statusBar().addPermanentWidget(disclaimer)
-
     def _connect(self) -> None:
         self.condition.currentIndexChanged.connect(self._on_condition_changed)
         self.catalog.sig_add_requested.connect(self.add_to_comparison)
@@ -309,7 +153,7 @@ class MainWindow(ClinicMode, QMainWindow):
         )
         self.tabs.sig_details_requested.connect(self.show_details)
         self.tabs.sig_provenance.connect(self._show_provenance)
-        self.tabs.sig_chart_provenance.connect(self._on_chart_provenance)
+        self.tabs.sig_chart_provenance.connect(self._show_provenance)
         self.comparison.highlight.toggled.connect(self.highlight_action.setChecked)
         self.comparison_model.sig_comparison_changed.connect(self._on_comparison_changed)
         self.comparison_model.sig_refused.connect(
@@ -319,27 +163,6 @@ class MainWindow(ClinicMode, QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.consult.new_button.clicked.connect(self.start_consult)
         self.consult.clinician.textEdited.connect(self._set_clinician)
-
-    def _set_tab_order(self) -> None:
-        chain = [
-            self.condition,
-            self.catalog.search,
-            self.catalog.min_certainty,
-            self.catalog.approach,
-            self.catalog.invasiveness,
-            self.catalog.view,
-            self.catalog.add_button,
-            self.tabs,
-            self.comparison.remove_button,
-            self.comparison.left_button,
-            self.comparison.right_button,
-            self.comparison.details_button,
-            self.comparison.highlight,
-            self.comparison.baseline_button,
-            self.comparison.view,
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
 
     # --- loading ---------------------------------------------------------------------------
     def show_knowledge(self, service: KnowledgeService, snapshot: ExplorerSnapshot) -> None:
@@ -452,16 +275,13 @@ class MainWindow(ClinicMode, QMainWindow):
             treatment,
             names,
             plain=self.wording.plain,
-            kb_version=self._kb_version(),
+            kb_version=self.tabs.kb_version(),
             plain_condition_names={c.slug: c.plain_name for c in self.snapshot.conditions}
             if self.snapshot
             else None,
             parent=self,
         )
         self._open(dialog)
-
-    def _kb_version(self) -> str | None:
-        return self.tabs.kb_version()
 
     def _open(self, dialog: QWidget) -> None:
         self._dialog = dialog
@@ -522,12 +342,6 @@ class MainWindow(ClinicMode, QMainWindow):
         if self.tabs.widget(index) is self.consult_tab:
             self.open_clinic()
 
-    def _on_chart_provenance(self, context: str, sources: list) -> None:
-        from explorer.ui.provenance import provenance_html
-
-        body = provenance_html(sources, context=context, kb_version=self._kb_version())
-        self._show_provenance(body)
-
     def _on_plain_toggled(self, plain: bool) -> None:
         self.wording.set_plain(plain)
         self.settings.plain = plain
@@ -544,43 +358,19 @@ class MainWindow(ClinicMode, QMainWindow):
 
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:
-        QtWidgets.QMessageBox.information(
-            self,
-            "Help",
-            "1. Choose the patient's condition in the toolbar.\n"
-            "2. Find treatments in the catalog: type to search, or narrow by minimum "
-            "certainty, approach and invasiveness.\n"
-            "3. Add 2 to 6 treatments: double-click, press Enter, drag, or Ctrl+Return. "
-            "Ctrl+B adds watchful waiting as a baseline.\n"
-            "4. Click a certainty badge or any cited text, or press Enter on a cell, to see "
-            "its sources.\n"
-            "5. Ctrl+Shift+L switches to plain language for the patient.\n\n"
-            "Rows marked ◆ are where the treatments differ most.",
-        )
+        from explorer.ui import help_boxes
+
+        help_boxes.show_help(self)
 
     def show_disclaimer(self) -> None:
-        text = (
-            self.snapshot.info.disclaimer
-            if self.snapshot
-            else "The knowledge base is still loading."
-        )
-        QtWidgets.QMessageBox.information(self, "Disclaimer", as_is(text))
+        from explorer.ui import help_boxes
+
+        help_boxes.show_disclaimer(self, self.snapshot)
 
     def show_about(self) -> None:
-        if self.snapshot is None:
-            return
-        i = self.snapshot.info
-        QtWidgets.QMessageBox.information(
-            self,
-            "About this knowledge base",
-            as_is(
-                f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"
-                f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
-                f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
-                f"Reading level: {i.reading_level}\n\n"
-                f"Database in use: {self.backend.describe()}"
-            ),
-        )
+        from explorer.ui import help_boxes
+
+        help_boxes.show_about(self, self.snapshot, self.backend)
 
     def closeEvent(self, event) -> None:
         if self._built and self.patient_window is not None:
@@ -604,37 +394,3 @@ class MainWindow(ClinicMode, QMainWindow):
             self.settings.splitter = self.splitter.saveState()
         self.settings.sync()
         super().closeEvent(event)
-
-
-class _ClinicOfWindow:
-    """The clinic side of the window as :class:`~explorer.ui.backup_controller.Clinic`
-    (until the clinic side is a controller of its own)."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self._window = window
-
-    @property
-    def is_open(self) -> bool:
-        return self._window.access is not None
-
-    @property
-    def unlocked(self) -> bool:
-        return self._window.unlocked
-
-    def clinician_name(self) -> str:
-        return self._window._clinician_name()
-
-    def open_now(self) -> bool:
-        return self._window.open_clinic()
-
-    def with_unlock(self, action, purpose: str) -> None:
-        self._window.with_unlock(action, purpose)
-
-    def lock(self, reason: str) -> None:
-        self._window.lock_clinician(reason)
-
-    def close_database(self) -> None:
-        self._window._close_clinic()
-
-    def record_audit(self, action, detail: str = "") -> None:
-        self._window.record_audit(action, detail)

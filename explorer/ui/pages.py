@@ -27,13 +27,13 @@ class PagesWidget(QTabWidget):
     """The five pages as tabs, following ``wording``.
 
     ``sig_details_requested(slug)``: a treatment's details are wanted; ``sig_provenance(html)``:
-    the sources of a comparison cell; ``sig_chart_provenance(context, sources)``: a chart's;
+    the sources of a comparison cell; ``sig_chart_provenance(html)``: the sources of a chart;
     ``sig_added``: treatments were added to the comparison (and it is shown).
     """
 
     sig_details_requested = Signal(str)
     sig_provenance = Signal(str)
-    sig_chart_provenance = Signal(str, list)
+    sig_chart_provenance = Signal(str)
     sig_added = Signal()
 
     def __init__(
@@ -91,7 +91,7 @@ class PagesWidget(QTabWidget):
         self.comparison_model.sig_comparison_changed.connect(self._on_comparison_changed)
         self.pathway.sig_treatment_clicked.connect(self.sig_details_requested)
         self.glossary.sig_treatment_clicked.connect(self.sig_details_requested)
-        self.charts.sig_provenance.connect(self.sig_chart_provenance)
+        self.charts.sig_provenance.connect(self._on_chart_provenance)
         self.currentChanged.connect(self._on_current_changed)
 
     # --- data ---------------------------------------------------------------------------------
@@ -161,6 +161,12 @@ class PagesWidget(QTabWidget):
         body = self.cell_provenance(row, column, piece)
         if body is not None:
             self.sig_provenance.emit(body)
+
+    def _on_chart_provenance(self, context: str, sources: list) -> None:
+        from explorer.ui.provenance import provenance_html
+
+        body = provenance_html(sources, context=context, kb_version=self.kb_version())
+        self.sig_chart_provenance.emit(body)
 
     def _on_comparison_changed(self, slugs: list[str]) -> None:
         self.pathway.set_compared(slugs)

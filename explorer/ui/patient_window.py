@@ -68,29 +68,7 @@ class PatientWindow(QWidget):
         font.setPointSizeF(max(PATIENT_POINT_SIZE, font.pointSizeF() * 1.4))
         self.setFont(font)
 
-        title = QLabel("Your treatment options", self)
-        big = QFont(font)
-        big.setPointSizeF(font.pointSizeF() * 1.3)
-        big.setBold(True)
-        title.setFont(big)
-        self.condition = QComboBox(self)
-        self.condition.setAccessibleName("Your condition")
-        self.condition.addItem("All conditions", None)
-        for c in snapshot.conditions:
-            self.condition.addItem(c.plain_name, c.slug)
-        self.start_over_button = QPushButton("Start &over", self)
-        self.leave_button = QPushButton("Staff: end patient mode", self)
-        self.leave_button.setAccessibleName("End patient mode (clinician PIN)")
-        header = QHBoxLayout()
-        header.addWidget(title)
-        header.addStretch(1)
-        label = QLabel("&Condition:", self)
-        label.setBuddy(self.condition)
-        header.addWidget(label)
-        header.addWidget(self.condition)
-        header.addWidget(self.start_over_button)
-        header.addWidget(self.leave_button)
-
+        header = self._build_header(snapshot)
         self.stack = QStackedWidget(self)
         self.welcome = self._build_welcome()
         self.stack.addWidget(self.welcome)
@@ -116,6 +94,32 @@ class PatientWindow(QWidget):
         self.idle_watch.sig_idle.connect(self.start_over)
         if comparison or condition:
             self.show_browse(condition, list(comparison))
+
+    def _build_header(self, snapshot: ExplorerSnapshot) -> QHBoxLayout:
+        """Title, the condition, "Start over" and the staff's way out."""
+        title = QLabel("Your treatment options", self)
+        big = QFont(self.font())
+        big.setPointSizeF(self.font().pointSizeF() * 1.3)
+        big.setBold(True)
+        title.setFont(big)
+        self.condition = QComboBox(self)
+        self.condition.setAccessibleName("Your condition")
+        self.condition.addItem("All conditions", None)
+        for c in snapshot.conditions:
+            self.condition.addItem(c.plain_name, c.slug)
+        self.start_over_button = QPushButton("Start &over", self)
+        self.leave_button = QPushButton("Staff: end patient mode", self)
+        self.leave_button.setAccessibleName("End patient mode (clinician PIN)")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        label = QLabel("&Condition:", self)
+        label.setBuddy(self.condition)
+        header.addWidget(label)
+        header.addWidget(self.condition)
+        header.addWidget(self.start_over_button)
+        header.addWidget(self.leave_button)
+        return header
 
     # --- pages -----------------------------------------------------------------------------
     def _build_welcome(self) -> QWidget:
