@@ -105,7 +105,7 @@ def main() -> None:
     patient.browse.tabs.setCurrentWidget(patient.browse.charts)
     patient.browse.charts.tabs.setCurrentIndex(1)  # the timeline
     patient.show_details("tens")
-    patient.browse._provenance(3, 0, None)  # sources of an evidence cell
+    patient.browse.comparison.sig_cell_activated.emit(patient.browse.model.index(3, 0))  # sources
     app.processEvents()
     seen += inet_sockets()
     patient.ask_to_leave()
