@@ -304,14 +304,7 @@ class BackupActions:
         return True
 
     def _close_clinic(self) -> None:
-        if self.consult.service is not None:
-            self.consult.save_now()
-        self.consult.set_service(None)
-        self.access = None
-        self.audit = None
-        if self._clinic_stores is not None:
-            self._clinic_stores.close()
-            self._clinic_stores = None
+        self.clinic.close_database()
 
     # --- the knowledge base -----------------------------------------------------------------
     def offer_rebuild(self, problem) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from explorer.ui.backup_actions import BackupActions
-from explorer.ui.clinic_mode import ClinicMode
 from explorer.ui.report_actions import ReportActions
 from explorer.ui.settings import UiSettings
 from explorer.ui.style import as_is
@@ -35,12 +34,13 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
 ALL_CONDITIONS = "All conditions"
 
 
-class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
+class MainWindow(ReportActions, BackupActions, QMainWindow):
     """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored.
 
     Printing and export live in :class:`ReportActions`; the clinic database, the clinician
-    lock, consults and patient mode in :class:`ClinicMode`; backups, restores and the offers
-    made when a database cannot be opened in :class:`BackupActions`.
+    lock, consults and patient mode in :class:`ClinicModeController` (``self.clinic``);
+    service calls that may wait for a database in :class:`Operations`; backups, restores
+    and the offers made when a database cannot be opened in :class:`BackupActions`.
     """
 
     sig_ready = Signal()
@@ -59,7 +59,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self._built = False
         self.backend = backend  # the data folder or the server, chosen at start-up
         self.data_dir = backend.data_dir
-        self._clinic_stores = None
+        self.pin_dialog: QWidget | None = None
         # The shell's first frame is the bare window: no Qt enums (the Qt namespace alone
         # costs ~30 ms to load) and no child widget (the first one polishes the style and
         # loads the fonts, ~40 ms). build() adds "Loading…" and the panels right after it.
@@ -93,7 +93,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self.faq = FaqView(self)
         self.charts = ChartsPanel(self)
         self.consult = ConsultPanel(self)
-        self._build_clinic()
+        self._build_clinic_controller()
         self._build_backup()
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setAccessibleName("Views")
@@ -362,7 +362,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         self._version_label.setMinimumWidth(self._version_label.sizeHint().width())
         self.catalog.search.setFocus()
         QTimer.singleShot(0, self.sig_ready.emit)
-        QTimer.singleShot(0, self.open_clinic)  # after the comparison is on screen
+        QTimer.singleShot(0, self.clinic.open_later)  # after the comparison is on screen
 
     def show_error(self, message: str) -> None:
         self.build()
@@ -387,9 +387,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
             self.idle_watch.set_timeout(self.settings.clinician_lock_minutes * 60)
 
     def _set_clinician(self, name: str) -> None:
-        self.settings.clinician = name
-        if self.consult.service is not None:
-            self.consult.service.clinician = name
+        self.clinic.set_clinician(name)
 
     def _change_pin(self) -> None:
         """The current PIN first (a PIN is never changed by whoever finds the window open)."""
@@ -400,7 +398,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         current = PinDialog(
             "Change the clinician PIN",
             "Type the current PIN first.",
-            self._check_submit("change the PIN"),
+            self.clinic.check_submit("change the PIN"),
             setting=False,
             button_text="&Next",
             parent=self._preferences,
@@ -410,7 +408,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         dialog = PinDialog(
             "Change the clinician PIN",
             "Type the new PIN twice.",
-            self._set_submit(),
+            self.clinic.set_submit(),
             setting=True,
             button_text="&Set PIN",
             parent=self._preferences,
@@ -507,7 +505,7 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
         if self.tabs.widget(index) is self.charts and not self.charts.built:
             self.charts.ensure_built()  # imports pyqtgraph: only when a chart is wanted
         if self.tabs.widget(index) is self.consult_tab:
-            self.open_clinic()
+            self.clinic.open_later()
 
     def _on_chart_provenance(self, context: str, sources: list) -> None:
         from explorer.ui.provenance import ProvenanceDialog, provenance_html
@@ -548,6 +546,121 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
 
     def _save_splitter(self, *_args) -> None:
         self.settings.splitter = self.splitter.saveState()
+
+    # --- clinic mode: ClinicModeController ----------------------------------------------------
+    def _build_clinic_controller(self) -> None:
+        from explorer.ui.clinic_mode import ClinicModeController
+        from explorer.ui.operations import Operations
+
+        self.operations = Operations(self)
+        self.clinic = ClinicModeController(
+            self,
+            backend=self.backend,
+            settings=self.settings,
+            consult=self.consult,
+            operations=self.operations,
+        )
+        self.consult_tab, self.consult_lock = self.clinic.consult_tab, self.clinic.consult_lock
+        self.idle_watch = self.clinic.idle_watch
+        self.clinic.sig_status.connect(self._show_status)
+        self.clinic.sig_dialog.connect(self._open_clinic_dialog)
+        self.clinic.sig_opened.connect(self.start_daily_backup)  # on a worker thread
+        self.clinic.sig_restore_offered.connect(self.offer_restore)
+        self.clinic.sig_clinician_named.connect(self._set_clinician)
+        self.clinic.sig_patient_mode.connect(self._show_for_patient_mode)
+
+    def _show_status(self, text: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def _open_clinic_dialog(self, dialog: QWidget) -> None:
+        from explorer.ui.access import PinDialog
+
+        if isinstance(dialog, PinDialog):
+            self.pin_dialog = dialog
+        self._open(dialog)
+
+    def _show_for_patient_mode(self, patient: bool) -> None:
+        if patient:
+            self.hide()
+        else:
+            self.show()
+            self.activateWindow()
+
+    def enter_patient_mode(self) -> None:
+        """One action: lock clinician mode, hide this window, show patient mode full screen."""
+        if self.snapshot is not None and self.service is not None:
+            self.clinic.enter_patient_mode(self._patient_window)
+
+    def _patient_window(self, leave_check) -> QWidget:
+        from explorer.ui.patient_window import PatientWindow
+
+        assert self.snapshot is not None and self.service is not None
+        return PatientWindow(
+            self.snapshot,
+            self.service.treatment,
+            leave_check=leave_check,
+            idle_minutes=self.settings.patient_idle_minutes,
+            condition=self.condition.currentData(),
+            comparison=self.comparison_model.slugs(),
+        )
+
+    def start_consult(self) -> None:
+        """New consult from the current comparison (asks for the PIN when locked)."""
+        self.clinic.with_unlock(self._start_consult_now, "start a consult")
+
+    def _start_consult_now(self) -> None:
+        slug = self.condition.currentData()
+        names = [t.name for t in self.comparison_model.treatments()]
+        summary = f"{self.condition.currentText()} · " + (
+            ", ".join(names) if names else "no treatments compared yet"
+        )
+        if not self.consult.clinician.text():
+            self.consult.clinician.setText(self.settings.clinician)
+        self.consult.start_from(slug, self.comparison_model.slugs(), summary)
+        self.tabs.setCurrentWidget(self.consult_tab)
+
+    # What the backup and report mixins (and tests) ask of clinician mode.
+    @property
+    def unlocked(self) -> bool:
+        return self.clinic.unlocked
+
+    @property
+    def access(self):
+        """The open clinic database's PIN service, or None while it is not open."""
+        return None if self.clinic.session is None else self.clinic.session.access
+
+    @property
+    def audit(self):
+        """The open clinic database's audit log, or None while it is not open."""
+        return None if self.clinic.session is None else self.clinic.session.audit
+
+    @property
+    def patient_window(self):
+        return self.clinic.patient_window if self._built else None
+
+    @property
+    def in_patient_mode(self) -> bool:
+        return self.patient_window is not None
+
+    def open_clinic(self) -> bool:
+        """Open the clinic database now (waiting for it); whether it is open."""
+        return self.clinic.open_now()
+
+    def lock_clinician(self, reason: str = "by hand") -> None:
+        if self._built:
+            self.clinic.lock(reason)
+
+    def with_unlock(self, action, purpose: str) -> None:
+        self.clinic.with_unlock(action, purpose)
+
+    def record_audit(self, action, detail: str = "") -> None:
+        self.clinic.record_audit(action, detail)
+
+    def show_audit_log(self) -> None:
+        self.clinic.show_audit_log()
+
+    def _clinician_name(self) -> str:
+        return self.clinic.clinician_name()
 
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:
@@ -602,9 +715,9 @@ class MainWindow(ReportActions, BackupActions, ClinicMode, QMainWindow):
                 return
             self.idle_watch.stop()
             self.wait_for_backup()
-            if self._clinic_stores is not None:
-                self._clinic_stores.close()
-                self._clinic_stores = None
+            self.operations.wait()  # saves and audit writes still queued end first (bounded)
+            self.clinic.close_database()
+            self.operations.shutdown()  # what is still running is waited for, its result dropped
         self.settings.geometry = self.saveGeometry()
         if self._built:
             self.settings.window_state = self.saveState()
