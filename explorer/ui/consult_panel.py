@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.consult import PRIORITIES, Consult, Decision
 from explorer.domain.text import TextKind
-from explorer.errors import ConsultConflict, UserFacingError
+from explorer.errors import UserFacingError
+from explorer.ui.consult_saving import ConsultSaver
 from explorer.ui.style import as_is
 
 AUTOSAVE_MS = 2000
@@ -52,8 +53,7 @@ class ConsultPanel(QWidget):
         self.consult: Consult | None = None
         """The open consult as last saved (its fields may differ from the screen)."""
         self._loading = False
-        self._saving = False  # a message box's focus change must not save again inside a save
-        self._failure = ""  # the last save failure shown, so a retry does not show it again
+        self._saver = ConsultSaver(self)
         self._pending: tuple[Consult, Consult] | None = None
         """(as last saved, as typed) of a consult whose save failed when the panel locked."""
         self._deleted: int | None = None
@@ -61,7 +61,7 @@ class ConsultPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
-        self._timer.timeout.connect(self.save_now)
+        self._timer.timeout.connect(self._saver.save_soon)
 
         self.new_button = QPushButton("&New consult from this comparison", self)
         self.new_button.setAccessibleName("New consult")
@@ -197,13 +197,27 @@ class ConsultPanel(QWidget):
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.FocusOut and self.consult is not None:
-            self.save_now()
+            self._saver.save_soon()
         return super().eventFilter(watched, event)
 
     # --- wiring ---------------------------------------------------------------------------
     def set_service(self, service) -> None:
         self.service = service
         self.refresh_history()
+
+    def set_operations(self, operations) -> None:
+        """Where saves and reads run (the window's :class:`~explorer.ui.operations.Operations`)."""
+        self._saver.set_operations(operations)
+
+    def save_idle(self) -> bool:
+        """Whether no save is in flight."""
+        return self._saver.idle()
+
+    def stop_autosave(self) -> None:
+        self._timer.stop()
+
+    def autosave_pending(self) -> bool:
+        return self._timer.isActive()
 
     def _set_enabled(self, on: bool) -> None:
         for widget in (
@@ -230,6 +244,10 @@ class ConsultPanel(QWidget):
         self.summary.setText(summary)
         self.refresh_history()
         self.notes.setFocus()
+
+    def show_consult(self, consult: Consult | None) -> None:
+        """Show ``consult`` (None: an empty, disabled editor) as saved."""
+        self._show(consult)
 
     def _show(self, consult: Consult | None) -> None:
         self._loading = True
@@ -344,78 +362,10 @@ class ConsultPanel(QWidget):
         return self.notes.toPlainText()
 
     def save_now(self) -> bool:
-        """Save at once if anything changed (also called on focus changes and on close).
-
-        When the save fails (disk full, data in use, a newer version elsewhere) the typed
-        text stays on screen, the status says so, a message says what happened once per
-        kind of failure, and the next change or focus change tries again. Returns whether
-        everything on screen is saved.
-        """
-        self._timer.stop()
-        if self._saving:
-            return False
-        current = self.current()
-        if current is None or self.service is None or current == self.consult:
-            return True
-        self._saving = True
-        try:
-            self.consult = self.service.save(current)
-        except ConsultConflict as exc:
-            self._saving = False
-            return self._resolve_conflict(current, exc)
-        except UserFacingError as exc:
-            from explorer.store.problems import SchemaChanged
-
-            changed = isinstance(exc, SchemaChanged)
-            self.status.setText(
-                "Not saved: update this PC; your text is kept"
-                if changed
-                else "Not saved: your text is kept; saved again at your next change"
-            )
-            if str(exc) != self._failure:
-                self._failure = str(exc)
-                then = (
-                    "Your text stays on screen. When you close the window, it offers to keep "
-                    "the text in a file; then update this PC."
-                    if changed
-                    else "Your text stays on screen and is saved again at your next change."
-                )
-                QMessageBox.warning(self, "Consult not saved", as_is(f"{exc}\n\n{then}"))
-            return False
-        finally:
-            self._saving = False
-        self._failure = ""
-        self.status.setText(f"Saved {dt.datetime.now():%H:%M:%S}")
-        self.sig_consult_changed.emit(self.consult)
-        self.refresh_history()
-        return True
-
-    def _resolve_conflict(self, mine: Consult, exc: UserFacingError) -> bool:
-        """Another window saved this consult since it was opened here: keep both texts."""
-        self.status.setText("Not saved: changed in another window; your text is kept")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Consult changed elsewhere", as_is(str(exc)), parent=self
-        )
-        box.setInformativeText(
-            "Save what is on this screen as a separate consult (a follow-up of this one)? "
-            "The version saved in the other window stays as it is, so both texts are kept."
-        )
-        copy = box.addButton("Save mine as a separate consult", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(copy)
-        box.exec()
-        if box.clickedButton() is not copy or self.locked or self.service is None:
-            return False
-        try:
-            saved = self.service.save_as_copy(mine)
-        except UserFacingError as error:
-            QMessageBox.warning(self, "Consult not saved", as_is(str(error)))
-            return False
-        self._failure = ""
-        self._show(saved)
-        self.status.setText(f"Saved as a separate consult {dt.datetime.now():%H:%M:%S}")
-        self.refresh_history()
-        return True
+        """Save at once if anything changed (on lock, close, before another consult),
+        after the save in flight if any. Returns whether everything on screen is saved;
+        see :mod:`explorer.ui.consult_saving` for what a failure does."""
+        return self._saver.save_now()
 
     def has_unsaved(self) -> bool:
         """Whether text on screen (or hidden by a lock) could not be saved."""
@@ -427,9 +377,25 @@ class ConsultPanel(QWidget):
         if self.service is None or self.locked:
             self.history.clear()
             return
+        self._fill_history(self.service.search(self.search.text()))
+
+    def refresh_history_soon(self) -> None:
+        """Refresh the history on a worker thread (after an autosave: the server may be
+        slow, and the clinician is typing)."""
+        service, text = self.service, self.search.text()
+        if service is None or self.locked:
+            return
+
+        def fill(consults: list[Consult]) -> None:
+            if self.service is service and not self.locked and self.search.text() == text:
+                self._fill_history(consults)
+
+        self._saver.operations.run(lambda: service.search(text), fill, on_error=lambda _e: None)
+
+    def _fill_history(self, consults: list[Consult]) -> None:
         selected = self._selected_id()
         self.history.clear()
-        for consult in self.service.search(self.search.text()):
+        for consult in consults:
             label = consult.patient_label or "(no label)"
             text = f"{consult.consult_date:%Y-%m-%d} · {label} · {consult.condition or 'all'}"
             item = QListWidgetItem(text, self.history)

@@ -14,7 +14,6 @@ from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
-from explorer.ui.clinic_mode import ClinicMode
 from explorer.ui.settings import UiSettings
 from explorer.ui.style import as_is
 
@@ -29,7 +28,7 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint, with the data
 ALL_CONDITIONS = "All conditions"
 
 
-class MainWindow(ClinicMode, QMainWindow):
+class MainWindow(QMainWindow):
     """Top-level window. ``sig_ready`` fires once the data is shown and the comparison restored.
 
     The pages are a :class:`~explorer.ui.pages.PagesWidget` following :attr:`wording`;
@@ -37,7 +36,9 @@ class MainWindow(ClinicMode, QMainWindow):
     :class:`~explorer.ui.report_controller.ReportController`); backups, restores and the
     offers made when a database cannot be opened are :attr:`backups` (a
     :class:`~explorer.ui.backup_controller.BackupController`); the clinic database, the
-    clinician lock, consults and patient mode are in :class:`ClinicMode`.
+    clinician lock, consults and patient mode are :attr:`clinic` (a
+    :class:`~explorer.ui.clinic_mode.ClinicModeController`); service calls that may wait
+    for a database run through :attr:`operations`.
     """
 
     sig_ready = Signal()
@@ -55,7 +56,7 @@ class MainWindow(ClinicMode, QMainWindow):
         self._built = False
         self.backend = backend  # the data folder or the server, chosen at start-up
         self.data_dir = backend.data_dir
-        self._clinic_stores = None
+        self.pin_dialog: QWidget | None = None
         # The shell's first frame is the bare window: no Qt enums (the Qt namespace alone
         # costs ~30 ms to load) and no child widget (the first one polishes the style and
         # loads the fonts, ~40 ms). build() adds "Loading…" and the panels right after it.
@@ -87,7 +88,7 @@ class MainWindow(ClinicMode, QMainWindow):
         self.comparison, self.charts = self.tabs.comparison, self.tabs.charts
         self.pathway, self.glossary, self.faq = self.tabs.pathway, self.tabs.glossary, self.tabs.faq
         self.consult = ConsultPanel(self)
-        self._build_clinic()
+        self._build_clinic_controller()
         self._build_controllers()
         self.tabs.insertTab(2, self.consult_tab, "Co&nsult")  # clinician only
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
@@ -123,17 +124,14 @@ class MainWindow(ClinicMode, QMainWindow):
     # --- construction --------------------------------------------------------------------
     def _build_controllers(self) -> None:
         from explorer.ui.backup_controller import BackupController
-        from explorer.ui.clinic_adapter import ClinicOfWindow
-        from explorer.ui.operations import Operations
         from explorer.ui.report_controller import ReportController
 
-        self.operations = Operations(self)
         self.backups = BackupController(
             self,
             backend=self.backend,
             settings=self.settings,
             operations=self.operations,
-            clinic=ClinicOfWindow(self),
+            clinic=self.clinic,
         )
         self.reports = ReportController(
             self, pages=self.tabs, consult=self.consult, settings=self.settings
@@ -144,6 +142,8 @@ class MainWindow(ClinicMode, QMainWindow):
         self.backups.sig_loading_text.connect(self._loading.setText)
         self.backups.sig_knowledge_loaded.connect(self.show_knowledge)
         self.backups.sig_knowledge_failed.connect(self.show_error)
+        self.clinic.sig_opened.connect(self.backups.start_daily)  # through the operations
+        self.clinic.sig_restore_offered.connect(self.backups.offer_restore)
 
     def _connect(self) -> None:
         self.condition.currentIndexChanged.connect(self._on_condition_changed)
@@ -192,7 +192,7 @@ class MainWindow(ClinicMode, QMainWindow):
         self._version_label.setMinimumWidth(self._version_label.sizeHint().width())
         self.catalog.search.setFocus()
         QTimer.singleShot(0, self.sig_ready.emit)
-        QTimer.singleShot(0, self.open_clinic)  # after the comparison is on screen
+        QTimer.singleShot(0, self.clinic.open_later)  # after the comparison is on screen
 
     def show_error(self, message: str) -> None:
         self.build()
@@ -217,9 +217,7 @@ class MainWindow(ClinicMode, QMainWindow):
             self.idle_watch.set_timeout(self.settings.clinician_lock_minutes * 60)
 
     def _set_clinician(self, name: str) -> None:
-        self.settings.clinician = name
-        if self.consult.service is not None:
-            self.consult.service.clinician = name
+        self.clinic.set_clinician(name)
 
     def _change_pin(self) -> None:
         """The current PIN first (a PIN is never changed by whoever finds the window open)."""
@@ -230,7 +228,7 @@ class MainWindow(ClinicMode, QMainWindow):
         current = PinDialog(
             "Change the clinician PIN",
             "Type the current PIN first.",
-            self._check_submit("change the PIN"),
+            self.clinic.check_submit("change the PIN"),
             setting=False,
             button_text="&Next",
             parent=self._preferences,
@@ -240,7 +238,7 @@ class MainWindow(ClinicMode, QMainWindow):
         dialog = PinDialog(
             "Change the clinician PIN",
             "Type the new PIN twice.",
-            self._set_submit(),
+            self.clinic.set_submit(),
             setting=True,
             button_text="&Set PIN",
             parent=self._preferences,
@@ -293,13 +291,7 @@ class MainWindow(ClinicMode, QMainWindow):
         """The dialog or message box this window opened last (None before the first)."""
         return self._dialog
 
-    # --- backups (the clinic side calls these) ------------------------------------------
-    def start_daily_backup(self) -> None:
-        self.backups.start_daily()
-
-    def offer_restore(self, problem) -> None:
-        self.backups.offer_restore(problem)
-
+    # --- backups ------------------------------------------------------------------------
     def offer_rebuild(self, problem) -> None:
         """A damaged knowledge base (from the loader): say so and offer a rebuild."""
         self.build()
@@ -307,16 +299,6 @@ class MainWindow(ClinicMode, QMainWindow):
 
     def wait_for_backup(self) -> None:
         self.backups.wait()
-
-    def _close_clinic(self) -> None:
-        if self.consult.service is not None:
-            self.consult.save_now()
-        self.consult.set_service(None)
-        self.access = None
-        self.audit = None
-        if self._clinic_stores is not None:
-            self._clinic_stores.close()
-            self._clinic_stores = None
 
     def open_provenance(self, row: int, column: int, piece: int | None = None) -> None:
         """Show where the content of one cell (or one piece of it) comes from."""
@@ -340,7 +322,7 @@ class MainWindow(ClinicMode, QMainWindow):
 
     def _on_tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.consult_tab:
-            self.open_clinic()
+            self.clinic.open_later()
 
     def _on_plain_toggled(self, plain: bool) -> None:
         self.wording.set_plain(plain)
@@ -355,6 +337,119 @@ class MainWindow(ClinicMode, QMainWindow):
 
     def _save_splitter(self, *_args) -> None:
         self.settings.splitter = self.splitter.saveState()
+
+    # --- clinic mode: ClinicModeController ----------------------------------------------------
+    def _build_clinic_controller(self) -> None:
+        from explorer.ui.clinic_mode import ClinicModeController
+        from explorer.ui.operations import Operations
+
+        self.operations = Operations(self)
+        self.clinic = ClinicModeController(
+            self,
+            backend=self.backend,
+            settings=self.settings,
+            consult=self.consult,
+            operations=self.operations,
+        )
+        self.consult_tab, self.consult_lock = self.clinic.consult_tab, self.clinic.consult_lock
+        self.idle_watch = self.clinic.idle_watch
+        self.clinic.sig_status.connect(self._show_status)
+        self.clinic.sig_dialog.connect(self._open_clinic_dialog)
+        self.clinic.sig_clinician_named.connect(self._set_clinician)
+        self.clinic.sig_patient_mode.connect(self._show_for_patient_mode)
+
+    def _show_status(self, text: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def _open_clinic_dialog(self, dialog: QWidget) -> None:
+        from explorer.ui.access import PinDialog
+
+        if isinstance(dialog, PinDialog):
+            self.pin_dialog = dialog
+        self._open(dialog)
+
+    def _show_for_patient_mode(self, patient: bool) -> None:
+        if patient:
+            self.hide()
+        else:
+            self.show()
+            self.activateWindow()
+
+    def enter_patient_mode(self) -> None:
+        """One action: lock clinician mode, hide this window, show patient mode full screen."""
+        if self.snapshot is not None and self.service is not None:
+            self.clinic.enter_patient_mode(self._patient_window)
+
+    def _patient_window(self, leave_check) -> QWidget:
+        from explorer.ui.patient_window import PatientWindow
+
+        assert self.snapshot is not None and self.service is not None
+        return PatientWindow(
+            self.snapshot,
+            self.service.treatment,
+            leave_check=leave_check,
+            idle_minutes=self.settings.patient_idle_minutes,
+            condition=self.condition.currentData(),
+            comparison=self.comparison_model.slugs(),
+        )
+
+    def start_consult(self) -> None:
+        """New consult from the current comparison (asks for the PIN when locked)."""
+        self.clinic.with_unlock(self._start_consult_now, "start a consult")
+
+    def _start_consult_now(self) -> None:
+        slug = self.condition.currentData()
+        names = [t.name for t in self.comparison_model.treatments()]
+        summary = f"{self.condition.currentText()} · " + (
+            ", ".join(names) if names else "no treatments compared yet"
+        )
+        if not self.consult.clinician.text():
+            self.consult.clinician.setText(self.settings.clinician)
+        self.consult.start_from(slug, self.comparison_model.slugs(), summary)
+        self.tabs.setCurrentWidget(self.consult_tab)
+
+    # What the backup and report mixins (and tests) ask of clinician mode.
+    @property
+    def unlocked(self) -> bool:
+        return self.clinic.unlocked
+
+    @property
+    def access(self):
+        """The open clinic database's PIN service, or None while it is not open."""
+        return None if self.clinic.session is None else self.clinic.session.access
+
+    @property
+    def audit(self):
+        """The open clinic database's audit log, or None while it is not open."""
+        return None if self.clinic.session is None else self.clinic.session.audit
+
+    @property
+    def patient_window(self):
+        return self.clinic.patient_window if self._built else None
+
+    @property
+    def in_patient_mode(self) -> bool:
+        return self.patient_window is not None
+
+    def open_clinic(self) -> bool:
+        """Open the clinic database now (waiting for it); whether it is open."""
+        return self.clinic.open_now()
+
+    def lock_clinician(self, reason: str = "by hand") -> None:
+        if self._built:
+            self.clinic.lock(reason)
+
+    def with_unlock(self, action, purpose: str) -> None:
+        self.clinic.with_unlock(action, purpose)
+
+    def record_audit(self, action, detail: str = "") -> None:
+        self.clinic.record_audit(action, detail)
+
+    def show_audit_log(self) -> None:
+        self.clinic.show_audit_log()
+
+    def _clinician_name(self) -> str:
+        return self.clinic.clinician_name()
 
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:
@@ -385,9 +480,9 @@ class MainWindow(ClinicMode, QMainWindow):
                 return
             self.idle_watch.stop()
             self.backups.wait()
-            if self._clinic_stores is not None:
-                self._clinic_stores.close()
-                self._clinic_stores = None
+            self.operations.wait()  # saves and audit writes still queued end first (bounded)
+            self.clinic.close_database()
+            self.operations.shutdown()  # what is still running is waited for, its result dropped
         self.settings.geometry = self.saveGeometry()
         if self._built:
             self.settings.window_state = self.saveState()

@@ -55,6 +55,7 @@ def test_focus_change_saves_at_once(qtbot, data_dir, settings_file) -> None:
         panel.notes.setFocus()
         qtbot.keyClicks(panel.notes, "typed then clicked away")
         window.catalog.search.setFocus()  # focus leaves the consult: saved immediately
+        qtbot.waitUntil(panel.save_idle, timeout=5000)  # on the write queue, not the GUI
         saved = panel.service.get(panel.consult.id)
         assert "typed then clicked away" in saved.notes_html
     finally:

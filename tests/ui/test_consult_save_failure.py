@@ -124,6 +124,7 @@ def test_a_failed_save_keeps_the_text_and_retries_on_the_next_change(
 
     qtbot.keyClicks(panel.notes, " more")  # the next change tries again, fails again…
     qtbot.waitUntil(lambda: not panel._timer.isActive(), timeout=5000)
+    qtbot.waitUntil(panel.save_idle, timeout=5000)  # the save runs on the write queue
     assert panel.status.text().startswith("Not saved")
     assert len(warned) == 1  # …without a second message box for the same failure
     assert panel.has_unsaved()

@@ -84,7 +84,7 @@ def test_locked_clinic_file_offers_try_again_first(qtbot, data_dir, settings_fil
     try:
         window.wait_for_backup()
         newest = list_backups(data_dir / "backups")[0]  # today's daily backup, just made
-        window._close_clinic()  # as if the window had started while the file was locked
+        window.clinic.close_database()  # as if the window had started while the file was locked
         with held_exclusively(clinic):
             assert not window.open_clinic()
             dialog = window.backups.restore_dialog
@@ -140,6 +140,7 @@ def test_the_window_backs_up_once_a_day_and_on_request(qtbot, data_dir, settings
         qtbot.waitUntil(lambda: "backed up" in window.backups.last_backup_message)
         # the newest backup of a day is the one the rotation keeps for that day
         assert [b.reason for b in list_backups(data_dir / "backups")] == ["manual"]
+        window.operations.wait()  # the audit write is queued behind the backup
         assert audit_actions(data_dir / "clinic.sqlite")[-1] == "backup made"
     finally:
         close_window(window)

@@ -38,7 +38,7 @@ def test_a_full_disk_at_start_says_full_and_offers_no_restore(
     window = open_window(qtbot, data_dir, settings_file)
     try:
         window.wait_for_backup()
-        window._close_clinic()  # as if the window had started on the full disk
+        window.clinic.close_database()  # as if the window had started on the full disk
         _fill_the_disk(monkeypatch)
         assert not window.open_clinic()
         assert window.backups.restore_dialog is None  # a restore does not free disk space
