@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QObject, Signal
 
+from explorer.errors import UserFacingError
 from explorer.ui.style import as_is
 
 if TYPE_CHECKING:
@@ -206,17 +207,39 @@ class ClinicModeController(QObject):
         self._ops.run(lambda: session.record(action, detail), on_error=refused, write=True)
 
     # --- PIN -------------------------------------------------------------------------------
+    def _write_now(self, call: Callable[[], object], busy_text: str) -> object:
+        """``call()`` on the write queue (after the writes queued before it), waited for:
+        a PIN check counts attempts and is audited, so it is a write. Its exception, if
+        any, is raised here, as if it had been called here."""
+
+        def guarded() -> tuple[bool, object]:
+            try:
+                return True, call()
+            except Exception as exc:  # noqa: BLE001 - raised again on the caller's thread
+                return False, exc
+
+        outcome: list[tuple[bool, object]] = []
+        op = self._ops.run(guarded, outcome.append, write=True, busy_text=busy_text)
+        self._ops.wait(op)
+        if not outcome:
+            raise UserFacingError("The clinic database did not answer in time; try again.")
+        ok, value = outcome[0]
+        if not ok:
+            assert isinstance(value, Exception)
+            raise value
+        return value
+
     def check_submit(self, purpose: str) -> Submit:
         """A PinForm ``submit`` that checks the PIN for ``purpose`` (audited)."""
 
         def submit(pin: str, _confirmation: str) -> tuple[str, int] | None:
-            from explorer.errors import UserFacingError
-
             session = self.session
             if session is None:
                 return "The clinic database is closed; try again.", 0
             try:
-                result = session.check_pin(pin, purpose)
+                result = self._write_now(
+                    lambda: session.check_pin(pin, purpose), "Checking the PIN…"
+                )
             except UserFacingError as exc:  # the database cannot be written (server, disk)
                 return f"The PIN could not be checked. {exc}", 0
             return None if result.ok else (result.message, result.wait_seconds)
@@ -227,8 +250,9 @@ class ClinicModeController(QObject):
         from explorer.ui.access import set_pin_submit
 
         def set_pin(pin: str, confirmation: str) -> None:
-            assert self.session is not None
-            self.session.set_pin(pin, confirmation)
+            session = self.session
+            assert session is not None
+            self._write_now(lambda: session.set_pin(pin, confirmation), "Setting the PIN…")
 
         return set_pin_submit(set_pin)
 

@@ -20,9 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -33,9 +30,8 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.consult import PRIORITIES, Consult, Decision
 from explorer.domain.text import TextKind
-from explorer.errors import UserFacingError
+from explorer.ui.consult_history import ConsultHistory
 from explorer.ui.consult_saving import ConsultSaver
-from explorer.ui.style import as_is
 
 AUTOSAVE_MS = 2000
 
@@ -56,7 +52,6 @@ class ConsultPanel(QWidget):
         self._saver = ConsultSaver(self)
         self._pending: tuple[Consult, Consult] | None = None
         """(as last saved, as typed) of a consult whose save failed when the panel locked."""
-        self._deleted: int | None = None
         self.locked = True  # until the window's clinician mode is unlocked
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -129,30 +124,10 @@ class ConsultPanel(QWidget):
         plan.addRow("&Decision", self.decision)
         layout.addLayout(plan)
 
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search by label, condition or date (YYYY-MM-DD)")
-        self.search.setAccessibleName("Search consults")
-        self.history = QListWidget(self)
-        self.history.setAccessibleName("Consult history")
-        self.reopen_button = QPushButton("&Open", self)
-        self.follow_button = QPushButton("&Follow-up", self)
-        self.delete_button = QPushButton("De&lete…", self)
-        self.undo_button = QPushButton("&Undo delete", self)
-        self.undo_button.setEnabled(False)
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(QLabel("History", self))
-        side_layout.addWidget(self.search)
-        side_layout.addWidget(self.history, 1)
-        buttons = QHBoxLayout()
-        for button in (
-            self.reopen_button,
-            self.follow_button,
-            self.delete_button,
-            self.undo_button,
-        ):
-            buttons.addWidget(button)
-        side_layout.addLayout(buttons)
+        side = self.side = ConsultHistory(self)
+        self.search, self.history = side.search, side.history
+        self.reopen_button, self.follow_button = side.reopen_button, side.follow_button
+        self.delete_button, self.undo_button = side.delete_button, side.undo_button
         # Scrolls rather than forcing the window wider or taller (1280x720 at 150 % type).
         scroll = QScrollArea(self)
         scroll.setWidget(editor)
@@ -187,12 +162,6 @@ class ConsultPanel(QWidget):
             *self.boxes.values(),
         ):
             widget.installEventFilter(self)
-        self.search.textChanged.connect(self.refresh_history)
-        self.reopen_button.clicked.connect(self._open_selected)
-        self.history.itemActivated.connect(lambda _item: self._open_selected())
-        self.follow_button.clicked.connect(self._follow_up)
-        self.delete_button.clicked.connect(self._delete)
-        self.undo_button.clicked.connect(self._undo)
         self._set_enabled(False)
 
     def eventFilter(self, watched, event) -> bool:
@@ -353,10 +322,7 @@ class ConsultPanel(QWidget):
             self._show(typed)
             self.consult = saved  # the screen differs from the last save: saved again below
             self.save_now()
-        self.search.clear()
-        self._deleted = None
-        self.undo_button.setEnabled(False)
-        self.refresh_history()
+        self.side.reset()
 
     def notes_text(self) -> str:
         return self.notes.toPlainText()
@@ -372,90 +338,14 @@ class ConsultPanel(QWidget):
         current = self.current()
         return self._pending is not None or (current is not None and current != self.consult)
 
-    # --- history --------------------------------------------------------------------------
+    # --- history (explorer.ui.consult_history) ----------------------------------------------
+    @property
+    def operations(self):
+        """Where saves and reads run."""
+        return self._saver.operations
+
     def refresh_history(self, *_args) -> None:
-        if self.service is None or self.locked:
-            self.history.clear()
-            return
-        self._fill_history(self.service.search(self.search.text()))
+        self.side.refresh()
 
     def refresh_history_soon(self) -> None:
-        """Refresh the history on a worker thread (after an autosave: the server may be
-        slow, and the clinician is typing)."""
-        service, text = self.service, self.search.text()
-        if service is None or self.locked:
-            return
-
-        def fill(consults: list[Consult]) -> None:
-            if self.service is service and not self.locked and self.search.text() == text:
-                self._fill_history(consults)
-
-        self._saver.operations.run(lambda: service.search(text), fill, on_error=lambda _e: None)
-
-    def _fill_history(self, consults: list[Consult]) -> None:
-        selected = self._selected_id()
-        self.history.clear()
-        for consult in consults:
-            label = consult.patient_label or "(no label)"
-            text = f"{consult.consult_date:%Y-%m-%d} · {label} · {consult.condition or 'all'}"
-            item = QListWidgetItem(text, self.history)
-            item.setData(Qt.ItemDataRole.UserRole, consult.id)
-            if consult.id == selected:
-                self.history.setCurrentItem(item)
-
-    def _selected_id(self) -> int | None:
-        item = self.history.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
-
-    def _open_selected(self) -> None:
-        consult_id = self._selected_id()
-        if consult_id is not None and self.save_now():
-            try:
-                self._show(self.service.open(consult_id))
-            except UserFacingError as exc:
-                if getattr(exc, "writes_refused", False) and self._show_to_read(consult_id):
-                    return
-                QMessageBox.warning(self, "Consult not opened", as_is(str(exc)))
-                self.refresh_history()
-
-    def _show_to_read(self, consult_id: int) -> bool:
-        """Opening is audited, which is a write; a database that refuses writes (full disk,
-        upgraded by a newer version) can still be read: show the consult, and say so."""
-        try:
-            consult = self.service.get(consult_id)
-        except UserFacingError:
-            return False
-        if consult is None:
-            return False
-        self._show(consult)
-        self.status.setText("Opened to read; not in the audit log (the database refuses changes)")
-        return True
-
-    def _follow_up(self) -> None:
-        consult_id = self._selected_id() or (self.consult.id if self.consult else None)
-        if consult_id is not None and self.save_now():
-            self._show(self.service.duplicate_as_follow_up(consult_id))
-            self.refresh_history()
-
-    def _delete(self) -> None:
-        consult_id = self._selected_id()
-        if consult_id is None:
-            return
-        answer = QMessageBox.question(
-            self, "Delete consult", "Delete this consult? You can undo right after."
-        )
-        if answer != QMessageBox.StandardButton.Yes or self.locked:
-            return  # not confirmed, or clinician mode locked while the question was open
-        self.service.delete(consult_id)
-        self._deleted = consult_id
-        self.undo_button.setEnabled(True)
-        if self.consult is not None and self.consult.id == consult_id:
-            self._show(None)
-        self.refresh_history()
-
-    def _undo(self) -> None:
-        if self._deleted is not None:
-            self.service.undo_delete(self._deleted)
-            self._deleted = None
-            self.undo_button.setEnabled(False)
-            self.refresh_history()
+        self.side.refresh_soon()

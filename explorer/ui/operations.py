@@ -32,6 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from explorer.errors import UserFacingError
 from explorer.ui.style import as_is
@@ -171,7 +172,7 @@ class Operations(QObject):
             if op in self._pending:
                 self._pending.remove(op)
             self._unmark_busy(op)
-            if self._closed:
+            if self._closed or not isValid(self._window):
                 log.info("result of an operation dropped: the window closed")
                 continue
             try:

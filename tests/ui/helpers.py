@@ -22,6 +22,10 @@ def open_window(qtbot, data_dir: Path, settings_file: Path, *, unlocked: bool = 
     window.show()
     with qtbot.waitSignal(window.sig_ready, timeout=30_000):
         loader.start()
+    # The clinic database opens on a worker thread right after the first paint; the tests
+    # start from where that has ended, as a clinician a moment after the window appeared.
+    QApplication.processEvents()
+    window.operations.wait()
     if unlocked:
         unlock(window)
     return window

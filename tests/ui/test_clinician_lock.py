@@ -241,7 +241,7 @@ def test_locking_closes_every_open_dialog_and_applies_nothing(
         window.consult.refresh_history()
         window.consult.history.setCurrentRow(0)
         lock_while_open(lambda: None)
-        window.consult._delete()
+        window.consult.delete_button.click()
         assert seen[-1] == "QMessageBox" and forced == []
         assert not window.consult.service.get(consult_id).deleted
         visible = [

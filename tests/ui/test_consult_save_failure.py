@@ -96,6 +96,7 @@ def setup(qtbot, data_dir, database, monkeypatch):
     panel.start_from("sciatica", ["tens"], "Sciatica: TENS")
     yield panel, disk, warned, panel.service
     panel.close()
+    panel.operations.wait()  # a save that the close's focus change began ends first
     stores.close()
 
 
@@ -188,7 +189,7 @@ def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
     try:
         panel_b.set_service(ConsultService(stores_b.clinic, clinician="Dr B"))
         panel_b.set_locked(False)
-        panel_b._show(panel_b.service.open(panel_a.consult.id))
+        panel_b.show_consult(panel_b.service.open(panel_a.consult.id))
         panel_a.notes.setPlainText("Written in room A.")
         assert panel_a.save_now()
         panel_b.notes.setPlainText("Written in room B from an older copy.")
@@ -208,4 +209,5 @@ def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
         assert service.save(replace(consult, plan="A's plan")).version == consult.version + 1
     finally:
         panel_b.close()
+        panel_b.operations.wait()  # a save that the close's focus change began ends first
         stores_b.close()

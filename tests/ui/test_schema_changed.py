@@ -61,10 +61,10 @@ def test_typing_after_another_pc_upgraded_keeps_the_text_and_says_update(
         first = panel.consult.id  # an older consult can still be opened to read
         monkeypatch.setattr(panel, "has_unsaved", lambda: False)
         monkeypatch.setattr(panel, "save_now", lambda: True)
-        panel._show(None)
+        panel.show_consult(None)
         panel.refresh_history()
         panel.history.setCurrentRow(0)
-        panel._open_selected()
+        panel.reopen_button.click()
         assert panel.consult is not None and panel.consult.id == first
         assert "Saved before the upgrade." in panel.notes.toPlainText()
         assert panel.status.text().startswith("Opened to read; not in the audit log")
