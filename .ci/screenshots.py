@@ -139,7 +139,7 @@ class Shooter:
         from explorer.report.pdf import render_pages
 
         for variant in ("clinician", "patient"):
-            content, images = w._report(variant)
+            content, images = w.reports.report(variant)
             for number, page in enumerate(render_pages(content, images, dpi=70)[:2], start=1):
                 self.write(page, f"pdf-{variant}-{number}")
             # The print charts as the PDF embeds them (1200 px wide, ~170 mm on paper).

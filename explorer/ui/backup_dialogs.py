@@ -3,7 +3,7 @@ opened — what is wrong with it and where it is.
 
 One dialog serves both File → Restore from backup… and the start-up offer. The newest good
 backup is selected; backups newer than it failed their check and cannot be chosen. The
-dialog only asks; :class:`explorer.ui.backup_actions.BackupActions` does the restore.
+dialog only asks; :class:`explorer.ui.backup_controller.BackupController` does the restore.
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
-"""The clinic side of the main window: the clinic database, the clinician lock, consults,
-the audit log and the way into patient mode.
+"""Clinician mode in the window: the clinic database, the clinician lock, the audit log and
+the way into patient mode.
 
 Clinician mode starts locked when a PIN exists (first start asks for one). Locked, the
 Consult tab shows only a PIN field, no consult is open, and the audit log and preferences
 ask for the PIN; the knowledge base stays browsable. It locks again after the idle period
 (default 5 minutes), on File → Lock, and on entering patient mode.
+
+:class:`ClinicModeController` owns this state; the state itself (open database, lock, PIN,
+audit) is :class:`explorer.services.clinic_session.ClinicSession`, reached through the
+operations layer so that a slow server never freezes the window. The controller talks to
+the window through its ``sig_*`` signals.
 """
 
 from __future__ import annotations
@@ -14,16 +19,25 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QObject, Signal
 
+from explorer.errors import UserFacingError
 from explorer.ui.style import as_is
 
 if TYPE_CHECKING:
     from explorer.services.audit import AuditAction
+    from explorer.services.clinic_session import ClinicSession
+    from explorer.store.backend import Backend
+    from explorer.ui.consult_panel import ConsultPanel
+    from explorer.ui.operations import Op, Operations
+    from explorer.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
 
 # explorer.ui.access is imported where it is used: this module loads before the first paint,
 # and the access widgets (and their Qt enums) are needed only after it.
+
+Submit = Callable[[str, str], tuple[str, int] | None]
 
 
 def forget_clipboard(private_texts: tuple[str, ...] = ()) -> None:
@@ -44,218 +58,302 @@ def forget_clipboard(private_texts: tuple[str, ...] = ()) -> None:
             clipboard.clear(mode)
 
 
-class ClinicMode:
-    """Mixed into :class:`explorer.ui.main_window.MainWindow`."""
+class ClinicModeController(QObject):
+    """Clinician mode of one window: opens the clinic database, locks and unlocks, asks for
+    the PIN, records the audit log. ``window`` parents its dialogs and the Consult tab."""
 
-    # --- opening the clinic database ---------------------------------------------------------
-    def _build_clinic(self) -> None:
-        """Called from ``build``: the Consult tab's lock page and the idle watch."""
+    sig_status = Signal(str, int)
+    """A status bar message and how long it shows (ms)."""
+    sig_dialog = Signal(object)
+    """A dialog for the window to open (window-modal, deleted on close)."""
+    sig_opened = Signal()
+    """The clinic database is open (the daily backup may run)."""
+    sig_restore_offered = Signal(object)
+    """The clinic database is damaged: offer its newest good backup."""
+    sig_clinician_named = Signal(str)
+    """The first-start PIN dialog asked for the clinician's name."""
+    sig_patient_mode = Signal(bool)
+    """Patient mode began (hide the window) or ended (show it again)."""
+
+    def __init__(
+        self,
+        window: QtWidgets.QMainWindow,
+        *,
+        backend: Backend,
+        settings: UiSettings,
+        consult: ConsultPanel,
+        operations: Operations,
+    ) -> None:
+        super().__init__(window)
         from explorer.ui.access import IdleWatch, LockPage
 
-        self.unlocked = False
-        self.access = None
-        self.audit = None
-        self.patient_window = None
-        self.consult_lock = LockPage(self)
-        self.consult_tab = QtWidgets.QStackedWidget(self)
+        self._window = window
+        self._backend = backend
+        self._settings = settings
+        self._ops = operations
+        self.consult = consult
+        self.session: ClinicSession | None = None
+        self._opening: Op | None = None
+        self._after_unlock: Callable[[], None] | None = None
+        self.patient_window: QtWidgets.QWidget | None = None
+        self.consult_lock = LockPage(window)
+        self.consult_tab = QtWidgets.QStackedWidget(window)
         self.consult_tab.setAccessibleName("Consult")
         self.consult_tab.addWidget(self.consult_lock)
-        self.consult_tab.addWidget(self.consult)
-        self.idle_watch = IdleWatch(self.settings.clinician_lock_minutes * 60, self)
-        self.idle_watch.sig_idle.connect(lambda: self.lock_clinician("idle"))
+        self.consult_tab.addWidget(consult)
+        self.idle_watch = IdleWatch(settings.clinician_lock_minutes * 60, self)
+        self.idle_watch.sig_idle.connect(lambda: self.lock("idle"))
         self.consult_lock.text.setText("Opening the clinic's consult records…")
+        consult.set_operations(operations)
 
-    def open_clinic(self) -> bool:
-        """Open the clinic database (SQLAlchemy loads here, after the comparison is shown)."""
-        if self.access is not None:
-            return True
-        if self.data_dir is None:
-            return False
-        from explorer.errors import UserFacingError
-        from explorer.services.access import AccessService
-        from explorer.services.audit import AuditLog
-        from explorer.services.clinic_db import ClinicDatabaseProblem, open_clinic_store
-        from explorer.services.consults import ConsultService
+    # --- state ---------------------------------------------------------------------------------
+    @property
+    def unlocked(self) -> bool:
+        return self.session is not None and self.session.unlocked
 
-        try:
-            self._clinic_stores = open_clinic_store(self.backend)
-        except ClinicDatabaseProblem as exc:
-            self.consult_lock.heading.setText("Consults unavailable")
-            self.consult_lock.text.setText(str(exc))
-            if exc.restorable:
-                self.offer_restore(exc)  # what is wrong, where, and the newest good backup
-            else:  # full, read-only, forbidden: fixed where the data lives, not by a restore
-                self._open(
-                    QtWidgets.QMessageBox(
-                        QtWidgets.QMessageBox.Icon.Critical,
-                        "Consults unavailable",
-                        str(exc),
-                        parent=self,
-                    )
-                )
-            return False
-        except UserFacingError as exc:
-            self.consult_lock.heading.setText("Consults unavailable")
-            self.consult_lock.text.setText(str(exc))
-            QtWidgets.QMessageBox.critical(self, "Consults unavailable", as_is(str(exc)))
-            return False
-        engine = self._clinic_stores.clinic
-        self.access = AccessService(engine, attempts_file=self.data_dir / "pin-attempts.json")
-        self.audit = AuditLog(engine)
-        self.consult.set_service(ConsultService(engine, clinician=self.settings.clinician))
-        self._show_lock_page()
-        if not self.access.has_pin():
-            QtCore.QTimer.singleShot(0, self._first_start_pin)
-        self.start_daily_backup()  # on a worker thread
-        return True
+    @property
+    def is_open(self) -> bool:
+        return self.session is not None
 
-    def _ensure_consults(self) -> bool:
-        return self.open_clinic()
+    @property
+    def in_patient_mode(self) -> bool:
+        return self.patient_window is not None
 
-    def _clinician_name(self) -> str:
-        return self.settings.clinician or self.consult.clinician.text()
+    def clinician_name(self) -> str:
+        return self._settings.clinician or self.consult.clinician.text()
 
-    def record_audit(self, action: AuditAction, detail: str = "") -> None:
-        """Add ``action`` to the audit log. When the database refuses (server unreachable,
-        disk full, upgraded by a newer version), what was asked still happens — a lock
-        must always lock — and the status bar says the event was not recorded."""
-        from explorer.errors import UserFacingError
+    def set_clinician(self, name: str) -> None:
+        self._settings.clinician = name
+        if self.session is not None:
+            self.session.clinician = name
 
-        if self.audit is None:
+    # --- opening the clinic database ---------------------------------------------------------
+    def open_later(self) -> None:
+        """Open the clinic database on a worker thread (migrations, a verified backup, the
+        server connection); the Consult tab says so meanwhile."""
+        if self.session is not None or self._opening is not None:
             return
-        try:
-            self.audit.record(action, self._clinician_name(), detail=detail)
-        except UserFacingError as exc:
+        from explorer.services.clinic_session import ClinicSession
+
+        backend, clinician = self._backend, self.clinician_name()
+        self._opening = self._ops.run(
+            lambda: ClinicSession.open(backend, clinician=clinician),
+            self._opened,
+            on_error=self._open_failed,
+            write=True,
+            busy_text="Opening the clinic's consult records…",
+        )
+
+    def open_now(self) -> bool:
+        """Open the clinic database and wait for it; whether it is open."""
+        self.open_later()
+        if self._opening is not None:
+            self._ops.wait(self._opening)
+        return self.session is not None
+
+    def _opened(self, session: ClinicSession) -> None:
+        self._opening = None
+        if self.session is not None:  # opened twice (a retry raced the first): keep one
+            session.close()
+            return
+        self.session = session
+        self.consult.set_service(session.consults)
+        self.show_lock_page()
+        if not session.has_pin():
+            QtCore.QTimer.singleShot(0, self._first_start_pin)
+        self.sig_opened.emit()
+
+    def _open_failed(self, exc: Exception) -> None:
+        from explorer.services.clinic_db import ClinicDatabaseProblem
+
+        self._opening = None
+        self.consult_lock.heading.setText("Consults unavailable")
+        self.consult_lock.text.setText(str(exc))
+        if isinstance(exc, ClinicDatabaseProblem):
+            if exc.restorable:  # what is wrong, where, and the newest good backup
+                self.sig_restore_offered.emit(exc)
+            else:  # full, read-only, forbidden: fixed where the data lives, not by a restore
+                icon = QtWidgets.QMessageBox.Icon.Critical
+                title = "Consults unavailable"
+                box = QtWidgets.QMessageBox(icon, title, str(exc), parent=self._window)
+                self.sig_dialog.emit(box)
+            return
+        QtWidgets.QMessageBox.critical(self._window, "Consults unavailable", as_is(str(exc)))
+
+    def close_database(self) -> None:
+        """Save what is on screen and close the clinic database (before a restore, on close)
+        once every call queued on it (audit writes, reads) has ended."""
+        if self.consult.service is not None:
+            self.consult.save_now()
+        self._ops.wait()
+        self.consult.set_service(None)
+        session, self.session = self.session, None
+        if session is not None:
+            session.close()
+
+    # --- audit -----------------------------------------------------------------------------
+    def record_audit(self, action: AuditAction, detail: str = "") -> None:
+        """Add ``action`` to the audit log (on the write queue). When the database refuses
+        (server unreachable, disk full, upgraded by a newer version), what was asked still
+        happens — a lock must always lock — and the status bar says it was not recorded."""
+        session = self.session
+        if session is None:
+            return
+
+        def refused(exc: Exception) -> None:
             log.warning("audit event %r not recorded: %s", action.value, exc)
-            self.statusBar().showMessage(f"Not recorded in the audit log: {exc}", 20_000)
+            self.sig_status.emit(f"Not recorded in the audit log: {exc}", 20_000)
 
-    # --- PIN ----------------------------------------------------------------------------------
-    def _check_submit(self, purpose: str) -> Callable[[str, str], tuple[str, int] | None]:
-        def submit(pin: str, _confirmation: str) -> tuple[str, int] | None:
-            from explorer.errors import UserFacingError
+        self._ops.run(lambda: session.record(action, detail), on_error=refused, write=True)
 
-            assert self.access is not None
+    # --- PIN -------------------------------------------------------------------------------
+    def _write_now(self, call: Callable[[], object], busy_text: str) -> object:
+        """``call()`` on the write queue (after the writes queued before it), waited for:
+        a PIN check counts attempts and is audited, so it is a write. Its exception, if
+        any, is raised here, as if it had been called here."""
+
+        def guarded() -> tuple[bool, object]:
             try:
-                result = self.access.check(pin, clinician=self._clinician_name(), purpose=purpose)
+                return True, call()
+            except Exception as exc:  # noqa: BLE001 - raised again on the caller's thread
+                return False, exc
+
+        outcome: list[tuple[bool, object]] = []
+        op = self._ops.run(guarded, outcome.append, write=True, busy_text=busy_text)
+        self._ops.wait(op)
+        if not outcome:
+            raise UserFacingError("The clinic database did not answer in time; try again.")
+        ok, value = outcome[0]
+        if not ok:
+            assert isinstance(value, Exception)
+            raise value
+        return value
+
+    def check_submit(self, purpose: str) -> Submit:
+        """A PinForm ``submit`` that checks the PIN for ``purpose`` (audited)."""
+
+        def submit(pin: str, _confirmation: str) -> tuple[str, int] | None:
+            session = self.session
+            if session is None:
+                return "The clinic database is closed; try again.", 0
+            try:
+                result = self._write_now(
+                    lambda: session.check_pin(pin, purpose), "Checking the PIN…"
+                )
             except UserFacingError as exc:  # the database cannot be written (server, disk)
                 return f"The PIN could not be checked. {exc}", 0
             return None if result.ok else (result.message, result.wait_seconds)
 
         return submit
 
-    def _set_submit(self) -> Callable[[str, str], tuple[str, int] | None]:
+    def set_submit(self) -> Submit:
         from explorer.ui.access import set_pin_submit
 
         def set_pin(pin: str, confirmation: str) -> None:
-            assert self.access is not None
-            self.access.set_pin(pin, confirmation, clinician=self._clinician_name())
+            session = self.session
+            assert session is not None
+            self._write_now(lambda: session.set_pin(pin, confirmation), "Setting the PIN…")
 
         return set_pin_submit(set_pin)
 
-    def _show_lock_page(self) -> None:
+    def show_lock_page(self) -> None:
         from explorer.ui.access import PinForm
 
-        if self.access is None:
+        if self.session is None:
             return
-        if self.access.has_pin():
-            form = PinForm(self._check_submit("unlock"), setting=False, button_text="&Unlock")
-            form.sig_accepted.connect(self._unlocked_by_pin)
-            self.consult_lock.show_form(
-                form,
-                "Consult notes are locked",
+        if self.session.has_pin():
+            form = PinForm(self.check_submit("unlock"), setting=False, button_text="&Unlock")
+            heading = "Consult notes are locked"
+            text = (
                 "Enter the clinician PIN to see consults and notes. They lock again after "
-                f"{self.settings.clinician_lock_minutes:g} minutes without use.",
+                f"{self._settings.clinician_lock_minutes:g} minutes without use."
             )
         else:
-            form = PinForm(self._set_submit(), setting=True, button_text="&Set PIN")
-            form.sig_accepted.connect(self._unlocked_by_pin)
-            self.consult_lock.show_form(
-                form,
-                "Set a clinician PIN",
+            form = PinForm(self.set_submit(), setting=True, button_text="&Set PIN")
+            heading = "Set a clinician PIN"
+            text = (
                 "Consult notes are health information. Choose a PIN of at least 4 "
-                "characters: it unlocks the notes and ends patient mode.",
+                "characters: it unlocks the notes and ends patient mode."
             )
+        form.sig_accepted.connect(self.unlocked_by_pin)
+        self.consult_lock.show_form(form, heading, text)
         self.consult_tab.setCurrentWidget(self.consult_lock)
 
     def _first_start_pin(self) -> None:
         from explorer.ui.access import PinDialog
 
-        if self.access is None or self.access.has_pin() or self.unlocked:
+        if self.session is None or self.session.has_pin() or self.unlocked:
             return
         dialog = PinDialog(
             "Welcome: set a clinician PIN",
             "Consult notes are health information and stay on this PC. Choose a clinician "
             "PIN (at least 4 characters). It unlocks the notes after a pause and ends "
             "patient mode. Only a salted hash of it is stored.",
-            self._set_submit(),
+            self.set_submit(),
             setting=True,
             button_text="&Set PIN",
-            parent=self,
-            ask_name=None if self.settings.clinician.strip() else self._set_clinician,
+            parent=self._window,
+            ask_name=None if self._settings.clinician.strip() else self.sig_clinician_named.emit,
         )
-        dialog.accepted.connect(self._unlocked_by_pin)
-        self.pin_dialog = dialog
-        self._open(dialog)
+        dialog.accepted.connect(self.unlocked_by_pin)
+        self.sig_dialog.emit(dialog)
 
-    def _unlocked_by_pin(self) -> None:
+    def unlocked_by_pin(self) -> None:
+        """The PIN was given: show the consults, then do what was waiting for it."""
         from explorer.services.audit import AuditAction
 
-        if not self.unlocked:
+        if self.session is None:
+            return
+        if self.session.unlock():
             self.record_audit(AuditAction.CLINICIAN_UNLOCKED)
-        self.unlocked = True
         self.consult.set_locked(False)
         self.idle_watch.touch()
         self.consult_tab.setCurrentWidget(self.consult)
         if self.consult_lock.form is not None:
             self.consult_lock.form.reset()
-        then, self._after_unlock = getattr(self, "_after_unlock", None), None
+        then, self._after_unlock = self._after_unlock, None
         if then is not None:
             then()
 
     def with_unlock(self, action: Callable[[], None], purpose: str) -> None:
         """Run ``action`` now if unlocked, else after the PIN is given."""
+        from explorer.ui.access import PinDialog
+
         if self.unlocked:
             action()
             return
-        if not self.open_clinic() or self.access is None:
+        if not self.open_now() or self.session is None:
             return
-        if not self.access.has_pin():
-            self._after_unlock = action
+        self._after_unlock = action
+        if not self.session.has_pin():
             self._first_start_pin()
             return
-        from explorer.ui.access import PinDialog
-
         dialog = PinDialog(
             "Clinician PIN",
             f"Enter the clinician PIN to {purpose}.",
-            self._check_submit(purpose),
+            self.check_submit(purpose),
             setting=False,
             button_text="&Unlock",
-            parent=self,
+            parent=self._window,
         )
-        self._after_unlock = action
-        dialog.accepted.connect(self._unlocked_by_pin)
-        dialog.rejected.connect(lambda: setattr(self, "_after_unlock", None))
-        self.pin_dialog = dialog
-        self._open(dialog)
+        dialog.accepted.connect(self.unlocked_by_pin)
+        dialog.rejected.connect(self._forget_after_unlock)
+        self.sig_dialog.emit(dialog)
 
-    def lock_clinician(self, reason: str = "by hand") -> None:
+    def _forget_after_unlock(self) -> None:
+        self._after_unlock = None
+
+    def lock(self, reason: str = "by hand") -> None:
         """Save, close the open consult and hide notes, history and the audit log."""
         from explorer.services.audit import AuditAction
 
-        if not self._built:
-            return
         private = self.consult.private_texts()
         self.consult.set_locked(True)
-        if self.consult.service is not None:
-            self.consult.service.end_editing()
-        was_unlocked, self.unlocked = self.unlocked, False
+        was_unlocked = self.session is not None and self.session.lock()
         self._close_dialogs()
         forget_clipboard(private)
-        self._show_lock_page()
-        if was_unlocked:
-            # painted now: the audit write may wait for an unreachable server (seconds)
-            self.repaint()
+        self.show_lock_page()
+        if was_unlocked:  # on the write queue: an unreachable server does not hold the lock
             self.record_audit(AuditAction.CLINICIAN_LOCKED, detail=reason)
 
     def _close_dialogs(self) -> None:
@@ -275,26 +373,10 @@ class ClinicMode:
     def _owns(self, widget: QtWidgets.QWidget) -> bool:
         parent = widget.parentWidget()
         while parent is not None:
-            if parent is self:
+            if parent is self._window:
                 return True
             parent = parent.parentWidget()
         return False
-
-    # --- consults -----------------------------------------------------------------------------
-    def start_consult(self) -> None:
-        """New consult from the current comparison (asks for the PIN when locked)."""
-        self.with_unlock(self._start_consult_now, "start a consult")
-
-    def _start_consult_now(self) -> None:
-        slug = self.condition.currentData()
-        names = [t.name for t in self.comparison_model.treatments()]
-        summary = f"{self.condition.currentText()} · " + (
-            ", ".join(names) if names else "no treatments compared yet"
-        )
-        if not self.consult.clinician.text():
-            self.consult.clinician.setText(self.settings.clinician)
-        self.consult.start_from(slug, self.comparison_model.slugs(), summary)
-        self.tabs.setCurrentWidget(self.consult_tab)
 
     # --- audit log ------------------------------------------------------------------------------
     def show_audit_log(self) -> None:
@@ -303,39 +385,30 @@ class ClinicMode:
     def _show_audit_log_now(self) -> None:
         from explorer.ui.audit_dialog import AuditDialog
 
-        assert self.audit is not None
-        dialog = AuditDialog(self.audit, self._clinician_name, self)
-        self._open(dialog)
+        assert self.session is not None
+        self._ops.wait()  # the events still on the write queue (this unlock's) are shown too
+        self.sig_dialog.emit(AuditDialog(self.session.audit, self.clinician_name, self._window))
 
     # --- patient mode -----------------------------------------------------------------------------
-    def enter_patient_mode(self) -> None:
-        """One action: lock clinician mode, hide this window, show patient mode full screen."""
-        if self.snapshot is None or self.service is None:
+    def enter_patient_mode(self, make_window: Callable[[Submit], QtWidgets.QWidget]) -> None:
+        """Lock clinician mode and show ``make_window(leave_check)`` full screen; the PIN
+        (``leave_check``) ends it. A PIN is set first when there is none."""
+        from explorer.services.audit import AuditAction
+
+        if not self.open_now() or self.session is None:
             return
-        if not self.open_clinic() or self.access is None:
-            return
-        if not self.access.has_pin():  # patient mode needs a PIN to end it
-            self._after_unlock = self.enter_patient_mode
+        if not self.session.has_pin():  # patient mode needs a PIN to end it
+            self._after_unlock = lambda: self.enter_patient_mode(make_window)
             self._first_start_pin()
             return
-        from explorer.services.audit import AuditAction
-        from explorer.ui.patient_window import PatientWindow
-
-        self.lock_clinician("patient mode")
+        self.lock("patient mode")
         self.record_audit(AuditAction.PATIENT_MODE_ENTERED)
-        window = PatientWindow(
-            self.snapshot,
-            self.service.treatment,
-            leave_check=self._check_submit("leave patient mode"),
-            idle_minutes=self.settings.patient_idle_minutes,
-            condition=self.condition.currentData(),
-            comparison=self.comparison_model.slugs(),
-        )
+        window = make_window(self.check_submit("leave patient mode"))
         window.sig_left.connect(self._left_patient_mode)
         self.patient_window = window
         self.idle_watch.stop()
         window.showFullScreen()
-        self.hide()
+        self.sig_patient_mode.emit(True)
 
     def _left_patient_mode(self) -> None:
         from explorer.services.audit import AuditAction
@@ -343,12 +416,7 @@ class ClinicMode:
         window, self.patient_window = self.patient_window, None
         self.record_audit(AuditAction.PATIENT_MODE_LEFT)
         self.idle_watch.start()
-        self.show()
-        self.activateWindow()
-        self._unlocked_by_pin()  # the PIN was given to leave
+        self.sig_patient_mode.emit(False)
+        self.unlocked_by_pin()  # the PIN was given to leave
         if window is not None:
             window.deleteLater()
-
-    @property
-    def in_patient_mode(self) -> bool:
-        return self.patient_window is not None

@@ -20,9 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -33,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from explorer.domain.consult import PRIORITIES, Consult, Decision
 from explorer.domain.text import TextKind
-from explorer.errors import ConsultConflict, UserFacingError
-from explorer.ui.style import as_is
+from explorer.ui.consult_history import ConsultHistory
+from explorer.ui.consult_saving import ConsultSaver
 
 AUTOSAVE_MS = 2000
 
@@ -52,16 +49,14 @@ class ConsultPanel(QWidget):
         self.consult: Consult | None = None
         """The open consult as last saved (its fields may differ from the screen)."""
         self._loading = False
-        self._saving = False  # a message box's focus change must not save again inside a save
-        self._failure = ""  # the last save failure shown, so a retry does not show it again
+        self._saver = ConsultSaver(self)
         self._pending: tuple[Consult, Consult] | None = None
         """(as last saved, as typed) of a consult whose save failed when the panel locked."""
-        self._deleted: int | None = None
         self.locked = True  # until the window's clinician mode is unlocked
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
-        self._timer.timeout.connect(self.save_now)
+        self._timer.timeout.connect(self._saver.save_soon)
 
         self.new_button = QPushButton("&New consult from this comparison", self)
         self.new_button.setAccessibleName("New consult")
@@ -129,30 +124,10 @@ class ConsultPanel(QWidget):
         plan.addRow("&Decision", self.decision)
         layout.addLayout(plan)
 
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search by label, condition or date (YYYY-MM-DD)")
-        self.search.setAccessibleName("Search consults")
-        self.history = QListWidget(self)
-        self.history.setAccessibleName("Consult history")
-        self.reopen_button = QPushButton("&Open", self)
-        self.follow_button = QPushButton("&Follow-up", self)
-        self.delete_button = QPushButton("De&lete…", self)
-        self.undo_button = QPushButton("&Undo delete", self)
-        self.undo_button.setEnabled(False)
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(QLabel("History", self))
-        side_layout.addWidget(self.search)
-        side_layout.addWidget(self.history, 1)
-        buttons = QHBoxLayout()
-        for button in (
-            self.reopen_button,
-            self.follow_button,
-            self.delete_button,
-            self.undo_button,
-        ):
-            buttons.addWidget(button)
-        side_layout.addLayout(buttons)
+        side = self.side = ConsultHistory(self)
+        self.search, self.history = side.search, side.history
+        self.reopen_button, self.follow_button = side.reopen_button, side.follow_button
+        self.delete_button, self.undo_button = side.delete_button, side.undo_button
         # Scrolls rather than forcing the window wider or taller (1280x720 at 150 % type).
         scroll = QScrollArea(self)
         scroll.setWidget(editor)
@@ -187,23 +162,31 @@ class ConsultPanel(QWidget):
             *self.boxes.values(),
         ):
             widget.installEventFilter(self)
-        self.search.textChanged.connect(self.refresh_history)
-        self.reopen_button.clicked.connect(self._open_selected)
-        self.history.itemActivated.connect(lambda _item: self._open_selected())
-        self.follow_button.clicked.connect(self._follow_up)
-        self.delete_button.clicked.connect(self._delete)
-        self.undo_button.clicked.connect(self._undo)
         self._set_enabled(False)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.FocusOut and self.consult is not None:
-            self.save_now()
+            self._saver.save_soon()
         return super().eventFilter(watched, event)
 
     # --- wiring ---------------------------------------------------------------------------
     def set_service(self, service) -> None:
         self.service = service
         self.refresh_history()
+
+    def set_operations(self, operations) -> None:
+        """Where saves and reads run (the window's :class:`~explorer.ui.operations.Operations`)."""
+        self._saver.set_operations(operations)
+
+    def save_idle(self) -> bool:
+        """Whether no save is in flight."""
+        return self._saver.idle()
+
+    def stop_autosave(self) -> None:
+        self._timer.stop()
+
+    def autosave_pending(self) -> bool:
+        return self._timer.isActive()
 
     def _set_enabled(self, on: bool) -> None:
         for widget in (
@@ -230,6 +213,10 @@ class ConsultPanel(QWidget):
         self.summary.setText(summary)
         self.refresh_history()
         self.notes.setFocus()
+
+    def show_consult(self, consult: Consult | None) -> None:
+        """Show ``consult`` (None: an empty, disabled editor) as saved."""
+        self._show(consult)
 
     def _show(self, consult: Consult | None) -> None:
         self._loading = True
@@ -335,161 +322,30 @@ class ConsultPanel(QWidget):
             self._show(typed)
             self.consult = saved  # the screen differs from the last save: saved again below
             self.save_now()
-        self.search.clear()
-        self._deleted = None
-        self.undo_button.setEnabled(False)
-        self.refresh_history()
+        self.side.reset()
 
     def notes_text(self) -> str:
         return self.notes.toPlainText()
 
     def save_now(self) -> bool:
-        """Save at once if anything changed (also called on focus changes and on close).
-
-        When the save fails (disk full, data in use, a newer version elsewhere) the typed
-        text stays on screen, the status says so, a message says what happened once per
-        kind of failure, and the next change or focus change tries again. Returns whether
-        everything on screen is saved.
-        """
-        self._timer.stop()
-        if self._saving:
-            return False
-        current = self.current()
-        if current is None or self.service is None or current == self.consult:
-            return True
-        self._saving = True
-        try:
-            self.consult = self.service.save(current)
-        except ConsultConflict as exc:
-            self._saving = False
-            return self._resolve_conflict(current, exc)
-        except UserFacingError as exc:
-            from explorer.store.problems import SchemaChanged
-
-            changed = isinstance(exc, SchemaChanged)
-            self.status.setText(
-                "Not saved: update this PC; your text is kept"
-                if changed
-                else "Not saved: your text is kept; saved again at your next change"
-            )
-            if str(exc) != self._failure:
-                self._failure = str(exc)
-                then = (
-                    "Your text stays on screen. When you close the window, it offers to keep "
-                    "the text in a file; then update this PC."
-                    if changed
-                    else "Your text stays on screen and is saved again at your next change."
-                )
-                QMessageBox.warning(self, "Consult not saved", as_is(f"{exc}\n\n{then}"))
-            return False
-        finally:
-            self._saving = False
-        self._failure = ""
-        self.status.setText(f"Saved {dt.datetime.now():%H:%M:%S}")
-        self.sig_consult_changed.emit(self.consult)
-        self.refresh_history()
-        return True
-
-    def _resolve_conflict(self, mine: Consult, exc: UserFacingError) -> bool:
-        """Another window saved this consult since it was opened here: keep both texts."""
-        self.status.setText("Not saved: changed in another window; your text is kept")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, "Consult changed elsewhere", as_is(str(exc)), parent=self
-        )
-        box.setInformativeText(
-            "Save what is on this screen as a separate consult (a follow-up of this one)? "
-            "The version saved in the other window stays as it is, so both texts are kept."
-        )
-        copy = box.addButton("Save mine as a separate consult", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(copy)
-        box.exec()
-        if box.clickedButton() is not copy or self.locked or self.service is None:
-            return False
-        try:
-            saved = self.service.save_as_copy(mine)
-        except UserFacingError as error:
-            QMessageBox.warning(self, "Consult not saved", as_is(str(error)))
-            return False
-        self._failure = ""
-        self._show(saved)
-        self.status.setText(f"Saved as a separate consult {dt.datetime.now():%H:%M:%S}")
-        self.refresh_history()
-        return True
+        """Save at once if anything changed (on lock, close, before another consult),
+        after the save in flight if any. Returns whether everything on screen is saved;
+        see :mod:`explorer.ui.consult_saving` for what a failure does."""
+        return self._saver.save_now()
 
     def has_unsaved(self) -> bool:
         """Whether text on screen (or hidden by a lock) could not be saved."""
         current = self.current()
         return self._pending is not None or (current is not None and current != self.consult)
 
-    # --- history --------------------------------------------------------------------------
+    # --- history (explorer.ui.consult_history) ----------------------------------------------
+    @property
+    def operations(self):
+        """Where saves and reads run."""
+        return self._saver.operations
+
     def refresh_history(self, *_args) -> None:
-        if self.service is None or self.locked:
-            self.history.clear()
-            return
-        selected = self._selected_id()
-        self.history.clear()
-        for consult in self.service.search(self.search.text()):
-            label = consult.patient_label or "(no label)"
-            text = f"{consult.consult_date:%Y-%m-%d} · {label} · {consult.condition or 'all'}"
-            item = QListWidgetItem(text, self.history)
-            item.setData(Qt.ItemDataRole.UserRole, consult.id)
-            if consult.id == selected:
-                self.history.setCurrentItem(item)
+        self.side.refresh()
 
-    def _selected_id(self) -> int | None:
-        item = self.history.currentItem()
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
-
-    def _open_selected(self) -> None:
-        consult_id = self._selected_id()
-        if consult_id is not None and self.save_now():
-            try:
-                self._show(self.service.open(consult_id))
-            except UserFacingError as exc:
-                if getattr(exc, "writes_refused", False) and self._show_to_read(consult_id):
-                    return
-                QMessageBox.warning(self, "Consult not opened", as_is(str(exc)))
-                self.refresh_history()
-
-    def _show_to_read(self, consult_id: int) -> bool:
-        """Opening is audited, which is a write; a database that refuses writes (full disk,
-        upgraded by a newer version) can still be read: show the consult, and say so."""
-        try:
-            consult = self.service.get(consult_id)
-        except UserFacingError:
-            return False
-        if consult is None:
-            return False
-        self._show(consult)
-        self.status.setText("Opened to read; not in the audit log (the database refuses changes)")
-        return True
-
-    def _follow_up(self) -> None:
-        consult_id = self._selected_id() or (self.consult.id if self.consult else None)
-        if consult_id is not None and self.save_now():
-            self._show(self.service.duplicate_as_follow_up(consult_id))
-            self.refresh_history()
-
-    def _delete(self) -> None:
-        consult_id = self._selected_id()
-        if consult_id is None:
-            return
-        answer = QMessageBox.question(
-            self, "Delete consult", "Delete this consult? You can undo right after."
-        )
-        if answer != QMessageBox.StandardButton.Yes or self.locked:
-            return  # not confirmed, or clinician mode locked while the question was open
-        self.service.delete(consult_id)
-        self._deleted = consult_id
-        self.undo_button.setEnabled(True)
-        if self.consult is not None and self.consult.id == consult_id:
-            self._show(None)
-        self.refresh_history()
-
-    def _undo(self) -> None:
-        if self._deleted is not None:
-            self.service.undo_delete(self._deleted)
-            self._deleted = None
-            self.undo_button.setEnabled(False)
-            self.refresh_history()
+    def refresh_history_soon(self) -> None:
+        self.side.refresh_soon()

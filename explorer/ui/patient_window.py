@@ -25,16 +25,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from explorer.domain.comparison import ROWS, Row
 from explorer.domain.models import ExplorerSnapshot, Treatment
 from explorer.ui.access import IdleWatch, PinDialog
-from explorer.ui.glossary_words import words_items_html, words_used_html
+from explorer.ui.glossary_words import words_used_html
 
 PATIENT_POINT_SIZE = 14.0
 """Base type size in patient mode (points); never smaller than this."""
@@ -70,32 +67,8 @@ class PatientWindow(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(PATIENT_POINT_SIZE, font.pointSizeF() * 1.4))
         self.setFont(font)
-        self._names = {t.slug: t.name for t in snapshot.treatments}
-        self._plain_conditions = {c.slug: c.plain_name for c in snapshot.conditions}
 
-        title = QLabel("Your treatment options", self)
-        big = QFont(font)
-        big.setPointSizeF(font.pointSizeF() * 1.3)
-        big.setBold(True)
-        title.setFont(big)
-        self.condition = QComboBox(self)
-        self.condition.setAccessibleName("Your condition")
-        self.condition.addItem("All conditions", None)
-        for c in snapshot.conditions:
-            self.condition.addItem(c.plain_name, c.slug)
-        self.start_over_button = QPushButton("Start &over", self)
-        self.leave_button = QPushButton("Staff: end patient mode", self)
-        self.leave_button.setAccessibleName("End patient mode (clinician PIN)")
-        header = QHBoxLayout()
-        header.addWidget(title)
-        header.addStretch(1)
-        label = QLabel("&Condition:", self)
-        label.setBuddy(self.condition)
-        header.addWidget(label)
-        header.addWidget(self.condition)
-        header.addWidget(self.start_over_button)
-        header.addWidget(self.leave_button)
-
+        header = self._build_header(snapshot)
         self.stack = QStackedWidget(self)
         self.welcome = self._build_welcome()
         self.stack.addWidget(self.welcome)
@@ -121,6 +94,32 @@ class PatientWindow(QWidget):
         self.idle_watch.sig_idle.connect(self.start_over)
         if comparison or condition:
             self.show_browse(condition, list(comparison))
+
+    def _build_header(self, snapshot: ExplorerSnapshot) -> QHBoxLayout:
+        """Title, the condition, "Start over" and the staff's way out."""
+        title = QLabel("Your treatment options", self)
+        big = QFont(self.font())
+        big.setPointSizeF(self.font().pointSizeF() * 1.3)
+        big.setBold(True)
+        title.setFont(big)
+        self.condition = QComboBox(self)
+        self.condition.setAccessibleName("Your condition")
+        self.condition.addItem("All conditions", None)
+        for c in snapshot.conditions:
+            self.condition.addItem(c.plain_name, c.slug)
+        self.start_over_button = QPushButton("Start &over", self)
+        self.leave_button = QPushButton("Staff: end patient mode", self)
+        self.leave_button.setAccessibleName("End patient mode (clinician PIN)")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        label = QLabel("&Condition:", self)
+        label.setBuddy(self.condition)
+        header.addWidget(label)
+        header.addWidget(self.condition)
+        header.addWidget(self.start_over_button)
+        header.addWidget(self.leave_button)
+        return header
 
     # --- pages -----------------------------------------------------------------------------
     def _build_welcome(self) -> QWidget:
@@ -264,8 +263,8 @@ class PatientWindow(QWidget):
 
 
 class _BrowsePage(QWidget):
-    """Catalog, plain comparison (with the words it uses explained), pictures, care steps,
-    words and questions. Made anew after every "start over"."""
+    """The catalog beside the shared pages in plain words (with the words the comparison
+    uses explained). Made anew after every "start over"."""
 
     sig_details = Signal(str)
     sig_provenance = Signal(str)
@@ -273,56 +272,25 @@ class _BrowsePage(QWidget):
     def __init__(self, window: PatientWindow) -> None:
         super().__init__(window)
         from explorer.ui.catalog_panel import CatalogPanel
-        from explorer.ui.charts_panel import ChartsPanel
-        from explorer.ui.comparison_model import ComparisonTableModel
-        from explorer.ui.comparison_panel import ComparisonPanel
-        from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
+        from explorer.ui.pages import PagesWidget
+        from explorer.ui.wording import WordingModel
 
         snapshot = window.snapshot
-        self._window = window
-        self._glossary = snapshot.glossary
-        self.model = ComparisonTableModel(parent=self)
-        self.model.set_resolver(window._resolve)
-        self.model.set_condition_names(
-            {c.slug: c.name for c in snapshot.conditions}, window._plain_conditions
-        )
-        self.model.set_plain(True)
+        self.wording = WordingModel.fixed_plain(self)
         self.catalog = CatalogPanel(self)
         self.catalog.model.set_treatments(list(snapshot.treatments), snapshot.glossary)
-        self.catalog.model.set_plain(True)
+        self.wording.subscribe(self.catalog.model.set_plain)
         self.catalog.set_simple(True)
-        self.comparison = ComparisonPanel(self.model, self)
-        self.words = QTextBrowser(self)
-        self.words.setAccessibleName("Words used above, explained")
-        self.words.setOpenLinks(False)
-        self.words.setMaximumHeight(6 * self.fontMetrics().height())
-        side_by_side = QWidget(self)
-        column = QVBoxLayout(side_by_side)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.comparison, 1)
-        column.addWidget(self.words)
-        self.charts = ChartsPanel(self, patient=True)
-        self.charts.set_kb_version(snapshot.info.kb_version)
-        self.charts.set_statistics(snapshot.statistics)
-        self.charts.set_plain(True)
-        self.pathway = PathwayView(self)
-        self.pathway.set_steps(snapshot.pathway, window._names)
-        self.pathway.set_plain(True)
-        self.pathway.explain_words(snapshot.glossary)
-        self.glossary = GlossaryView(self)
-        self.glossary.set_entries(snapshot.glossary, window._names)
-        self.glossary.set_plain(True)
-        self.faq = FaqView(self)
-        self.faq.set_entries(snapshot.faq)
-        self.faq.set_plain(True)
-        self.faq.explain_words(snapshot.glossary)
-        self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Views")
-        self.tabs.addTab(side_by_side, "Side by side")
-        self.tabs.addTab(self.charts, "Pictures")
-        self.tabs.addTab(self.pathway, "Steps of care")
-        self.tabs.addTab(self.glossary, "Words explained")
-        self.tabs.addTab(self.faq, "Questions")
+        self.tabs = PagesWidget(self.wording, patient=True, parent=self)
+        self.tabs.set_knowledge(snapshot, window._resolve)
+        # The pages by name, as in the clinician's window.
+        self.model = self.tabs.comparison_model
+        self.comparison = self.tabs.comparison
+        self.words = self.tabs.words
+        self.charts = self.tabs.charts
+        self.pathway = self.tabs.pathway
+        self.glossary = self.tabs.glossary
+        self.faq = self.tabs.faq
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.catalog)
         splitter.addWidget(self.tabs)
@@ -334,77 +302,10 @@ class _BrowsePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        self.catalog.sig_add_requested.connect(self._add)
-        self.comparison.sig_details_requested.connect(self.sig_details)
-        self.comparison.sig_baseline_requested.connect(self._add_baseline)
-        self.comparison.sig_link_activated.connect(self._on_link)
-        self.comparison.sig_cell_activated.connect(
-            lambda index: self._provenance(index.row(), index.column(), None)
-        )
-        self.pathway.sig_treatment_clicked.connect(self.sig_details)
-        self.glossary.sig_treatment_clicked.connect(self.sig_details)
-        self.model.sig_comparison_changed.connect(self._on_comparison_changed)
-        self.tabs.currentChanged.connect(self._on_tab)
+        self.catalog.sig_add_requested.connect(self.tabs.add_slugs)
+        self.tabs.sig_details_requested.connect(self.sig_details)
+        self.tabs.sig_provenance.connect(self.sig_provenance)
 
     def set_condition(self, slug: str | None, name: str) -> None:
         self.catalog.set_condition(slug, None if slug is None else name)
-        self.model.set_condition(slug)
-        self.comparison.set_caption(None if slug is None else name)
-        self.comparison.fit_columns()
-        self._update()
-
-    def _add(self, slugs: list[str]) -> None:
-        if self.model.add_slugs(slugs):
-            self.tabs.setCurrentIndex(0)
-
-    def _add_baseline(self) -> None:
-        from explorer.domain.comparison import BASELINE_SLUG
-
-        self._add([BASELINE_SLUG])
-
-    def _on_link(self, _index, href: str) -> None:
-        from explorer.ui.cell_html import parse_anchor
-
-        parsed = parse_anchor(href)
-        if parsed is not None:
-            self._provenance(*parsed)
-
-    def _provenance(self, row: int, column: int, piece: int | None) -> None:
-        from explorer.ui.provenance import cell_provenance_html
-
-        body = cell_provenance_html(
-            self.model, row, column, piece, self._window.snapshot.info.kb_version
-        )
-        if body is not None:
-            self.sig_provenance.emit(body)
-
-    def _on_comparison_changed(self, slugs: list[str]) -> None:
-        self.pathway.set_compared(slugs)
-        self._update()
-
-    def _on_tab(self, index: int) -> None:
-        if self.tabs.widget(index) is self.charts and not self.charts.built:
-            self.charts.ensure_built()
-
-    def _update(self) -> None:
-        treatments = self.model.treatments()
-        slug = self.model.condition
-        self.charts.set_comparison(treatments, slug, self._window._plain_conditions.get(slug or ""))
-        self.comparison.schedule_row_heights()
-        # The words the patient can see: headers and cells, not the citations of the sources
-        # row (names of papers, not words to explain).
-        texts = [
-            self.model.headerData(c, Qt.Orientation.Horizontal) or ""
-            for c in range(self.model.columnCount())
-        ]
-        texts += [
-            self.model.cell(row, column).text
-            for row, kind in enumerate(ROWS)
-            if kind is not Row.SOURCES
-            for column in range(self.model.columnCount())
-        ]
-        items = words_items_html(texts, self._glossary)
-        if not items:
-            self.words.setHtml("<p><i>Words used in the table are explained here.</i></p>")
-            return
-        self.words.setHtml("<p><b>Words used above</b></p>" + items)
+        self.tabs.set_condition(slug, name)

@@ -97,15 +97,15 @@ def main() -> None:
     QFileDialog.getSaveFileName = staticmethod(  # type: ignore[method-assign]
         lambda *a, **k: (str(out_dir / "net.pdf"), "PDF document (*.pdf)")
     )
-    window.export_pdf("clinician")
-    window.export_pdf("patient")
+    window.reports.export_pdf("clinician")
+    window.reports.export_pdf("patient")
     seen += inet_sockets()
     window.enter_patient_mode()
     patient = window.patient_window
     patient.browse.tabs.setCurrentWidget(patient.browse.charts)
     patient.browse.charts.tabs.setCurrentIndex(1)  # the timeline
     patient.show_details("tens")
-    patient.browse._provenance(3, 0, None)  # sources of an evidence cell
+    patient.browse.comparison.sig_cell_activated.emit(patient.browse.model.index(3, 0))  # sources
     app.processEvents()
     seen += inet_sockets()
     patient.ask_to_leave()

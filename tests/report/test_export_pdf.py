@@ -223,13 +223,13 @@ def test_window_exports_and_prints_with_the_same_renderer(
         monkeypatch.setattr(
             QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF document (*.pdf)")
         )
-        assert window.export_pdf("patient") == target
+        assert window.reports.export_pdf("patient") == target
         exported = " ".join(pdf_text(target))
         assert "Your treatment options" in exported and "Stay active and see how" in exported
         printer = QPrinter()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-        pages = paint_report(*window._report_for(printer))
+        pages = paint_report(*window.reports.report_for(printer))
         printed = pdf_text(tmp_path / "printed.pdf")
         assert len(printed) == pages and f"Page {pages} of {pages}" in printed[-1]
         assert "clinician summary" in printed[0]

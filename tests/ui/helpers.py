@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from explorer.ui.app import create_window
 from explorer.ui.settings import UiSettings
@@ -21,14 +22,22 @@ def open_window(qtbot, data_dir: Path, settings_file: Path, *, unlocked: bool = 
     window.show()
     with qtbot.waitSignal(window.sig_ready, timeout=30_000):
         loader.start()
+    # The clinic database opens on a worker thread right after the first paint; the tests
+    # start from where that has ended, as a clinician a moment after the window appeared.
+    QApplication.processEvents()
+    window.operations.wait()
     if unlocked:
         unlock(window)
     return window
 
 
 def unlock(window, pin: str = TEST_PIN) -> None:
-    """Type the PIN into the Consult tab's lock page, as a clinician would."""
+    """Type the PIN into the Consult tab's lock page, as a clinician would. The daily
+    backup that follows the opening of the clinic database has reported first (opened on a
+    worker thread, its status message would otherwise land in the middle of the test)."""
     assert window.open_clinic()
+    window.wait_for_backup()
+    QApplication.processEvents()  # its result, emitted before the thread ended
     form = window.consult_lock.form
     form.pin.setText(pin)
     assert form.try_submit(), form.message.text()
@@ -39,3 +48,12 @@ def close_window(window) -> None:
     window.close()
     if window.service is not None:
         window.service.close()
+
+
+def clinic_engine(window):
+    """The engine of the window's open clinic database, once every queued write (audit
+    events, saves) has ended: writes run on the operations layer's write queue, and a test
+    reads what they wrote."""
+    window.operations.wait()
+    assert window.clinic.session is not None, "the clinic database is not open"
+    return window.clinic.session.engine

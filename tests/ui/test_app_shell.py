@@ -54,10 +54,10 @@ def test_damaged_data_shows_a_message_not_a_traceback(qtbot, data_dir) -> None:
     qtbot.addWidget(window)
     with qtbot.waitSignal(loader.sig_damaged, timeout=20_000):
         loader.start()
-    qtbot.waitUntil(lambda: window._dialog is not None)
-    text = window._dialog.text()
+    qtbot.waitUntil(lambda: window.current_dialog is not None)
+    text = window.current_dialog.text()
     assert "not a SQLite database" in text and str(data_dir / "knowledge.sqlite") in text
-    assert window.rebuild_button.text() == "&Rebuild the knowledge base"
+    assert window.backups.rebuild_button.text() == "&Rebuild the knowledge base"
 
 
 @pytest.mark.slow

@@ -18,13 +18,13 @@ from explorer.ui.access import PinDialog
 from explorer.ui.audit_dialog import AuditDialog
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
-from tests.ui.helpers import close_window, open_window, unlock
+from tests.ui.helpers import clinic_engine, close_window, open_window, unlock
 
 BOTH_ENGINES = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 
 def _audit(window) -> Counter[str]:
-    return Counter(e.action for e in AuditLog(window._clinic_stores.clinic).events())
+    return Counter(e.action for e in AuditLog(clinic_engine(window)).events())
 
 
 @BOTH_ENGINES
@@ -76,7 +76,7 @@ def test_idle_time_locks_saves_and_hides_the_notes(
     window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         assert (
-            window._clinic_stores.clinic.dialect.name
+            clinic_engine(window).dialect.name
             == {
                 "sqlite": "sqlite",
                 "postgres": "postgresql",
@@ -98,7 +98,7 @@ def test_idle_time_locks_saves_and_hides_the_notes(
         assert panel.history.count() == 0
         saved = panel.service.get(consult_id)
         assert "typed just before walking away" in saved.notes_html  # nothing lost
-        events = AuditLog(window._clinic_stores.clinic).events()
+        events = AuditLog(clinic_engine(window)).events()
         locks = [e for e in events if e.action == AuditAction.CLINICIAN_LOCKED.value]
         assert len(locks) == 1 and locks[0].detail == "idle"
         assert not window.idle_watch.check()  # once, until there is input again
@@ -148,7 +148,7 @@ def test_first_start_asks_for_a_pin_and_refuses_a_mismatch(
         assert window.unlocked and window.access.has_pin()
         assert _audit(window)[AuditAction.PIN_SET.value] == 1
         assert window.settings.clinician == "Dr A. Rivera"
-        events = AuditLog(window._clinic_stores.clinic).events()
+        events = AuditLog(clinic_engine(window)).events()
         assert all(e.clinician == "Dr A. Rivera" for e in events)
     finally:
         close_window(window)
@@ -241,7 +241,7 @@ def test_locking_closes_every_open_dialog_and_applies_nothing(
         window.consult.refresh_history()
         window.consult.history.setCurrentRow(0)
         lock_while_open(lambda: None)
-        window.consult._delete()
+        window.consult.delete_button.click()
         assert seen[-1] == "QMessageBox" and forced == []
         assert not window.consult.service.get(consult_id).deleted
         visible = [

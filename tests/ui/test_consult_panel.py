@@ -55,6 +55,7 @@ def test_focus_change_saves_at_once(qtbot, data_dir, settings_file) -> None:
         panel.notes.setFocus()
         qtbot.keyClicks(panel.notes, "typed then clicked away")
         window.catalog.search.setFocus()  # focus leaves the consult: saved immediately
+        qtbot.waitUntil(panel.save_idle, timeout=5000)  # on the write queue, not the GUI
         saved = panel.service.get(panel.consult.id)
         assert "typed then clicked away" in saved.notes_html
     finally:
@@ -98,7 +99,7 @@ def test_export_carries_the_consult(qtbot, data_dir, settings_file, tmp_path, mo
         monkeypatch.setattr(
             QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF document (*.pdf)")
         )
-        assert window.export_pdf("clinician") == target
+        assert window.reports.export_pdf("clinician") == target
         text = " ".join(pdf_text(target))
         for expected in (
             "Room 3 patient",
@@ -145,7 +146,7 @@ def test_clinic_name_from_preferences_heads_the_report(
         monkeypatch.setattr(QDialog, "exec", accept)
         window.preferences_action.trigger()
         assert window.settings.clinic_name == "Riverside Spine Clinic"
-        content, _images = window._report("clinician")
+        content, _images = window.reports.report("clinician")
         assert content.clinic_name == "Riverside Spine Clinic"
         window.start_consult()
         assert window.consult.clinician.text() == "Dr Rivera"

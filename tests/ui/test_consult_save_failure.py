@@ -96,6 +96,7 @@ def setup(qtbot, data_dir, database, monkeypatch):
     panel.start_from("sciatica", ["tens"], "Sciatica: TENS")
     yield panel, disk, warned, panel.service
     panel.close()
+    panel.operations.wait()  # a save that the close's focus change began ends first
     stores.close()
 
 
@@ -124,6 +125,7 @@ def test_a_failed_save_keeps_the_text_and_retries_on_the_next_change(
 
     qtbot.keyClicks(panel.notes, " more")  # the next change tries again, fails again…
     qtbot.waitUntil(lambda: not panel._timer.isActive(), timeout=5000)
+    qtbot.waitUntil(panel.save_idle, timeout=5000)  # the save runs on the write queue
     assert panel.status.text().startswith("Not saved")
     assert len(warned) == 1  # …without a second message box for the same failure
     assert panel.has_unsaved()
@@ -187,7 +189,7 @@ def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
     try:
         panel_b.set_service(ConsultService(stores_b.clinic, clinician="Dr B"))
         panel_b.set_locked(False)
-        panel_b._show(panel_b.service.open(panel_a.consult.id))
+        panel_b.show_consult(panel_b.service.open(panel_a.consult.id))
         panel_a.notes.setPlainText("Written in room A.")
         assert panel_a.save_now()
         panel_b.notes.setPlainText("Written in room B from an older copy.")
@@ -207,4 +209,5 @@ def test_two_windows_on_one_consult_the_stale_one_is_refused_and_keeps_its_text(
         assert service.save(replace(consult, plan="A's plan")).version == consult.version + 1
     finally:
         panel_b.close()
+        panel_b.operations.wait()  # a save that the close's focus change began ends first
         stores_b.close()

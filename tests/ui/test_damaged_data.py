@@ -49,7 +49,7 @@ def test_damaged_clinic_file_offers_the_newest_backup_and_restoring_brings_consu
     window = open_window(qtbot, data_dir, settings_file)
     try:
         assert not window.open_clinic()
-        dialog = window.restore_dialog
+        dialog = window.backups.restore_dialog
         assert dialog is not None and dialog.isVisible()
         assert dialog.heading.text() == "The clinic database cannot be used"
         assert str(clinic) in dialog.problem.text()
@@ -61,14 +61,14 @@ def test_damaged_clinic_file_offers_the_newest_backup_and_restoring_brings_consu
 
         dialog.restore_button.click()
         # the PIN first (the backup's: the damaged file's cannot be read), as from the menu
-        assert window.pin_dialog.isVisible()
+        assert window.current_dialog.isVisible()
         assert _digest(clinic) == bad
-        window.pin_dialog.form.pin.setText(TEST_PIN)
-        assert window.pin_dialog.form.try_submit()
+        window.current_dialog.form.pin.setText(TEST_PIN)
+        assert window.current_dialog.form.try_submit()
         assert consult_rows(clinic) == before
         (kept,) = _kept(data_dir, "clinic.sqlite.damaged-*")
         assert _digest(kept) == bad
-        assert "2 consults" in window._dialog.text()
+        assert "2 consults" in window.current_dialog.text()
         assert not window.unlocked  # the restored file's PIN applies
         unlock(window, TEST_PIN)
         assert window.consult.history.count() == 2
@@ -84,10 +84,10 @@ def test_locked_clinic_file_offers_try_again_first(qtbot, data_dir, settings_fil
     try:
         window.wait_for_backup()
         newest = list_backups(data_dir / "backups")[0]  # today's daily backup, just made
-        window._close_clinic()  # as if the window had started while the file was locked
+        window.clinic.close_database()  # as if the window had started while the file was locked
         with held_exclusively(clinic):
             assert not window.open_clinic()
-            dialog = window.restore_dialog
+            dialog = window.backups.restore_dialog
             assert dialog.heading.text() == "The clinic database is in use by another program"
             assert "locked by another program" in dialog.problem.text()
             assert str(clinic) in dialog.problem.text()
@@ -117,10 +117,10 @@ def test_damaged_knowledge_base_is_rebuilt_on_request(qtbot, data_dir, settings_
     window.show()
     with qtbot.waitSignal(loader.sig_damaged, timeout=20_000):
         loader.start()
-    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.isVisible())
-    assert str(knowledge) in window._dialog.text()
+    qtbot.waitUntil(lambda: window.current_dialog is not None and window.current_dialog.isVisible())
+    assert str(knowledge) in window.current_dialog.text()
     with qtbot.waitSignal(window.sig_ready, timeout=30_000):
-        window.rebuild_button.click()
+        window.backups.rebuild_button.click()
     assert window.catalog.model.rowCount() >= 14
     (kept,) = _kept(data_dir, "knowledge.sqlite.damaged-*")
     assert _digest(kept) == bad
@@ -137,9 +137,10 @@ def test_the_window_backs_up_once_a_day_and_on_request(qtbot, data_dir, settings
         assert daily.reason == "daily"
         window.backup_action.trigger()
         window.wait_for_backup()
-        qtbot.waitUntil(lambda: "backed up" in window.last_backup_message)
+        qtbot.waitUntil(lambda: "backed up" in window.backups.last_backup_message)
         # the newest backup of a day is the one the rotation keeps for that day
         assert [b.reason for b in list_backups(data_dir / "backups")] == ["manual"]
+        window.operations.wait()  # the audit write is queued behind the backup
         assert audit_actions(data_dir / "clinic.sqlite")[-1] == "backup made"
     finally:
         close_window(window)
@@ -155,8 +156,8 @@ def test_a_failed_backup_says_why_and_keeps_everything(
     try:
         assert window.open_clinic()
         window.wait_for_backup()
-        qtbot.waitUntil(lambda: "No backup was made" in window.last_backup_message)
-        assert str(blocker) in window._dialog.text()
+        qtbot.waitUntil(lambda: "No backup was made" in window.backups.last_backup_message)
+        assert str(blocker) in window.current_dialog.text()
         assert blocker.read_text() == "a file, not a folder"
     finally:
         close_window(window)
@@ -173,11 +174,11 @@ def test_restore_from_the_menu_asks_for_the_pin_first(qtbot, data_dir, settings_
         assert window.open_clinic()
         window.wait_for_backup()  # today's daily backup is listed too
         window.restore_action.trigger()
-        assert window.restore_dialog is None  # not before the PIN
+        assert window.backups.restore_dialog is None  # not before the PIN
         assert window.pin_dialog.isVisible()
         window.pin_dialog.form.pin.setText(TEST_PIN)
         assert window.pin_dialog.form.try_submit()
-        dialog = window.restore_dialog
+        dialog = window.backups.restore_dialog
         assert dialog.heading.text() == "Restore clinic data from a backup"
         assert not dialog.problem.isVisible()
         assert "clinic.sqlite.replaced-" in dialog.note.text()
@@ -207,7 +208,7 @@ def test_a_refused_restore_leaves_the_consults_as_they_were(
     window = open_window(qtbot, data_dir, settings_file, unlocked=True)
     try:
         assert window.consult.history.count() == 2
-        assert not window.restore_file(foreign)
+        assert not window.backups.restore_file(foreign)
         assert window.access is not None and window.consult.service is not None
         unlock(window)
         assert window.consult.history.count() == 2
@@ -225,12 +226,12 @@ def test_a_window_left_open_overnight_still_makes_the_daily_backup(
         window.wait_for_backup()
         first = list_backups(backend_of(data_dir).backup_dir)
         assert len(first) == 1 and first[0].reason == "daily"
-        assert window._daily_timer.isActive()  # checks again every hour
-        window._daily_if_due()
+        assert window.backups.daily_timer.isActive()  # checks again every hour
+        window.backups.back_up_if_due()
         window.wait_for_backup()
         assert list_backups(backend_of(data_dir).backup_dir) == first  # done for today: nothing new
         first[0].path.unlink()  # as if the day had changed since
-        window._daily_timer.timeout.emit()
+        window.backups.daily_timer.timeout.emit()
         window.wait_for_backup()
         assert [b.reason for b in list_backups(backend_of(data_dir).backup_dir)] == ["daily"]
     finally:
@@ -257,16 +258,16 @@ def test_an_emptied_clinic_file_beside_backups_offers_the_backup_not_a_new_pin(
     try:
         assert not window.open_clinic()
         assert window.access is None  # no first-start PIN is asked for
-        dialog = window.restore_dialog
+        dialog = window.backups.restore_dialog
         assert dialog is not None and dialog.isVisible()
         assert str(clinic) in dialog.problem.text() and "gone missing" in dialog.problem.text()
         assert dialog.selected_path() == newest.path
         dialog.restore_button.click()
-        assert window.pin_dialog.isVisible()  # the PIN first, whatever the cause
-        window.pin_dialog.form.pin.setText(TEST_PIN)
-        assert window.pin_dialog.form.try_submit()
+        assert window.current_dialog.isVisible()  # the PIN first, whatever the cause
+        window.current_dialog.form.pin.setText(TEST_PIN)
+        assert window.current_dialog.form.try_submit()
         assert consult_rows(clinic) == before
-        assert "2 consults" in window._dialog.text()
+        assert "2 consults" in window.current_dialog.text()
     finally:
         close_window(window)
 
@@ -291,15 +292,15 @@ def test_the_restore_dialog_offers_and_restores_what_the_restore_accepts(
     window = open_window(qtbot, data_dir, settings_file)
     try:
         assert not window.open_clinic()
-        dialog = window.restore_dialog
+        dialog = window.backups.restore_dialog
         assert "damaged, cannot be used" in dialog.list.item(0).text()  # newest
         assert dialog.selected_path() == older.path
         dialog.restore_button.click()
-        assert window.pin_dialog.isVisible()  # the PIN first, whatever the cause
-        window.pin_dialog.form.pin.setText(TEST_PIN)
-        assert window.pin_dialog.form.try_submit()
+        assert window.current_dialog.isVisible()  # the PIN first, whatever the cause
+        window.current_dialog.form.pin.setText(TEST_PIN)
+        assert window.current_dialog.form.try_submit()
         assert consult_rows(clinic) == before
-        assert "4 consults" in window._dialog.text()
-        assert "indexes were rebuilt" in window._dialog.text()
+        assert "4 consults" in window.current_dialog.text()
+        assert "indexes were rebuilt" in window.current_dialog.text()
     finally:
         close_window(window)

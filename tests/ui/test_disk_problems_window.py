@@ -38,15 +38,14 @@ def test_a_full_disk_at_start_says_full_and_offers_no_restore(
     window = open_window(qtbot, data_dir, settings_file)
     try:
         window.wait_for_backup()
-        window._close_clinic()  # as if the window had started on the full disk
-        monkeypatch.setattr(window, "_dialog", None)
+        window.clinic.close_database()  # as if the window had started on the full disk
         _fill_the_disk(monkeypatch)
         assert not window.open_clinic()
-        assert window.restore_dialog is None  # a restore does not free disk space
+        assert window.backups.restore_dialog is None  # a restore does not free disk space
         shown = window.consult_lock.text.text()
         assert "the disk is full" in shown and "damaged" not in shown, shown
         assert "explorer restore" not in shown
-        assert "the disk is full" in window._dialog.text()
+        assert "the disk is full" in window.current_dialog.text()
     finally:
         close_window(window)
 

@@ -60,7 +60,7 @@ def test_pdf_chart_and_audit_exports_on_a_full_disk(
     try:
         window.add_to_comparison(["exercise-therapy", "tens"])
         target = choose("summary.pdf")
-        assert window.export_pdf("clinician") is None
+        assert window.reports.export_pdf("clinician") is None
         _check(folder, target, warned)
 
         window.tabs.setCurrentWidget(window.charts)
@@ -126,7 +126,7 @@ def test_exports_to_a_pipe_or_a_write_protected_file_say_so(
         qtbot.addWidget(dialog)
         for kind in ("pipe", "protected"):
             target = choose(f"summary-{kind}.pdf", kind)
-            assert window.export_pdf("clinician") is None
+            assert window.reports.export_pdf("clinician") is None
             check(target, kind)
             target = choose(f"outcomes-{kind}.png", kind)
             assert window.charts.export(window.charts.outcomes, "png") is None

@@ -222,10 +222,10 @@ def test_knowledge_base_markup_is_shown_as_text_and_never_loads_a_file(
             window.tabs.setCurrentIndex(0)
             window.show_details("tens")
             _check_everything(qtbot, probe_kb, messages, seen)
-            window._dialog.close()
+            window.current_dialog.close()
             window.open_provenance(0, 0)
             _check_everything(qtbot, probe_kb, messages, seen)
-            window._dialog.close()
+            window.current_dialog.close()
         window.show_disclaimer()
         window.show_about()
         assert len(messages) == 2
@@ -266,7 +266,7 @@ def test_a_message_naming_a_file_shows_the_name_as_typed(
     window = open_window(qtbot, data_dir, settings_file)
     try:
         window.add_to_comparison(["exercise-therapy", "tens"])
-        assert window.export_pdf("clinician") is None
+        assert window.reports.export_pdf("clinician") is None
         window.tabs.setCurrentWidget(window.charts)
         assert window.charts.export(window.charts.outcomes, "png") is None
     finally:

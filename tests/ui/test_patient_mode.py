@@ -27,7 +27,7 @@ from explorer.ui.consult_panel import ConsultPanel
 from explorer.ui.patient_window import PATIENT_POINT_SIZE
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
-from tests.ui.helpers import close_window, open_window
+from tests.ui.helpers import clinic_engine, close_window, open_window
 
 SECRET_LABEL = "Room 3 Jane Q"
 SECRET_NOTE = "worried about her job at the bakery"
@@ -189,7 +189,7 @@ def test_closing_asks_for_the_pin_and_only_the_right_pin_ends_patient_mode(
     window = open_window(qtbot, data_dir, settings_file)
     try:
         window.add_to_comparison(["tens"])
-        audit = lambda: [e.action for e in AuditLog(window._clinic_stores.clinic).events()]  # noqa: E731
+        audit = lambda: [e.action for e in AuditLog(clinic_engine(window)).events()]  # noqa: E731
         patient = _enter(qtbot, window)
         patient.close()  # Alt+F4 and the like
         assert patient.isVisible()
@@ -259,7 +259,7 @@ def test_patient_mode_needs_a_pin_to_exist_first(qtbot, tmp_path, settings_file)
         dialog.form.pin.setText("5813")
         dialog.form.confirm.setText("5813")
         assert dialog.form.try_submit()
-        assert AccessService(window._clinic_stores.clinic).has_pin()
+        assert AccessService(clinic_engine(window)).has_pin()
         assert window.patient_window is not None  # entered once the PIN was set
         _leave(qtbot, window.patient_window, pin="5813")
     finally:

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import text
 
 from explorer.services.consults import ConsultService
-from tests.ui.helpers import close_window, open_window
+from tests.ui.helpers import clinic_engine, close_window, open_window
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 
 def _newer_version_upgrades(window) -> None:
-    with window._clinic_stores.clinic.connect() as connection, connection.begin():
+    with clinic_engine(window).connect() as connection, connection.begin():
         connection.execute(text("UPDATE alembic_version SET version_num = 'c9999'"))
 
 
@@ -43,13 +43,16 @@ def test_typing_after_another_pc_upgraded_keeps_the_text_and_says_update(
         assert "offers to keep the text in a file" in warned[0][1]
         assert "saved again at your next change" not in warned[0][1]  # it would not be
 
-        consults = ConsultService(window._clinic_stores.clinic)
+        consults = ConsultService(clinic_engine(window))
         stored = consults.get(panel.consult.id)
         assert stored is not None and "Typed after it." not in stored.notes_html
 
         window.lock_clinician()  # the lock still hides the notes…
         assert panel.notes.toPlainText() == "" and not window.unlocked
-        assert "Not recorded in the audit log" in window.statusBar().currentMessage()
+        qtbot.waitUntil(  # the audit write runs on the write queue, after the lock
+            lambda: "Not recorded in the audit log" in window.statusBar().currentMessage(),
+            timeout=3000,
+        )
         form = window.consult_lock.form
         form.pin.setText("2468")  # …and the PIN, checked read-only, brings the text back
         assert form.try_submit(), form.message.text()
@@ -58,10 +61,10 @@ def test_typing_after_another_pc_upgraded_keeps_the_text_and_says_update(
         first = panel.consult.id  # an older consult can still be opened to read
         monkeypatch.setattr(panel, "has_unsaved", lambda: False)
         monkeypatch.setattr(panel, "save_now", lambda: True)
-        panel._show(None)
+        panel.show_consult(None)
         panel.refresh_history()
         panel.history.setCurrentRow(0)
-        panel._open_selected()
+        panel.reopen_button.click()
         assert panel.consult is not None and panel.consult.id == first
         assert "Saved before the upgrade." in panel.notes.toPlainText()
         assert panel.status.text().startswith("Opened to read; not in the audit log")

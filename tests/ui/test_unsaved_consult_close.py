@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import text
 
-from tests.ui.helpers import open_window
+from tests.ui.helpers import clinic_engine, open_window
 
 
 def _refuse_writes(window) -> None:
-    with window._clinic_stores.clinic.connect() as connection, connection.begin():
+    with clinic_engine(window).connect() as connection, connection.begin():
         connection.execute(text("UPDATE alembic_version SET version_num = 'c9999'"))
 
 

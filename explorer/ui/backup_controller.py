@@ -1,7 +1,7 @@
-"""Backups and restores in the window, and what it offers when a database cannot be opened.
+"""Backups and restores, and what the window offers when a database cannot be opened.
 
-- The daily backup runs on a worker thread once the clinic database is open (after the
-  comparison is on screen), so it never delays the start.
+- The daily backup runs through the operations layer once the clinic database is open
+  (after the comparison is on screen), so it never delays the start.
 - File → Back up now makes a verified backup (audited); File → Restore from backup… asks
   for the clinician PIN, then offers the backups, newest first.
 - A damaged, foreign or locked ``clinic.sqlite`` is shown with what is wrong and where, and
@@ -10,133 +10,177 @@
   the current one. A full, read-only or forbidden disk or folder is named as such, and no
   restore is offered for it (the file on it is intact). A damaged ``knowledge.sqlite`` is
   offered a rebuild from the shipped content. The bad file is kept aside, renamed, either way.
+
+:class:`BackupController` owns that state and talks to the window through its ``sig_*``
+signals; the clinic database itself (open, lock, PIN, audit) is the clinic side's, reached
+through the small :class:`Clinic` interface.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QObject, Signal
 
 from explorer.ui.style import as_is
 
+if TYPE_CHECKING:
+    from explorer.services.audit import AuditAction
+    from explorer.store.backend import Backend
+    from explorer.ui.operations import Op, Operations
+    from explorer.ui.settings import UiSettings
+
 log = logging.getLogger(__name__)
-
-
-class _BackupSignals(QObject):
-    """Carries a worker thread's result to the GUI thread."""
-
-    sig_done = Signal(object, object, bool)  # Backup | None, error text | None, manual
-
 
 DAILY_CHECK_MS = 60 * 60 * 1000
 
 
-class BackupActions:
-    """Mixed into :class:`explorer.ui.main_window.MainWindow`."""
+class Clinic(Protocol):
+    """What backups need of the clinic side."""
 
-    def _build_backup(self) -> None:
-        self._backup_signals = _BackupSignals(self)
-        self._backup_signals.sig_done.connect(self._on_backup_done)
-        self._backup_thread: threading.Thread | None = None
-        self._daily_checked = False
-        self.restore_dialog = None
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def unlocked(self) -> bool: ...
+    def clinician_name(self) -> str: ...
+    def open_now(self) -> bool: ...
+    def with_unlock(self, action: Callable[[], None], purpose: str) -> None: ...
+    def lock(self, reason: str) -> None: ...
+    def close_database(self) -> None: ...
+    def record_audit(self, action: AuditAction, detail: str = "") -> None: ...
+
+
+class BackupController(QObject):
+    """Backups, restores and the knowledge base rebuild of one window.
+
+    ``sig_status(text, ms)`` asks for a status bar message; ``sig_dialog(dialog)`` for a
+    dialog to be opened (the window keeps one open at a time); ``sig_loading_text(text)``
+    for the loading page's text; ``sig_knowledge_loaded(service, snapshot)`` and
+    ``sig_knowledge_failed(message)`` report a rebuilt knowledge base.
+    """
+
+    sig_status = Signal(str, int)
+    sig_dialog = Signal(object)
+    sig_loading_text = Signal(str)
+    sig_knowledge_loaded = Signal(object, object)
+    sig_knowledge_failed = Signal(str)
+
+    def __init__(
+        self,
+        window: QtWidgets.QWidget,
+        *,
+        backend: Backend,
+        settings: UiSettings,
+        operations: Operations,
+        clinic: Clinic,
+    ) -> None:
+        super().__init__(window)
+        self._window = window  # the parent of the dialogs
+        self.backend = backend
+        self.data_dir = backend.data_dir
+        self._settings = settings
+        self._operations = operations
+        self._clinic = clinic
+        self._backup_op: Op | None = None
+        self.daily_timer: QtCore.QTimer | None = None  # the hourly check, once started
+        self.restore_dialog: QtWidgets.QDialog | None = None
         self.last_backup_message = ""
 
-    # --- backing up -------------------------------------------------------------------------
-    def _on_server(self) -> bool:
-        return self.backend.uses_server
+    def _open(self, dialog: QtWidgets.QWidget) -> None:
+        self.sig_dialog.emit(dialog)
 
+    # --- backing up -------------------------------------------------------------------------
     def _tell_server_backups(self) -> bool:
         """On a shared server, backups are the server's: say so (True) instead of copying."""
-        if not self._on_server():
+        if not self.backend.uses_server:
             return False
         QtWidgets.QMessageBox.information(
-            self, "Backups on the server", self.backend.server_backups()
+            self._window, "Backups on the server", self.backend.server_backups()
         )
         return True
 
-    def start_daily_backup(self) -> None:
+    def start_daily(self) -> None:
         """The first start of the day backs up the clinic database; a window left open
         overnight checks again every hour (the check is one folder listing)."""
-        if self.data_dir is None or self._on_server():
+        if self.data_dir is None or self.backend.uses_server:
             return
-        if not self._daily_checked:
-            self._daily_checked = True
-            self._daily_timer = QtCore.QTimer(self)
-            self._daily_timer.setInterval(DAILY_CHECK_MS)
-            self._daily_timer.timeout.connect(self._daily_if_due)
-            self._daily_timer.start()
-        self._daily_if_due()
+        if self.daily_timer is None:
+            self.daily_timer = QtCore.QTimer(self)
+            self.daily_timer.setInterval(DAILY_CHECK_MS)
+            self.daily_timer.timeout.connect(self.back_up_if_due)
+            self.daily_timer.start()
+        self.back_up_if_due()
 
-    def _daily_if_due(self) -> None:
+    def back_up_if_due(self) -> None:
+        """Make today's backup unless it is made (the hourly check)."""
         from explorer.services.backup import daily_backup, daily_backup_due
 
-        data_dir = self.data_dir
-        if data_dir is None or self.access is None or not daily_backup_due(self.backend):
-            return  # no clinic database open (damaged, restoring), or done today
+        if self.data_dir is None or not self._clinic.is_open:
+            return  # no clinic database open (damaged, restoring)
+        if not daily_backup_due(self.backend):
+            return  # done today
         backend = self.backend
         self._run_backup(lambda: daily_backup(backend), manual=False)
 
     def back_up_now(self) -> None:
         """File → Back up now."""
-        if self._tell_server_backups() or not self.open_clinic():
+        if self._tell_server_backups() or not self._clinic.open_now():
             return
         from explorer.services.backup import MANUAL, make_backup
 
-        self.statusBar().showMessage("Backing up the clinic data…")
+        self.sig_status.emit("Backing up the clinic data…", 0)
         backend = self.backend
         self._run_backup(lambda: make_backup(backend, MANUAL), manual=True)
 
-    def _run_backup(self, job: Callable[[], object], *, manual: bool) -> None:
+    def _run_backup(self, job: Callable[[], Any], *, manual: bool) -> None:
         from explorer.errors import UserFacingError
 
-        self.wait_for_backup()
-        signals = self._backup_signals
+        self.wait()
 
-        def run() -> None:
+        def guarded() -> Any:
             try:
-                made = job()
-            except UserFacingError as exc:
+                return job()
+            except UserFacingError:
                 log.exception("backup failed")
-                signals.sig_done.emit(None, str(exc), manual)
-                return
+                raise
             except Exception as exc:  # reported to the user; the traceback goes to the log
                 log.exception("unexpected error during backup")
-                signals.sig_done.emit(
-                    None, f"No backup was made (unexpected error: {exc}).", manual
-                )
-                return
-            signals.sig_done.emit(made, None, manual)
+                raise UserFacingError(f"No backup was made (unexpected error: {exc}).") from exc
 
-        self._backup_thread = threading.Thread(target=run, name="clinic-backup")
-        self._backup_thread.start()
+        self._backup_op = self._operations.run(
+            guarded,
+            lambda made: self._on_backup_done(made, None, manual),
+            on_error=lambda exc: self._on_backup_done(None, str(exc), manual),
+        )
 
-    def wait_for_backup(self, timeout: float = 60.0) -> None:
-        """Let a running backup finish (before a restore, on close, in tests)."""
-        thread = self._backup_thread
-        if thread is not None and thread.is_alive():
-            thread.join(timeout)
+    def wait(self) -> None:
+        """Let a running backup finish and report (before a restore, on close, in tests)."""
+        op, self._backup_op = self._backup_op, None
+        if op is not None and not op.finished:
+            self._operations.wait(op, timeout_ms=60_000)
 
     def _on_backup_done(self, made, error: str | None, manual: bool) -> None:
         from explorer.services.audit import AuditAction
 
         if error is not None:
             self.last_backup_message = error
-            self.statusBar().showMessage("Backup failed", 10_000)
+            self.sig_status.emit("Backup failed", 10_000)
             box = QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Icon.Warning, "Backup failed", as_is(error), parent=self
+                QtWidgets.QMessageBox.Icon.Warning,
+                "Backup failed",
+                as_is(error),
+                parent=self._window,
             )
             self._open(box)
             return
         if made is None:
             return  # already backed up today
         if manual:
-            self.record_audit(AuditAction.BACKUP_MADE, detail=made.path.name)
+            self._clinic.record_audit(AuditAction.BACKUP_MADE, detail=made.path.name)
         self.last_backup_message = f"Clinic data backed up and verified: {made.path}"
         if made.note:  # fewer consults than an earlier backup: say so, even for the daily one
             self.last_backup_message += f"\n\n{made.note}"
@@ -144,12 +188,12 @@ class BackupActions:
                 QtWidgets.QMessageBox.Icon.Warning,
                 "Backup holds fewer consults",
                 self.last_backup_message,
-                parent=self,
+                parent=self._window,
             )
             self._open(box)
             return
         # The daily backup is quiet (a short note, no path); the one asked for says where.
-        self.statusBar().showMessage(
+        self.sig_status.emit(
             self.last_backup_message if manual else "Today's backup of the clinic data is made",
             10_000 if manual else 4_000,
         )
@@ -161,7 +205,7 @@ class BackupActions:
                     f"The clinic data was backed up and the copy verified:\n{made.path}\n\n"
                     "Copy the backups folder elsewhere too (a USB disk or the PC's own backup)."
                 ),
-                parent=self,
+                parent=self._window,
             )
             self._open(box)
 
@@ -170,7 +214,7 @@ class BackupActions:
         """File → Restore from backup… (the PIN first, when the database can be opened)."""
         if self._tell_server_backups():
             return
-        self.with_unlock(lambda: self._show_restore_dialog(None), "restore clinic data")
+        self._clinic.with_unlock(lambda: self._show_restore_dialog(None), "restore clinic data")
 
     def offer_restore(self, problem) -> None:
         """The clinic database cannot be opened: say why and where, offer the newest backup."""
@@ -191,10 +235,10 @@ class BackupActions:
             folder,
             problem=problem.problem if problem is not None else None,
             locked=bool(problem is not None and problem.locked),
-            parent=self,
+            parent=self._window,
         )
         dialog.sig_restore.connect(self.restore_with_pin)
-        dialog.sig_retry.connect(self.open_clinic)
+        dialog.sig_retry.connect(self._clinic.open_now)
         self.restore_dialog = dialog
         self._open(dialog)
 
@@ -202,7 +246,7 @@ class BackupActions:
         """Restore ``path`` once the clinician PIN is given: the current one when unlocked,
         else (the clinic database cannot be opened) the one in the backup ``path``, which
         applies once it is restored. A backup without a PIN has none to ask."""
-        if self.unlocked:
+        if self._clinic.unlocked:
             self.restore_file(path)
             return
         opened = self._access_of_backup(path)
@@ -216,7 +260,9 @@ class BackupActions:
             from explorer.errors import UserFacingError
 
             try:
-                result = access.check(pin, clinician=self._clinician_name(), purpose="restore")
+                result = access.check(
+                    pin, clinician=self._clinic.clinician_name(), purpose="restore"
+                )
             except UserFacingError as exc:
                 return f"The PIN could not be checked. {exc}", 0
             return None if result.ok else (result.message, result.wait_seconds)
@@ -228,11 +274,10 @@ class BackupActions:
             submit,
             setting=False,
             button_text="&Restore",
-            parent=self,
+            parent=self._window,
         )
         dialog.finished.connect(lambda _result: engine.dispose())  # before the restore
         dialog.accepted.connect(lambda: self.restore_file(path))
-        self.pin_dialog = dialog
         self._open(dialog)
 
     def _access_of_backup(self, path: Path):
@@ -260,20 +305,23 @@ class BackupActions:
         from explorer.services.clinic_db import restore_clinic
 
         assert self.data_dir is not None
-        self.wait_for_backup()
-        if self.access is not None:
-            self.lock_clinician("restore from backup")
-        clinician = self._clinician_name()
-        self._close_clinic()
+        self.wait()
+        if self._clinic.is_open:
+            self._clinic.lock("restore from backup")
+        clinician = self._clinic.clinician_name()
+        self._clinic.close_database()
         QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
             restored = restore_clinic(self.backend, path, clinician=clinician)
         except UserFacingError as exc:
             log.warning("restore from %s failed: %s", path, exc)
             QtWidgets.QApplication.restoreOverrideCursor()
-            self.open_clinic()  # nothing was changed: the consults come back (locked)
+            self._clinic.open_now()  # nothing was changed: the consults come back (locked)
             box = QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Icon.Warning, "Not restored", as_is(str(exc)), parent=self
+                QtWidgets.QMessageBox.Icon.Warning,
+                "Not restored",
+                as_is(str(exc)),
+                parent=self._window,
             )
             self._open(box)
             return False
@@ -294,30 +342,22 @@ class BackupActions:
             f"{count} consult{'s' if count != 1 else ''}.{rebuilt}{kept}\n\nEnter the "
             "clinician PIN that was in use when the backup was made to see the consults."
         )
-        self.statusBar().showMessage("Clinic data restored from a backup", 10_000)
-        self.open_clinic()
+        self.sig_status.emit("Clinic data restored from a backup", 10_000)
+        self._clinic.open_now()
         self._open(
             QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Icon.Information, "Restored", as_is(text), parent=self
+                QtWidgets.QMessageBox.Icon.Information,
+                "Restored",
+                as_is(text),
+                parent=self._window,
             )
         )
         return True
 
-    def _close_clinic(self) -> None:
-        if self.consult.service is not None:
-            self.consult.save_now()
-        self.consult.set_service(None)
-        self.access = None
-        self.audit = None
-        if self._clinic_stores is not None:
-            self._clinic_stores.close()
-            self._clinic_stores = None
-
     # --- the knowledge base -----------------------------------------------------------------
-    def offer_rebuild(self, problem) -> None:
+    def offer_rebuild(self, problem) -> None:  # the window has built its loading page
         """A damaged knowledge base: say why and where, offer to rebuild it."""
-        self.build()
-        self._loading.setText(f"The knowledge base could not be opened.\n\n{problem.problem}")
+        self.sig_loading_text.emit(f"The knowledge base could not be opened.\n\n{problem.problem}")
         box = QtWidgets.QMessageBox(
             QtWidgets.QMessageBox.Icon.Critical,
             "Knowledge base damaged",
@@ -326,7 +366,7 @@ class BackupActions:
                 "shipped with the application (no consults), so it can be rebuilt. The damaged "
                 "file is kept beside it, renamed knowledge.sqlite.damaged-<date and time>."
             ),
-            parent=self,
+            parent=self._window,
         )
         self.rebuild_button = box.addButton(
             "&Rebuild the knowledge base", QtWidgets.QMessageBox.ButtonRole.AcceptRole
@@ -343,12 +383,12 @@ class BackupActions:
         from explorer.ui.loader import KnowledgeLoader
 
         assert self.data_dir is not None
-        self._loading.setText("Rebuilding the knowledge base from the shipped content…")
+        self.sig_loading_text.emit("Rebuilding the knowledge base from the shipped content…")
         loader = KnowledgeLoader(
-            self.backend, prefetch=self.settings.comparison, rebuild_damaged=True
+            self.backend, prefetch=self._settings.comparison, rebuild_damaged=True
         )
         loader.setParent(self)
-        loader.sig_loaded.connect(self.show_knowledge)
-        loader.sig_failed.connect(self.show_error)
+        loader.sig_loaded.connect(self.sig_knowledge_loaded)
+        loader.sig_failed.connect(self.sig_knowledge_failed)
         self.rebuild_loader = loader
         loader.start()
