@@ -209,7 +209,7 @@ def _print_audit(doc: Any, *, as_json: bool, strict: bool) -> int:
     if as_json:
         _print_json({**report.as_json(), "strict": strict, "passed": passed})
     else:
-        for finding in report.findings:
+        for finding in (*report.findings, *report.notes):
             print(finding)
         print(f"{report.summary()}: {'passed' if passed else 'FAILED'}")
     return EXIT_OK if passed else EXIT_REFUSED
@@ -304,7 +304,7 @@ def run_command(args: argparse.Namespace, backend: Backend) -> int:
         count = f"{exc.total} problem(s)"
         if exc.total > len(exc.problems):
             count += f", the first {len(exc.problems)} listed"
-        if args.command == "kb" and args.kb_command == "validate":
+        if args.command == "kb" and args.kb_command in ("validate", "audit"):
             _error(f"invalid: {count}.")
         else:
             _error(f"refused: {count}; nothing was changed.")

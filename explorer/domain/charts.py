@@ -251,14 +251,27 @@ def _event_label(statistic: Statistic) -> str:
 
 
 def can_draw_as_people(statistic: Statistic) -> bool:
-    """A percentage of a group of people (not of procedures or of years lived with
-    disability), and never a figure the checks found overstated, unsourced or unverified —
-    those stay in the burden chart, hatched."""
+    """Whether the figure itself can be drawn as people out of 100: a percentage of one group
+    of people (not of procedures or of years lived with disability, and not the end of a
+    range across studies or years, which is no group's count), from a source that backs it
+    (not a marketing, industry or other caution source, and not a number the checks found
+    unsourced or could not verify: :data:`UNBACKED_VERDICTS`). Figures that fail stay in the
+    burden chart, hatched.
+
+    The verdict on the seed's claim is another question: an overstated claim ("about 30% of US
+    adults") checked against a sound figure (26.4%) leaves that figure drawable."""
+    ranged = (
+        statistic.value_low is not None
+        and statistic.value_high is not None
+        and statistic.value_low != statistic.value_high
+    )
     return (
         statistic.unit.strip() == "%"
         and statistic.of_people
         and 0 <= statistic.value <= 100
-        and statistic.verdict not in WEAK_VERDICTS
+        and not ranged
+        and not statistic.source.needs_caution
+        and statistic.verdict not in UNBACKED_VERDICTS
     )
 
 
@@ -267,7 +280,9 @@ def absolute_statistics(statistics: Iterable[Statistic]) -> list[Statistic]:
     return [s for s in statistics if can_draw_as_people(s)]
 
 
-WEAK_VERDICTS = frozenset({"overstated", "unsourced", "not verified"})
+UNBACKED_VERDICTS = frozenset({"unsourced", "not verified"})
+"""Verdicts that say the number itself has no source behind it (not merely that a claim
+said more than the figure shows, which is "overstated")."""
 
 NATURAL_HISTORY = {
     "sciatica": "sciatica-improved-12mo-atlas",

@@ -156,12 +156,15 @@ _OUTCOME_PLAIN = {
 
 
 class GuidelineStance(StrEnum):
-    """A guideline's position on a treatment, reduced to four words."""
+    """A guideline's position on a treatment, reduced to a few words."""
 
     RECOMMENDED = "recommended"
     CONDITIONAL = "conditional"
     AGAINST = "against"
     NOT_ADDRESSED = "not addressed"
+    NOT_VERIFIED = "not verified"
+    """The body's position could not be checked for this knowledge base (not the same as "not
+    addressed": the guideline may well take one). ``explorer kb audit`` lists each as a note."""
 
     @property
     def plain_label(self) -> str:
@@ -174,6 +177,7 @@ _STANCE_PLAIN = {
     GuidelineStance.CONDITIONAL: "May be offered",
     GuidelineStance.AGAINST: "Advised against",
     GuidelineStance.NOT_ADDRESSED: "Not covered",
+    GuidelineStance.NOT_VERIFIED: "Not checked yet",
 }
 
 

@@ -10,7 +10,8 @@ serious); warnings are gaps to close. ``--strict`` fails on warnings too.
 The rules (``RULES``):
 
 - ``identifier``: a peer-reviewed source has a PMID or a DOI, or says why not
-  (``no_identifier_reason``).
+  (``no_identifier_reason``: a real reason, not a placeholder such as "not yet looked up",
+  "were not retrieved", "not found", "TODO" or fewer than 15 characters).
 - ``funding``: an industry-linked, industry or marketing source records who paid (not
   "not reported"), or says in ``funder`` what is known of it.
 - ``replaced-evidence``: no condition's evidence rests only on replaced sources, and no
@@ -25,7 +26,14 @@ The rules (``RULES``):
 - ``word-limit``: fields with a word limit (:data:`WORD_LIMITS`, e.g. ``glance_*``) keep it.
 - ``review-date``: no treatment is past its review date (``meta.review_interval_months``).
 - ``red-flags``: the document lists red flags.
+- ``pathway-red-flags``: where the document lists red flags, every care-pathway step has an
+  escalation criterion that refers to that one list (:data:`RED_FLAGS_REFERENCE`) and, at the
+  same place, a plain criterion that refers to it in patient words
+  (:data:`PLAIN_RED_FLAGS_REFERENCE`), so no step keeps a red-flag list of its own.
 - ``scope``: the document states its scope (``meta.scope``).
+
+A note (``NOTE_RULES``), never failing: ``guideline-not-verified`` lists each guideline
+position with stance "not verified" (the body's position could not be checked).
 
 Numbers sourced with kind and peer-review flag are enforced by validation already (every
 finding, harm, position and statistic cites at least one known source; every source has a
@@ -46,7 +54,7 @@ from explorer.domain.vocab import GUIDELINE_BODIES, Funding, GuidelineStance, So
 from explorer.kb.schema import KnowledgeDocument
 from explorer.kb.validate import body_name
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 MAX_GRADE = 8.0
 """US school grade (Flesch-Kincaid) every plain field reads at or below."""
@@ -69,8 +77,20 @@ RULES = (
     "word-limit",
     "review-date",
     "red-flags",
+    "pathway-red-flags",
     "scope",
 )
+
+NOTE_RULES = ("guideline-not-verified",)
+"""Rules that only inform: their findings (``AuditReport.notes``) are listed but never fail
+the audit, not even ``--strict``. A guideline position that could not be checked is a fact
+about the review, not a defect to hide by writing "not addressed"."""
+
+RED_FLAGS_REFERENCE = "see the red flags list"
+"""What a pathway step's escalation criterion says to point at the document's red flags."""
+
+PLAIN_RED_FLAGS_REFERENCE = "see the list of warning signs"
+"""Its plain counterpart (same position in ``plain_escalation_criteria``)."""
 
 _REGULATOR_WARNING = re.compile(r"\b(FDA|EMA|MHRA)\b[^.]*\bwarn", re.IGNORECASE)
 
@@ -92,6 +112,8 @@ class AuditFinding:
 @dataclass(frozen=True)
 class AuditReport:
     findings: tuple[AuditFinding, ...]
+    notes: tuple[AuditFinding, ...] = ()
+    """Findings of :data:`NOTE_RULES`: listed, never failing."""
 
     @property
     def errors(self) -> tuple[AuditFinding, ...]:
@@ -106,8 +128,8 @@ class AuditReport:
 
     def summary(self) -> str:
         return (
-            f"audit: {len(self.errors)} error(s), {len(self.warnings)} warning(s) "
-            f"({len(RULES)} rules)"
+            f"audit: {len(self.errors)} error(s), {len(self.warnings)} warning(s), "
+            f"{len(self.notes)} note(s) ({len(RULES)} rules)"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -116,6 +138,8 @@ class AuditReport:
             "warnings": len(self.warnings),
             "rules": list(RULES),
             "findings": [asdict(f) for f in self.findings],
+            "note_rules": list(NOTE_RULES),
+            "notes": [asdict(f) for f in self.notes],
         }
 
 
@@ -133,25 +157,55 @@ def audit(doc: KnowledgeDocument, *, today: dt.date | None = None) -> AuditRepor
         _reading_level,
         _word_limits,
         _red_flags,
+        _pathway_red_flags,
     ):
         found.extend(check(doc))
     found.extend(_review_dates(doc, today))
-    return AuditReport(tuple(found))
+    return AuditReport(tuple(found), tuple(_unverified_positions(doc)))
 
 
 def _warn(rule: str, entry: str, field: str, message: str) -> AuditFinding:
     return AuditFinding(rule, "warning", entry, field, message)
 
 
+MIN_REASON_CHARS = 15
+"""A ``no_identifier_reason`` shorter than this cannot say why a source has no identifier."""
+
+_PLACEHOLDER_REASON = re.compile(
+    r"\b(?:not\s+(?:yet\s+)?(?:been\s+)?(?:looked\s+up|retrieved|found|checked|searched)|"
+    r"could\s+not\s+(?:be\s+)?(?:found|retrieved)|to\s*do|tbd|tbc|fixme|xxx|"
+    r"to\s+be\s+(?:added|checked|done|looked\s+up|verified))\b|\?\?",
+    re.IGNORECASE,
+)
+"""Wording that says nobody looked, not why there is nothing to find."""
+
+
+def real_reason(reason: str) -> bool:
+    """Whether ``reason`` can be a real reason for a missing identifier (not a placeholder
+    such as "not yet looked up", "TODO" or a few characters)."""
+    return len(reason.strip()) >= MIN_REASON_CHARS and not _PLACEHOLDER_REASON.search(reason)
+
+
 def _identifiers(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
     for s in doc.sources:
-        if s.peer_reviewed and s.pmid is None and s.doi is None and not s.no_identifier_reason:
+        if not s.peer_reviewed or s.pmid is not None or s.doi is not None:
+            continue
+        if not s.no_identifier_reason:
             yield _warn(
                 "identifier",
                 f"sources[{s.id}]",
                 "pmid",
                 "a peer-reviewed source needs a PMID or a DOI, or no_identifier_reason "
                 "saying why it has none",
+            )
+        elif not real_reason(s.no_identifier_reason):
+            yield _warn(
+                "identifier",
+                f"sources[{s.id}]",
+                "no_identifier_reason",
+                f"{s.no_identifier_reason!r} is a placeholder, not a reason: look the PMID or "
+                "DOI up, or say why the source has none (e.g. 'conference abstract, not "
+                "indexed in PubMed')",
             )
 
 
@@ -240,6 +294,20 @@ def _guideline_bodies(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
                     "guidelines",
                     f"no position from {body!r}; add one, or stance "
                     f"{GuidelineStance.NOT_ADDRESSED.value!r} saying why it does not cover this",
+                )
+
+
+def _unverified_positions(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
+    for t in doc.treatments:
+        for j, g in enumerate(t.guidelines):
+            if g.stance is GuidelineStance.NOT_VERIFIED:
+                yield AuditFinding(
+                    "guideline-not-verified",
+                    "note",
+                    f"treatments[{t.slug}]",
+                    f"guidelines[{j}].stance",
+                    f"the position of {g.body!r} could not be checked; verify it when the "
+                    "guideline text is at hand",
                 )
 
 
@@ -374,3 +442,22 @@ def _red_flags(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
             "scope",
             "no scope statement: say what the knowledge base covers, what not, and why",
         )
+
+
+def _pathway_red_flags(doc: KnowledgeDocument) -> Iterator[AuditFinding]:
+    if not doc.red_flags:
+        return
+    for step in doc.pathway:
+        pairs = zip(step.escalation_criteria, step.plain_escalation_criteria, strict=False)
+        if not any(
+            RED_FLAGS_REFERENCE in text.casefold() and PLAIN_RED_FLAGS_REFERENCE in plain.casefold()
+            for text, plain in pairs
+        ):
+            yield _warn(
+                "pathway-red-flags",
+                f"pathway[step {step.step}]",
+                "escalation_criteria",
+                f"no escalation criterion refers to the red flags: start one with 'Any red flag "
+                f"({RED_FLAGS_REFERENCE})' and its plain sentence, at the same place, with "
+                f"'Any warning sign ({PLAIN_RED_FLAGS_REFERENCE})'",
+            )

@@ -21,6 +21,7 @@ from explorer.domain.charts import (
     time_bucket,
     timeline_rows,
 )
+from explorer.domain.vocab import SourceKind
 
 
 @pytest.fixture
@@ -284,11 +285,48 @@ def test_percentages_of_things_other_than_people_never_become_people(kb) -> None
     assert absolute.isdisjoint({s.id for s in not_people})
 
 
-def test_weak_figures_are_never_drawn_as_people(kb) -> None:
+def test_figures_without_a_source_behind_them_are_never_drawn_as_people(kb) -> None:
     _, statistics = kb
     drawn = {s.id for s in absolute_statistics(statistics)}
-    weak = {s.id for s in statistics if s.verdict in {"overstated", "unsourced", "not verified"}}
-    assert weak and drawn.isdisjoint(weak)
+    unbacked = {s.id for s in statistics if s.verdict in {"unsourced", "not verified"}}
+    assert unbacked and drawn.isdisjoint(unbacked)
+    assert not any(s.source.needs_caution for s in absolute_statistics(statistics))
+
+
+def test_a_figure_whose_claim_was_overstated_is_still_drawn_as_people(kb) -> None:
+    """The verdict is about the seed's claim ("about 30% of US adults"); the 26.4% it was
+    checked against is a sound survey figure and stays in the chart of people."""
+    _, statistics = kb
+    us = _statistic(statistics, "us-adults-lbp-3mo-nhis-2002")
+    assert us.verdict == "overstated"
+    assert us in absolute_statistics(statistics)
+    assert plain_statistic_label(us).startswith("About 1 in 4 US adults")
+
+
+def test_a_figure_whose_own_source_is_weak_is_not_drawn_as_people(kb) -> None:
+    _, statistics = kb
+    sound = _statistic(statistics, "sciatica-improved-12mo-atlas")
+    assert absolute_statistics([sound]) == [sound]
+    for kind in (SourceKind.MARKETING, SourceKind.INDUSTRY):
+        weak = dataclasses.replace(sound, source=dataclasses.replace(sound.source, kind=kind))
+        assert absolute_statistics([weak]) == [], kind
+    linked = dataclasses.replace(
+        sound, source=dataclasses.replace(sound.source, industry_link=True)
+    )
+    assert absolute_statistics([linked]) == []
+    assert absolute_statistics([dataclasses.replace(sound, verdict="unsourced")]) == []
+
+
+def test_the_end_of_a_range_across_studies_is_never_drawn_as_people(kb) -> None:
+    """84% is the top of 11-84% across studies, not a count of any one group of people."""
+    _, statistics = kb
+    drawn = {s.id for s in absolute_statistics(statistics)}
+    assert {"lbp-lifetime-prevalence", "back-surgery-failure-rate-claim"}.isdisjoint(drawn)
+    sound = _statistic(statistics, "sciatica-improved-12mo-atlas")
+    ranged = dataclasses.replace(sound, value_low=40.0, value_high=55.0)
+    assert absolute_statistics([ranged]) == []
+    single = dataclasses.replace(ranged, value_low=55.0)  # low == high: one figure
+    assert absolute_statistics([single]) == [single]
 
 
 def test_axis_ticks_are_round_and_thinned_to_the_room() -> None:

@@ -114,6 +114,7 @@ def _stat_with_claim(doc, pattern: str):
         (r"leading cause", {"confirmed"}),
         (r"80\s*%.*(lifetime|at some point)|(lifetime|at some point).*80\s*%", {"overstated"}),
         (r"30\s*%", {"confirmed", "overstated"}),
+        (r"six to twelve weeks", {"overstated"}),
         (r"40\s*%", {"overstated"}),
         (r"1 in 5", {"not verified"}),
         (r"80\s*[–-]\s*90\s*%", {"unsourced"}),

@@ -52,7 +52,7 @@ NOT_TEXT = {
     "format", "kb_version", "last_reviewed", "slug", "id", "kind", "pmid", "doi", "url",
     "conditions", "condition", "treatments", "sources", "source", "read_in", "outcome",
     "certainty", "direction", "stance", "approach", "invasiveness", "measure", "better",
-    "verdict",
+    "verdict", "funding", "causation", "analysis", "replaces",
 }  # fmt: skip
 PROBE = re.compile(r"PROBE\d+")
 
