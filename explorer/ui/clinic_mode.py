@@ -18,10 +18,11 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QObject, Signal
 
 from explorer.errors import UserFacingError
+from explorer.ui.lock_hides import close_dialogs_of, forget_clipboard
 from explorer.ui.style import as_is
 
 if TYPE_CHECKING:
@@ -38,24 +39,6 @@ log = logging.getLogger(__name__)
 # and the access widgets (and their Qt enums) are needed only after it.
 
 Submit = Callable[[str, str], tuple[str, int] | None]
-
-
-def forget_clipboard(private_texts: tuple[str, ...] = ()) -> None:
-    """Empty the clipboard if it holds something copied in this application, or any piece
-    of ``private_texts`` (the open consult): a note must not be pasted in patient mode."""
-    clipboard = QtGui.QGuiApplication.clipboard()
-    modes = [QtGui.QClipboard.Mode.Clipboard]
-    if clipboard.supportsSelection():
-        modes.append(QtGui.QClipboard.Mode.Selection)
-    for mode in modes:
-        owned = (
-            clipboard.ownsClipboard()
-            if mode == QtGui.QClipboard.Mode.Clipboard
-            else clipboard.ownsSelection()
-        )
-        text = clipboard.text(mode).strip()
-        if owned or (text and any(text in private for private in private_texts)):
-            clipboard.clear(mode)
 
 
 class ClinicModeController(QObject):
@@ -350,33 +333,11 @@ class ClinicModeController(QObject):
         private = self.consult.private_texts()
         self.consult.set_locked(True)
         was_unlocked = self.session is not None and self.session.lock()
-        self._close_dialogs()
+        close_dialogs_of(self._window)
         forget_clipboard(private)
         self.show_lock_page()
         if was_unlocked:  # on the write queue: an unreachable server does not hold the lock
             self.record_audit(AuditAction.CLINICIAN_LOCKED, detail=reason)
-
-    def _close_dialogs(self) -> None:
-        """Close every dialog of this window except PIN prompts: preferences, print preview,
-        the audit log, message boxes waiting for an answer (answered "no"), file dialogs."""
-        from explorer.ui.access import PinDialog
-
-        for widget in QtWidgets.QApplication.topLevelWidgets():
-            if (
-                isinstance(widget, QtWidgets.QDialog)
-                and widget.isVisible()
-                and not isinstance(widget, PinDialog)
-                and self._owns(widget)
-            ):
-                widget.reject()
-
-    def _owns(self, widget: QtWidgets.QWidget) -> bool:
-        parent = widget.parentWidget()
-        while parent is not None:
-            if parent is self._window:
-                return True
-            parent = parent.parentWidget()
-        return False
 
     # --- audit log ------------------------------------------------------------------------------
     def show_audit_log(self) -> None:

@@ -57,7 +57,29 @@ class ConsultPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self._saver.save_soon)
+        editor = self._build_editor()
+        side = self.side = ConsultHistory(self)
+        self.search, self.history = side.search, side.history
+        self.reopen_button, self.follow_button = side.reopen_button, side.follow_button
+        self.delete_button, self.undo_button = side.delete_button, side.undo_button
+        # Scrolls rather than forcing the window wider or taller (1280x720 at 150 % type).
+        scroll = QScrollArea(self)
+        scroll.setWidget(editor)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(scroll)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+        self._watch_fields()
+        self._set_enabled(False)
 
+    def _build_editor(self) -> QWidget:
+        """The fields of one consult, top to bottom as the conversation goes."""
         self.new_button = QPushButton("&New consult from this comparison", self)
         self.new_button.setAccessibleName("New consult")
         self.label = QLineEdit(self)
@@ -73,18 +95,7 @@ class ConsultPanel(QWidget):
         self.date_label = QLabel(self)
         self.date_label.setAccessibleName("Consult date")
         self.boxes: dict[str, QCheckBox] = {}
-        priorities = QGroupBox("What matters to the patient", self)
-        grid = QVBoxLayout(priorities)
-        for key, words in PRIORITIES:
-            box = QCheckBox(words, priorities)
-            box.setAccessibleName(words)
-            self.boxes[key] = box
-            grid.addWidget(box)
-        self.priorities_note = QLineEdit(priorities)
-        self.priorities_note.setPlaceholderText("Anything else that matters, in their words")
-        self.priorities_note.setAccessibleName("What else matters")
-        self.priorities_note.setMaxLength(TextKind.NOTE.limit)
-        grid.addWidget(self.priorities_note)
+        priorities = self._build_priorities()
         self.notes = QTextEdit(self)
         self.notes.setAccessibleName("Consult notes")
         self.notes.setPlaceholderText("Notes typed during the conversation")
@@ -123,25 +134,26 @@ class ConsultPanel(QWidget):
         plan.addRow("&Review on", self.review)
         plan.addRow("&Decision", self.decision)
         layout.addLayout(plan)
+        return editor
 
-        side = self.side = ConsultHistory(self)
-        self.search, self.history = side.search, side.history
-        self.reopen_button, self.follow_button = side.reopen_button, side.follow_button
-        self.delete_button, self.undo_button = side.delete_button, side.undo_button
-        # Scrolls rather than forcing the window wider or taller (1280x720 at 150 % type).
-        scroll = QScrollArea(self)
-        scroll.setWidget(editor)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(scroll)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(splitter)
+    def _build_priorities(self) -> QGroupBox:
+        """What matters to the patient: a box per priority and their own words."""
+        priorities = QGroupBox("What matters to the patient", self)
+        grid = QVBoxLayout(priorities)
+        for key, words in PRIORITIES:
+            box = QCheckBox(words, priorities)
+            box.setAccessibleName(words)
+            self.boxes[key] = box
+            grid.addWidget(box)
+        self.priorities_note = QLineEdit(priorities)
+        self.priorities_note.setPlaceholderText("Anything else that matters, in their words")
+        self.priorities_note.setAccessibleName("What else matters")
+        self.priorities_note.setMaxLength(TextKind.NOTE.limit)
+        grid.addWidget(self.priorities_note)
+        return priorities
 
+    def _watch_fields(self) -> None:
+        """Each change restarts the autosave; each focus change away from a field saves."""
         for widget in (self.label, self.clinician, self.priorities_note, self.plan):
             widget.textEdited.connect(self._changed)
         self.notes.textChanged.connect(self._changed)
@@ -162,7 +174,6 @@ class ConsultPanel(QWidget):
             *self.boxes.values(),
         ):
             widget.installEventFilter(self)
-        self._set_enabled(False)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.FocusOut and self.consult is not None:
