@@ -44,7 +44,9 @@ def show_about(parent: QWidget, snapshot: ExplorerSnapshot | None, backend: Back
         "About this knowledge base",
         as_is(
             f"{i.title}\nVersion {i.kb_version}, last reviewed {i.last_reviewed}\n"
-            f"Evidence current to: {i.evidence_current_to}\n\nUpdate policy: {i.update_policy}"
+            f"Evidence current to: {i.evidence_current_to}\n\n"
+            f"What it covers: {i.scope or 'not stated in this knowledge base.'}\n\n"
+            f"Update policy: {i.update_policy}"
             f"\n\nFunding: {i.funding}\n\nConflicts of interest: {i.conflicts_of_interest}\n\n"
             f"Reading level: {i.reading_level}\n\n"
             f"Database in use: {backend.describe()}"

@@ -75,3 +75,24 @@ def test_launching_offscreen_on_a_fresh_data_dir_keeps_running_quietly(tmp_path)
     assert still_running, err.decode()
     assert err.decode() == ""
     assert (tmp_path / "d" / "knowledge.sqlite").exists()
+
+
+def test_about_box_states_what_the_knowledge_base_covers(
+    qtbot, data_dir, settings_file, monkeypatch
+):
+    """Issue 16: the scope statement (what is covered, what is not and why) is in the About
+    box, from the knowledge base itself."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.helpers import close_window, open_window
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: shown.append(text))
+    window = open_window(qtbot, data_dir, settings_file)
+    try:
+        window.show_about()
+        (text,) = shown
+        assert f"What it covers: {window.snapshot.info.scope}" in text
+        assert "neck pain" in text and "spinal cord stimulation" in text
+    finally:
+        close_window(window)
