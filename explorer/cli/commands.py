@@ -55,7 +55,9 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--variant", choices=["clinician", "patient"], default="clinician")
     export.add_argument("--pdfa", action="store_true", help="PDF/A-1b for the record")
     export.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
-    from explorer import cli_backup, cli_clinic, cli_db
+    from explorer.cli import backup as cli_backup
+    from explorer.cli import clinic as cli_clinic
+    from explorer.cli import db as cli_db
 
     cli_clinic.add_commands(commands, common)
     cli_db.add_commands(commands, common)
@@ -286,15 +288,15 @@ def run_command(args: argparse.Namespace, backend: Backend) -> int:
         if args.command == "export":
             return _export(args, backend)
         if args.command in ("pin", "audit"):
-            from explorer import cli_clinic
+            from explorer.cli import clinic as cli_clinic
 
             return cli_clinic.run(args, backend)
         if args.command == "db":
-            from explorer import cli_db
+            from explorer.cli import db as cli_db
 
             return cli_db.run(args, backend)
         if args.command in ("backup", "restore"):
-            from explorer import cli_backup
+            from explorer.cli import backup as cli_backup
 
             return cli_backup.run(args, backend)
         return _run_kb(args, backend)

@@ -8,7 +8,7 @@ error or unknown slug, 3 the data could not be used (damaged, locked or unwritab
 argparse parses every option, once. The window's start does not build the parser of every
 command (about 15 ms): a parser of the global options alone takes ``explorer [gui]
 [--data-dir DIR] [--database-url URL]``; any other arguments go to the full parser of
-:mod:`explorer.cli_commands`. Both then resolve the data folder and the database once,
+:mod:`explorer.cli.commands`. Both then resolve the data folder and the database once,
 into the :class:`~explorer.store.backend.Backend` that everything below receives.
 """
 
@@ -106,7 +106,7 @@ def parse(arguments: Sequence[str]) -> argparse.Namespace:
     try:
         return _window_parser().parse_args(arguments)
     except _NotTheWindow:
-        from explorer.cli_commands import parser
+        from explorer.cli.commands import parser
 
         return parser().parse_args(arguments)
 
@@ -164,7 +164,7 @@ def _main(argv: Sequence[str] | None) -> int:
         from explorer.ui.app import run
 
         return run(backend)
-    from explorer.cli_commands import run_command
+    from explorer.cli.commands import run_command
 
     return run_command(args, backend)
 
@@ -198,6 +198,6 @@ def gui_main() -> int:
         from explorer.ui.app import run
 
         return run(backend)
-    from explorer.cli_commands import run_command
+    from explorer.cli.commands import run_command
 
     return run_command(args, backend)
