@@ -64,7 +64,7 @@ class Shooter:
         settings.setValue("explorer/condition", "sciatica")
         settings.setValue("explorer/comparison", ",".join(COMPARISON))
         settings.setValue("consult/clinician", "Dr A. Rivera")
-        from explorer.services.access import AccessService
+        from explorer.services.pin_service import AccessService
         from explorer.services.stores import open_stores
         from explorer.store.backend import backend_for
 

@@ -34,9 +34,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, backend: Backend) -> int:
     from explorer.fileio import atomic_write_bytes
-    from explorer.services.access import AccessService
     from explorer.services.audit import AuditAction, AuditLog, events_csv
     from explorer.services.clinic_db import open_clinic_store
+    from explorer.services.pin_service import AccessService
 
     stores = open_clinic_store(backend)
     try:

@@ -276,7 +276,7 @@ def run_command(args: argparse.Namespace, backend: Backend) -> int:
     """Run the command parsed into ``args`` on ``backend``."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from explorer.errors import UserFacingError
-    from explorer.kb.errors import ContentError
+    from explorer.kb.content_errors import ContentError
 
     try:
         if not (

@@ -254,7 +254,7 @@ class BackupController(QObject):
             self.restore_file(path)
             return
         access, engine = opened
-        from explorer.ui.access import PinDialog
+        from explorer.ui.pin_lock import PinDialog
 
         def submit(pin: str, _confirmation: str) -> tuple[str, int] | None:
             from explorer.errors import UserFacingError
@@ -283,7 +283,7 @@ class BackupController(QObject):
     def _access_of_backup(self, path: Path):
         """The PIN of the backup ``path`` (read-only) and its engine, or None when it holds
         none."""
-        from explorer.services.access import AccessService
+        from explorer.services.pin_service import AccessService
         from explorer.store.backend import file_engine
 
         assert self.data_dir is not None

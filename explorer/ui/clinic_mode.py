@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# explorer.ui.access is imported where it is used: this module loads before the first paint,
+# explorer.ui.pin_lock is imported where it is used: this module loads before the first paint,
 # and the access widgets (and their Qt enums) are needed only after it.
 
 Submit = Callable[[str, str], tuple[str, int] | None]
@@ -68,7 +68,7 @@ class ClinicModeController(QObject):
         operations: Operations,
     ) -> None:
         super().__init__(window)
-        from explorer.ui.access import IdleWatch, LockPage
+        from explorer.ui.pin_lock import IdleWatch, LockPage
 
         self._window = window
         self._backend = backend
@@ -230,7 +230,7 @@ class ClinicModeController(QObject):
         return submit
 
     def set_submit(self) -> Submit:
-        from explorer.ui.access import set_pin_submit
+        from explorer.ui.pin_lock import set_pin_submit
 
         def set_pin(pin: str, confirmation: str) -> None:
             session = self.session
@@ -240,7 +240,7 @@ class ClinicModeController(QObject):
         return set_pin_submit(set_pin)
 
     def show_lock_page(self) -> None:
-        from explorer.ui.access import PinForm
+        from explorer.ui.pin_lock import PinForm
 
         if self.session is None:
             return
@@ -263,7 +263,7 @@ class ClinicModeController(QObject):
         self.consult_tab.setCurrentWidget(self.consult_lock)
 
     def _first_start_pin(self) -> None:
-        from explorer.ui.access import PinDialog
+        from explorer.ui.pin_lock import PinDialog
 
         if self.session is None or self.session.has_pin() or self.unlocked:
             return
@@ -300,7 +300,7 @@ class ClinicModeController(QObject):
 
     def with_unlock(self, action: Callable[[], None], purpose: str) -> None:
         """Run ``action`` now if unlocked, else after the PIN is given."""
-        from explorer.ui.access import PinDialog
+        from explorer.ui.pin_lock import PinDialog
 
         if self.unlocked:
             action()

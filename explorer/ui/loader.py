@@ -46,7 +46,7 @@ class KnowledgeLoader(QObject):
 
     def _load(self) -> None:
         from explorer.errors import UserFacingError
-        from explorer.kb.errors import ContentError
+        from explorer.kb.content_errors import ContentError
         from explorer.services.explorer_data import open_service
         from explorer.services.knowledge_problem import KnowledgeDatabaseProblem
         from explorer.services.private_data import make_data_private

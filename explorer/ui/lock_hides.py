@@ -28,7 +28,7 @@ def forget_clipboard(private_texts: tuple[str, ...] = ()) -> None:
 def close_dialogs_of(window: QtWidgets.QWidget) -> None:
     """Close every dialog of ``window`` except PIN prompts: preferences, print preview,
     the audit log, message boxes waiting for an answer (answered "no"), file dialogs."""
-    from explorer.ui.access import PinDialog
+    from explorer.ui.pin_lock import PinDialog
 
     for widget in QtWidgets.QApplication.topLevelWidgets():
         if (

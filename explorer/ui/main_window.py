@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def _change_pin(self) -> None:
         """The current PIN first (a PIN is never changed by whoever finds the window open)."""
-        from explorer.ui.access import PinDialog
+        from explorer.ui.pin_lock import PinDialog
 
         if not self.unlocked:
             return
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def _open_clinic_dialog(self, dialog: QWidget) -> None:
-        from explorer.ui.access import PinDialog
+        from explorer.ui.pin_lock import PinDialog
 
         if isinstance(dialog, PinDialog):
             self.pin_dialog = dialog

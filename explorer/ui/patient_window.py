@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.domain.models import ExplorerSnapshot, Treatment
-from explorer.ui.access import IdleWatch, PinDialog
 from explorer.ui.glossary_words import words_used_html
+from explorer.ui.pin_lock import IdleWatch, PinDialog
 
 PATIENT_POINT_SIZE = 14.0
 """Base type size in patient mode (points); never smaller than this."""

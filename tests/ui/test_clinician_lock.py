@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.consults import ConsultService
 from explorer.services.stores import open_stores
-from explorer.ui.access import PinDialog
 from explorer.ui.audit_dialog import AuditDialog
+from explorer.ui.pin_lock import PinDialog
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
 from tests.ui.helpers import clinic_engine, close_window, open_window, unlock

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from explorer.domain.access import IdleTimer, PinRefused
+from explorer.domain.pin import IdleTimer, PinRefused
 from explorer.domain.text import TextKind, clean_text
 
 _INPUT_EVENTS = frozenset(

@@ -1,6 +1,6 @@
 """The clinician PIN of a clinic database: set, check with back-off, reset.
 
-Only a salted scrypt hash is stored (see :mod:`explorer.domain.access`). Wrong PINs are
+Only a salted scrypt hash is stored (see :mod:`explorer.domain.pin`). Wrong PINs are
 counted in the database, so restarting the application does not reset the wait. Every
 outcome is written to the audit log in the same transaction.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from explorer.domain.access import (
+from explorer.domain.pin import (
     FREE_ATTEMPTS,
     check_new_pin,
     hash_pin,

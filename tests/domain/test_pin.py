@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer.domain.access import (
+from explorer.domain.glossary import terms_in
+from explorer.domain.models import GlossaryEntry
+from explorer.domain.pin import (
     FREE_ATTEMPTS,
     MAX_WAIT_SECONDS,
     IdleTimer,
@@ -17,8 +19,6 @@ from explorer.domain.access import (
     verify_pin,
     wait_after,
 )
-from explorer.domain.glossary import terms_in
-from explorer.domain.models import GlossaryEntry
 
 
 def test_the_hash_is_salted_and_never_contains_the_pin() -> None:
