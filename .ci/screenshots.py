@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explorer.ui.app import create_window  # noqa: E402
-from explorer.ui.settings import UiSettings  # noqa: E402
+from explorer.ui.window.app import create_window  # noqa: E402
+from explorer.ui.window.settings import UiSettings  # noqa: E402
 
 PIN = "2468"  # the screenshots' clinician PIN (a fresh data folder each run)
 COMPARISON = [

@@ -35,7 +35,7 @@ def test_window_module_imports_nothing_heavy_before_the_first_paint() -> None:
     """The shell must paint before SQLAlchemy, pydantic and pyqtgraph are imported."""
     code = (
         "import sys\n"
-        "import explorer.ui.app\n"
+        "import explorer.ui.window.app\n"
         "heavy = {'sqlalchemy', 'pydantic', 'pyqtgraph', 'alembic', 'numpy'}\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )

@@ -161,7 +161,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"explorer: {exc}", file=sys.stderr)
         return EXIT_DATA
     if args.command in (None, "gui"):
-        from explorer.ui.app import run
+        from explorer.ui.window.app import run
 
         return run(backend)
     from explorer.cli.commands import run_command
@@ -195,7 +195,7 @@ def gui_main() -> int:
             QMessageBox.critical(None, "Spine Treatment Explorer", problem)
         return args if isinstance(args, int) else EXIT_DATA
     if args.command in (None, "gui"):
-        from explorer.ui.app import run
+        from explorer.ui.window.app import run
 
         return run(backend)
     from explorer.cli.commands import run_command

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.services.audit import AuditAction, AuditLog
-from explorer.ui.consult_panel import ConsultPanel
-from explorer.ui.patient_window import PATIENT_POINT_SIZE
-from explorer.ui.pin_lock import PinDialog
+from explorer.ui.clinic.consult_panel import ConsultPanel
+from explorer.ui.clinic.pin_lock import PinDialog
+from explorer.ui.patient.patient_window import PATIENT_POINT_SIZE
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
 from tests.ui.helpers import clinic_engine, close_window, open_window
