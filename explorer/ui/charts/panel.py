@@ -124,15 +124,6 @@ class ChartsPanel(QWidget):
         layout.addLayout(buttons)
         return page
 
-    def current_chart(self):
-        if not self._built or self.tabs is None:
-            return None
-        page = self.tabs.currentWidget()
-        for chart in self.charts:
-            if page is not None and page.isAncestorOf(chart):
-                return chart
-        return None
-
     # --- data ---------------------------------------------------------------------------
     def set_kb_version(self, version: str | None) -> None:
         self._kb_version = version

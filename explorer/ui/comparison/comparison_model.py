@@ -102,9 +102,6 @@ class ComparisonTableModel(QAbstractTableModel):
     def cell(self, row: int, column: int) -> Cell:
         return self._cells[row][column]
 
-    def differences(self) -> list[float]:
-        return list(self._differences)
-
     def name_of(self, treatment: Treatment) -> str:
         """The column's name in the current wording (the plain name in plain mode)."""
         return plain_text(treatment.plain_name) if self._plain else treatment.name

@@ -448,9 +448,6 @@ class MainWindow(QMainWindow):
     def show_audit_log(self) -> None:
         self.clinic.show_audit_log()
 
-    def _clinician_name(self) -> str:
-        return self.clinic.clinician_name()
-
     # --- help --------------------------------------------------------------------------------
     def show_help(self) -> None:
         from explorer.ui.window import help_boxes
