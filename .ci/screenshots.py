@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explorer.ui.app import create_window  # noqa: E402
-from explorer.ui.settings import UiSettings  # noqa: E402
+from explorer.ui.window.app import create_window  # noqa: E402
+from explorer.ui.window.settings import UiSettings  # noqa: E402
 
 PIN = "2468"  # the screenshots' clinician PIN (a fresh data folder each run)
 COMPARISON = [
@@ -64,7 +64,7 @@ class Shooter:
         settings.setValue("explorer/condition", "sciatica")
         settings.setValue("explorer/comparison", ",".join(COMPARISON))
         settings.setValue("consult/clinician", "Dr A. Rivera")
-        from explorer.services.access import AccessService
+        from explorer.services.pin_service import AccessService
         from explorer.services.stores import open_stores
         from explorer.store.backend import backend_for
 

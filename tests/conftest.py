@@ -100,7 +100,7 @@ def memory_keyring(_no_real_keyring: None) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def _built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the shipped knowledge base built once per test session."""
-    from explorer.services.access import AccessService
+    from explorer.services.pin_service import AccessService
     from explorer.services.stores import open_stores
 
     folder = tmp_path_factory.mktemp("built")
@@ -187,7 +187,7 @@ def postgres_server() -> str:
 
 @pytest.fixture(scope="session")
 def _postgres_template(postgres_server: str, _built_data_dir: Path) -> str:
-    from explorer.services.access import AccessService
+    from explorer.services.pin_service import AccessService
     from explorer.services.stores import open_stores
     from explorer.store.backend.postgres import parse_server_url
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from explorer.errors import UserFacingError
 from explorer.fileio import UnreadableFile, read_text_file
-from explorer.kb.errors import ContentError
+from explorer.kb.content_errors import ContentError
 from explorer.kb.validate import load_document
 from explorer.services import knowledge
 from tests.conftest import CONTENT

@@ -10,7 +10,7 @@ def test_domain_data_and_services_import_without_qt() -> None:
     code = (
         "import sys\n"
         "import explorer.domain.models, explorer.kb.validate, explorer.store.kb_reader\n"
-        "import explorer.services.knowledge, explorer.cli, explorer.cli_commands\n"
+        "import explorer.services.knowledge, explorer.cli, explorer.cli.commands\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6', 'pyqtgraph'})\n"
         "print(','.join(bad))\n"
     )
@@ -35,7 +35,7 @@ def test_window_module_imports_nothing_heavy_before_the_first_paint() -> None:
     """The shell must paint before SQLAlchemy, pydantic and pyqtgraph are imported."""
     code = (
         "import sys\n"
-        "import explorer.ui.app\n"
+        "import explorer.ui.window.app\n"
         "heavy = {'sqlalchemy', 'pydantic', 'pyqtgraph', 'alembic', 'numpy'}\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )

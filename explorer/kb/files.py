@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from explorer.kb.errors import ContentError, Problem
+from explorer.kb.content_errors import ContentError, Problem
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """A knowledge-base JSON file (the shipped content exports to ~0.3 MB)."""

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from explorer.domain.vocab import GUIDELINE_BODIES
-from explorer.kb.errors import ContentError, Problem
+from explorer.kb.content_errors import ContentError, Problem
 from explorer.kb.files import MAX_PROBLEMS, RawContent, read_content
 from explorer.kb.schema import KnowledgeDocument
 from explorer.kb.upgrade import upgrade_document

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from explorer.services.access import AccessService, PinCheck
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.backup import Clock
 from explorer.services.clinic_db import ClinicStore, open_clinic_store
 from explorer.services.consults import ConsultService
+from explorer.services.pin_service import AccessService, PinCheck
 from explorer.store.backend import Backend
 
 log = logging.getLogger(__name__)

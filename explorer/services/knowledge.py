@@ -278,11 +278,6 @@ def export_json(stores: KnowledgeStores, out: Path) -> KnowledgeDocument:
     return doc
 
 
-def knowledge_is_empty(stores: KnowledgeStores) -> bool:
-    with stores.knowledge_session() as session:
-        return KnowledgeReader.over_session(session).header() is None
-
-
 def _derive_again(stores: KnowledgeStores) -> None:
     """Summaries derived by another version of the application are derived again (from the
     stored treatments, which stay as they are)."""

@@ -6,7 +6,7 @@ every user of the PC: ``backups/*.sqlite`` at 0644, ``backups/`` at 0755. On POS
 start sets the data folder, ``backups/`` and ``logs/`` to 0700 and the files in them that
 hold clinic data (the two databases and their side files, the files kept aside beside
 them, backups, logs, ``pin-attempts.json``) to 0600. The settings file is made private by
-the window itself (:mod:`explorer.ui.settings`).
+the window itself (:mod:`explorer.ui.window.settings`).
 
 Links are never followed: a file this application did not put in the data folder (a link
 to another disk) is left as it is. A file that cannot be changed (another owner, a

@@ -69,7 +69,7 @@ def bare() -> None:
 
 
 def application(until_ready: bool) -> None:
-    import explorer.ui.app as app_module
+    import explorer.ui.window.app as app_module
 
     original = app_module.create_window
     keep: list[object] = []

@@ -184,8 +184,8 @@ def _ms(seconds: float) -> str:
 
 
 def test_catalog_keystroke_to_repaint(qtbot, tmp_path, synthetic_data_dir) -> None:
-    from explorer.ui.app import create_window
-    from explorer.ui.settings import UiSettings
+    from explorer.ui.window.app import create_window
+    from explorer.ui.window.settings import UiSettings
 
     def idle() -> None:
         qtbot.wait(IDLE_BETWEEN_KEYS_MS)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from explorer.kb.errors import ContentError
+from explorer.kb.content_errors import ContentError
 from explorer.kb.files import RawContent
 from explorer.kb.validate import body_name, validate_raw
 

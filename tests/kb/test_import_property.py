@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.kb.errors import ContentError
+from explorer.kb.content_errors import ContentError
 from explorer.services import knowledge
 
 json_values = st.recursive(

@@ -462,7 +462,7 @@ def test_a_toml_integer_too_long_for_python_is_refused_not_a_traceback(tmp_path)
     """Found by the property test: tomllib raises ValueError past 4,300 digits."""
     import shutil
 
-    from explorer.kb.errors import ContentError
+    from explorer.kb.content_errors import ContentError
     from explorer.kb.validate import load_document
     from tests.conftest import CONTENT
 

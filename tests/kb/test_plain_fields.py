@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from explorer.kb.errors import ContentError
+from explorer.kb.content_errors import ContentError
 from explorer.kb.files import RawContent
 from explorer.kb.validate import validate_raw
 

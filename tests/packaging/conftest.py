@@ -107,7 +107,7 @@ def start_and_stop(
     """Start the window, wait for its first paint, stop it; (seconds to paint, its log).
 
     The first paint is seen from outside: right after it the window creates its log folder
-    (explorer/ui/app.py, ``after_first_paint``); the folder's time of creation is taken.
+    (explorer/ui/window/app.py, ``after_first_paint``); the folder's time of creation is taken.
     With ``settle``, the window then opens the data (migrating it if needed) and the log is
     read once it has not grown for a second and a half; then the process is ended.
     """

@@ -54,7 +54,7 @@ MAKE_OLD_DATA = textwrap.dedent(
     from pathlib import Path
     import explorer
     assert explorer.__file__.startswith(sys.argv[2]), explorer.__file__  # N's source
-    from explorer.services.access import AccessService
+    from explorer.services.pin_service import AccessService
     from explorer.services.consults import ConsultService
     from explorer.services.knowledge import open_stores
 
@@ -189,7 +189,7 @@ def test_update_keeps_consults_pin_and_settings(
     assert rows == [("Update test A", NOTE), ("Update test B", NOTE)]
     assert "condition=sciatica" in settings.read_text()
     # The PIN set in version N still opens version N+1 (whose code is this checkout's).
-    from explorer.services.access import AccessService
+    from explorer.services.pin_service import AccessService
     from explorer.services.stores import open_stores
     from tests.engines import backend_of
 

@@ -69,8 +69,8 @@ def main() -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QFileDialog
 
-    from explorer.ui.app import create_window
-    from explorer.ui.settings import UiSettings
+    from explorer.ui.window.app import create_window
+    from explorer.ui.window.settings import UiSettings
 
     app = QApplication([])
     seen: list[str] = []

@@ -207,8 +207,8 @@ def test_window_exports_and_prints_with_the_same_renderer(
     from PySide6.QtWidgets import QFileDialog
 
     from explorer.report.pdf import paint_report
-    from explorer.ui.app import create_window
-    from explorer.ui.settings import UiSettings
+    from explorer.ui.window.app import create_window
+    from explorer.ui.window.settings import UiSettings
 
     settings = UiSettings(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     window, loader = create_window(backend_of(data_dir), settings)

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog, events_csv
 from explorer.services.consults import ConsultService
+from explorer.services.pin_service import AccessService
 from explorer.services.stores import open_stores
 from explorer.store.sqlite_files import PRIVATE_FILE_MODE
 from tests.engines import backend_of

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from explorer.errors import UserFacingError
-from explorer.services.access import AccessService
 from explorer.services.clinic_db import open_clinic_db
+from explorer.services.pin_service import AccessService
 from explorer.services.stores import open_stores
 from explorer.store.backend import migrate
 from explorer.store.problems import DatabaseProblem

@@ -10,11 +10,11 @@ import pytest
 
 from explorer.cli import main
 from explorer.errors import UserFacingError
-from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog, events_csv
 from explorer.services.consults import ConsultService
 from explorer.services.db_copy import copy_database
 from explorer.services.knowledge import document_json, export_document_of
+from explorer.services.pin_service import AccessService
 from explorer.services.stores import open_stores
 from explorer.store.backend.postgres import parse_server_url
 from tests.conftest import TEST_PIN

@@ -15,9 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from explorer.errors import UserFacingError
-from explorer.services.access import AccessService
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.consults import ConsultService
+from explorer.services.pin_service import AccessService
 from explorer.services.stores import open_stores
 from explorer.store.backend import advisory_lock, writer
 from explorer.store.backend.guard import SchemaChanged, upgrade_lock_name

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from explorer.errors import ConsultConflict, UserFacingError
 from explorer.logs import LOG_FORMAT, PrivateFormatter
-from explorer.services.access import AccessService
 from explorer.services.consults import ConsultNotFound, ConsultService
 from explorer.services.explorer_data import KnowledgeService
 from explorer.services.knowledge import build
+from explorer.services.pin_service import AccessService
 from explorer.services.stores import open_stores
 from explorer.store.clinic_models import ClinicianAccessRow
 from tests.conftest import CONTENT

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from explorer.ui.app import create_window
-from explorer.ui.settings import UiSettings
+from explorer.ui.window.app import create_window
+from explorer.ui.window.settings import UiSettings
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
 

@@ -11,8 +11,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from explorer.ui.app import create_window
-from explorer.ui.catalog_model import CatalogTableModel
+from explorer.ui.comparison.catalog_model import CatalogTableModel
+from explorer.ui.window.app import create_window
 from tests.engines import backend_of
 
 

@@ -33,7 +33,7 @@ def test_pyqtgraph_loads_only_when_the_charts_are_opened(data_dir) -> None:
         "from PySide6.QtWidgets import QApplication\n"
         "from PySide6.QtCore import QEventLoop\n"
         "app = QApplication([])\n"
-        "from explorer.ui.app import create_window\n"
+        "from explorer.ui.window.app import create_window\n"
         "from explorer.store.backend import backend_from_arguments\n"
         f"w, loader = create_window(backend_from_arguments({str(data_dir)!r}))\n"
         "loop = QEventLoop()\n"
@@ -77,7 +77,7 @@ def test_statistics_reach_the_burden_and_icon_charts(window) -> None:
 
 
 def test_a_chart_mark_opens_its_provenance(window, monkeypatch) -> None:
-    from explorer.ui.provenance import ProvenanceDialog
+    from explorer.ui.comparison.provenance import ProvenanceDialog
 
     opened: list[ProvenanceDialog] = []
     monkeypatch.setattr(ProvenanceDialog, "open", lambda self: opened.append(self))

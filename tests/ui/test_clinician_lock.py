@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog
 from explorer.services.audit import AuditAction, AuditLog
 from explorer.services.consults import ConsultService
 from explorer.services.stores import open_stores
-from explorer.ui.access import PinDialog
-from explorer.ui.audit_dialog import AuditDialog
+from explorer.ui.clinic.audit_dialog import AuditDialog
+from explorer.ui.clinic.pin_lock import PinDialog
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
 from tests.ui.helpers import clinic_engine, close_window, open_window, unlock
@@ -289,7 +289,7 @@ def test_changing_the_pin_asks_for_the_current_one_first(
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(QDialog, "exec", answer)
-        from explorer.ui.preferences import PreferencesDialog
+        from explorer.ui.clinic.preferences import PreferencesDialog
 
         window._preferences = PreferencesDialog(window.settings, window)
         window._change_pin()
@@ -306,8 +306,8 @@ def test_first_start_data_folder_logs_and_settings_are_private(tmp_path) -> None
     import pytest
     from PySide6.QtCore import QSettings
 
-    from explorer.ui.app import _configure_logging
-    from explorer.ui.settings import UiSettings
+    from explorer.ui.window.app import _configure_logging
+    from explorer.ui.window.settings import UiSettings
 
     if os.name != "posix":
         pytest.skip("POSIX file modes")

@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from explorer.services.consults import ConsultService
 from explorer.services.stores import open_stores
-from explorer.ui.consult_panel import ConsultPanel
+from explorer.ui.clinic.consult_panel import ConsultPanel
 from tests.engines import backend_of
 
 pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL

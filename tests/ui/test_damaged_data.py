@@ -104,8 +104,8 @@ def test_locked_clinic_file_offers_try_again_first(qtbot, data_dir, settings_fil
 def test_damaged_knowledge_base_is_rebuilt_on_request(qtbot, data_dir, settings_file) -> None:
     from PySide6.QtCore import QSettings
 
-    from explorer.ui.app import create_window
-    from explorer.ui.settings import UiSettings
+    from explorer.ui.window.app import create_window
+    from explorer.ui.window.settings import UiSettings
 
     knowledge = data_dir / "knowledge.sqlite"
     damage(knowledge, "zeroed header")

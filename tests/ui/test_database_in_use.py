@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from explorer.store.backend import BadDatabaseUrl
-from explorer.ui.preferences import PreferencesDialog
-from explorer.ui.settings import UiSettings
+from explorer.ui.clinic.preferences import PreferencesDialog
+from explorer.ui.window.settings import UiSettings
 from tests.engines import backend_of
 
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from explorer.services.audit import AuditAction
-from explorer.ui.audit_dialog import AuditDialog
+from explorer.ui.clinic.audit_dialog import AuditDialog
 from tests.ui.helpers import close_window, open_window
 
 PREVIOUS = b"the previous version, kept\n"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize
 
-from explorer.ui.settings import MAX_SETTINGS_BYTES, UiSettings
+from explorer.ui.window.settings import MAX_SETTINGS_BYTES, UiSettings
 from tests.ui.helpers import close_window, open_window
 
 ACCESSORS = (
@@ -193,7 +193,7 @@ def test_the_window_starts_with_defaults_on_a_hostile_settings_file(
 def test_names_typed_in_preferences_are_cleaned_on_the_way_in(qtbot, tmp_path: Path) -> None:
     """The clinician's and the clinic's names go through the one cleaning: no control or
     direction characters, one line, at most 120 characters (the fields stop there too)."""
-    from explorer.ui.preferences import PreferencesDialog
+    from explorer.ui.clinic.preferences import PreferencesDialog
 
     ui = UiSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     dialog = PreferencesDialog(ui)

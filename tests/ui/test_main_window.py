@@ -11,8 +11,8 @@ from PySide6.QtGui import QAccessible, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
 from explorer.domain.comparison import ROWS, Row
-from explorer.ui.catalog_model import TREATMENT_MIME, CatalogTableModel
-from explorer.ui.provenance import ProvenanceDialog
+from explorer.ui.comparison.catalog_model import TREATMENT_MIME, CatalogTableModel
+from explorer.ui.comparison.provenance import ProvenanceDialog
 from tests.ui.helpers import open_window
 
 

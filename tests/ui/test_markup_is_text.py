@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 
 from explorer.services import knowledge
 from explorer.services.stores import open_stores
-from explorer.ui.patient_window import PatientWindow
-from explorer.ui.rich_delegate import RichTextDelegate
+from explorer.ui.comparison.rich_delegate import RichTextDelegate
+from explorer.ui.patient.patient_window import PatientWindow
 from tests.engines import backend_of
 from tests.ui.helpers import close_window, open_window
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from explorer.errors import UserFacingError
 from explorer.store.problems import DatabaseProblem
-from explorer.ui.operations import BUSY_AFTER_MS, Operations
+from explorer.ui.window.operations import BUSY_AFTER_MS, Operations
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Contract tests run over every page of :class:`explorer.ui.pages.PagesWidget`, in both the
+"""Contract tests run over every page of :class:`explorer.ui.window.pages.PagesWidget`, in both the
 clinician's and the patient's form (in the spirit of Orange's widget contract tests): each
 page builds, fits a 1366×768 screen at 100 % type, follows the wording switch and paints."""
 
@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTextEdit, QWidget
 
-from explorer.ui.pages import PagesWidget
-from explorer.ui.wording import WordingModel
+from explorer.ui.window.pages import PagesWidget
+from explorer.ui.window.wording import WordingModel
 from tests.ui.helpers import close_window, open_window
 
 PAGES = ("comparison", "charts", "pathway", "glossary", "faq")

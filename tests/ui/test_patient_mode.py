@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.services.audit import AuditAction, AuditLog
-from explorer.ui.access import PinDialog
-from explorer.ui.consult_panel import ConsultPanel
-from explorer.ui.patient_window import PATIENT_POINT_SIZE
+from explorer.ui.clinic.consult_panel import ConsultPanel
+from explorer.ui.clinic.pin_lock import PinDialog
+from explorer.ui.patient.patient_window import PATIENT_POINT_SIZE
 from tests.conftest import TEST_PIN
 from tests.engines import backend_of
 from tests.ui.helpers import clinic_engine, close_window, open_window
@@ -243,7 +243,7 @@ def test_idle_patient_mode_starts_over_and_forgets_what_was_browsed(
 
 
 def test_patient_mode_needs_a_pin_to_exist_first(qtbot, tmp_path, settings_file) -> None:
-    from explorer.services.access import AccessService
+    from explorer.services.pin_service import AccessService
     from explorer.services.stores import open_stores
 
     folder = tmp_path / "fresh"

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from explorer.domain.vocab import PLAIN_NOT_WRITTEN
-from explorer.ui.catalog_model import CatalogTableModel
 from explorer.ui.charts.icon_array_chart import IconArrayChart
-from explorer.ui.comparison_model import ComparisonTableModel
-from explorer.ui.detail_dialog import TreatmentDetailDialog
-from explorer.ui.reference_views import FaqView, GlossaryView, PathwayView
-from explorer.ui.style import esc
+from explorer.ui.comparison.catalog_model import CatalogTableModel
+from explorer.ui.comparison.comparison_model import ComparisonTableModel
+from explorer.ui.comparison.detail_dialog import TreatmentDetailDialog
+from explorer.ui.comparison.reference_views import FaqView, GlossaryView, PathwayView
+from explorer.ui.window.style import esc
 from tests.ui.helpers import close_window, open_window
 
 ATLAS = "sciatica-improved-12mo-atlas"

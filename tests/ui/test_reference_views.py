@@ -10,10 +10,15 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor
 
 from explorer.domain.comparison import certainty_text
-from explorer.ui.detail_dialog import TreatmentDetailDialog
-from explorer.ui.provenance import ProvenanceDialog
-from explorer.ui.reference_views import FaqView, GlossaryListModel, GlossaryView, PathwayView
-from explorer.ui.style import esc
+from explorer.ui.comparison.detail_dialog import TreatmentDetailDialog
+from explorer.ui.comparison.provenance import ProvenanceDialog
+from explorer.ui.comparison.reference_views import (
+    FaqView,
+    GlossaryListModel,
+    GlossaryView,
+    PathwayView,
+)
+from explorer.ui.window.style import esc
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from explorer.errors import UserFacingError
-from explorer.ui import unexpected
+from explorer.ui.window import unexpected
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_an_error_escaping_a_slot_becomes_one_message_and_a_logged_traceback(
     def buggy_slot() -> None:
         raise KeyError("patient 123 notes")
 
-    with caplog.at_level(logging.ERROR, logger="explorer.ui.unexpected"):
+    with caplog.at_level(logging.ERROR, logger="explorer.ui.window.unexpected"):
         QTimer.singleShot(0, buggy_slot)
         qtbot.waitUntil(lambda: bool(shown), timeout=5000)
     title, message = shown[0]

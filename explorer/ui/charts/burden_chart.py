@@ -35,7 +35,7 @@ from explorer.domain.models import Statistic
 from explorer.report.print_charts import PrintChart
 from explorer.report.print_charts.burden import draw_burden
 from explorer.ui.charts.base import AXIS_POINT_SIZE, FLAG_COLOUR, PALETTE, ChartWidget, foreground
-from explorer.ui.style import esc
+from explorer.ui.window.style import esc
 
 _LABEL_PT, _CONTEXT_PT = AXIS_POINT_SIZE, AXIS_POINT_SIZE - 2
 _BAR_CENTRE, _BAR_HEIGHT, _CONTEXT_TOP = 0.52, 0.26, 0.69  # within a row one unit tall

@@ -26,7 +26,7 @@ from explorer.report.print_charts import PrintChart
 from explorer.report.print_charts.icons import draw_icons
 from explorer.ui.charts.base import PALETTE, TITLE_POINT_SIZE, ChartWidget, foreground
 from explorer.ui.charts.burden_chart import chart_font, statistic_tooltip
-from explorer.ui.style import as_is, esc
+from explorer.ui.window.style import as_is, esc
 
 EVENT_COLOUR, OTHER_COLOUR = PALETTE[0], PALETTE[1]
 FORMATS = ICON_SHAPES

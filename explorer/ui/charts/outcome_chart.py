@@ -29,7 +29,7 @@ from explorer.report.print_charts import PrintChart
 from explorer.report.print_charts.outcomes import draw_outcomes
 from explorer.ui.charts.base import FLAG_COLOUR, PALETTE, SYMBOLS, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
-from explorer.ui.style import as_is
+from explorer.ui.window.style import as_is
 
 MARKER_PX = 17
 """Diameter of a marker of the usual size; the spec scales it by certainty."""

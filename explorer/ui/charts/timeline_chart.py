@@ -22,7 +22,7 @@ from explorer.report.print_charts import PrintChart
 from explorer.report.print_charts.timeline import draw_timeline
 from explorer.ui.charts.base import PALETTE, ChartWidget, background
 from explorer.ui.charts.base import foreground as fg
-from explorer.ui.style import as_is
+from explorer.ui.window.style import as_is
 
 Span = tuple[float, float]
 LANES = {"onset": -0.2, "duration": 0.2}  # offset of each bar from its row's centre

@@ -1,0 +1,2 @@
+"""Files the window writes or reads back: backups and restore, the report's export and
+print."""

@@ -1,0 +1,1 @@
+"""Patient mode: the simplified full-screen window shown to the patient."""
