@@ -300,3 +300,26 @@ def test_default_data_dir_is_the_per_user_folder(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "env"))
     assert resolve_data_dir(None) == tmp_path / "env"
     assert resolve_data_dir(str(tmp_path / "arg")) == tmp_path / "arg"
+
+
+def test_output_into_a_reader_that_stops_is_not_an_error(tmp_path) -> None:
+    """`explorer kb list | head -1`: the closed pipe is no disk error and no failure."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(tmp_path / "data")}
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already stopped: every write meets a closed pipe
+    try:
+        writer = subprocess.run(
+            [sys.executable, "-m", "explorer", "kb", "list", "--json"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert writer.returncode == 0, writer.stderr
+    assert "disk" not in writer.stderr and "Broken pipe" not in writer.stderr

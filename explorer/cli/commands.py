@@ -314,6 +314,8 @@ def run_command(args: argparse.Namespace, backend: Backend) -> int:
     except UserFacingError as exc:
         _error(str(exc))
         return EXIT_DATA
+    except BrokenPipeError:
+        raise  # `explorer kb list | head`: the reader stopped; explorer.cli.main handles it
     except OSError as exc:  # a file refused (permissions, full or read-only disk): never
         # a traceback, and never exit 1, which means "content refused"
         from explorer.store.sqlite_files import describe_failure
