@@ -54,7 +54,8 @@ MAKE_OLD_DATA = textwrap.dedent(
     from pathlib import Path
     import explorer
     assert explorer.__file__.startswith(sys.argv[2]), explorer.__file__  # N's source
-    from explorer.services.pin_service import AccessService
+    # version N's module names, not today's: this script runs on N's source
+    from explorer.services.access import AccessService
     from explorer.services.consults import ConsultService
     from explorer.services.knowledge import open_stores
 
